@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config/config.ts';
+import { healthRoutes } from './health/routes.ts';
+import { registerErrorHandlers } from './http/errors.ts';
+import { infrastructure } from './infra/plugin.ts';
+import { serveWebClient } from './web/static.ts';
+
+/** JSON bodies are small; pictures go through the upload route, which streams. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Builds the whole server: infrastructure first (database, bus), then capabilities, then routes,
+ * then the web client. Nothing listens until the caller says so.
+ */
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Behind a load balancer the client's address is in X-Forwarded-For; rate limits need it.
+    trustProxy: true,
+  });
+
+  // The id in the logs, handed back so a user's bug report can be matched to them.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(infrastructure, { config });
+  await app.register(healthRoutes);
+  registerErrorHandlers(app, await serveWebClient(app, config.webDir));
+  return app;
+}

@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  production: boolean;
+  host: string;
+  port: number;
+  /** Where users reach the app; mail links and the CSRF origin check derive from it. */
+  publicUrl: URL;
+  dataDir: string;
+  /** mysql://… for MySQL/MariaDB; undefined for the embedded SQLite database under dataDir. */
+  databaseUrl: string | undefined;
+  /** redis://…; undefined for the in-process bus and in-memory shared state (one node only). */
+  redisUrl: string | undefined;
+  /** Prefix for every Redis key and channel, so several deployments (or test runs) share one Redis. */
+  redisPrefix: string;
+  /** smtp(s)://…; undefined logs mails and keeps them readable at /dev/mailbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  uploadDir: string;
+  sessionSecret: string;
+  logLevel: LogLevel;
+  bcryptCost: number;
+  /** The built web client; when the folder is missing the API runs alone. */
+  webDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** Secrets shorter than this are guessable; 32 characters of hex carry 128 bits. */
+const MIN_SECRET_LENGTH = 32;
+const SESSION_SECRET_FILE = 'session-secret';
+/** Resolved through the workspace link, so it holds from the sources and from the bundle alike. */
+const DEFAULT_WEB_DIR = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@chat/web/package.json')),
+  'dist',
+);
+
+function readVar(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = readVar(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): URL | undefined {
+  const raw = readVar(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL (got "${raw}")`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (got "${raw}")`);
+  }
+  return parsed;
+}
+
+function logLevel(env: Env): LogLevel {
+  const raw = readVar(env, 'LOG_LEVEL');
+  if (raw === undefined) return 'info';
+  if (!LOG_LEVELS.includes(raw as LogLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
+  }
+  return raw as LogLevel;
+}
+
+/**
+ * Outside production a missing secret is generated once and kept in DATA_DIR, so sessions survive
+ * restarts without anyone configuring anything; in production a missing one is a deployment mistake.
+ */
+function sessionSecret(env: Env, production: boolean, dataDir: string): string {
+  const configured = readVar(env, 'SESSION_SECRET');
+  if (configured !== undefined) {
+    if (configured.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError('SESSION_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters long`);
+    }
+    return configured;
+  }
+  if (production) throw new ConfigError('SESSION_SECRET', 'is required in production (NODE_ENV=production)');
+  const file = path.join(dataDir, SESSION_SECRET_FILE);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const generated = randomBytes(32).toString('hex');
+  writeFileSync(file, `${generated}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return generated;
+}
+
+/** Parses and validates the whole environment once; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const publicUrl = url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? new URL(`http://localhost:${port}`);
+  const dataDir = path.resolve(readVar(env, 'DATA_DIR') ?? './data');
+  const databaseUrl = url(env, 'DATABASE_URL', ['mysql:', 'mariadb:']);
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const smtpUrl = url(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  return {
+    production,
+    host: readVar(env, 'HOST') ?? '0.0.0.0',
+    port,
+    publicUrl: new URL(publicUrl.origin),
+    dataDir,
+    databaseUrl: databaseUrl?.toString(),
+    redisUrl: redisUrl?.toString(),
+    redisPrefix: readVar(env, 'REDIS_PREFIX') ?? 'chat:',
+    smtpUrl: smtpUrl?.toString(),
+    mailFrom: readVar(env, 'MAIL_FROM') ?? `Chat <no-reply@${publicUrl.hostname}>`,
+    uploadDir: path.resolve(readVar(env, 'UPLOAD_DIR') ?? path.join(dataDir, 'uploads')),
+    sessionSecret: sessionSecret(env, production, dataDir),
+    logLevel: logLevel(env),
+    bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
+    webDir: path.resolve(readVar(env, 'WEB_DIR') ?? DEFAULT_WEB_DIR),
+  };
+}

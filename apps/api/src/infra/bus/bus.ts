@@ -1,0 +1,56 @@
+/**
+ * Fan-out of events between API nodes. Delivery is at-most-once, like Redis pub/sub: whatever was
+ * published while a subscriber was disconnected is gone, so `onReconnect` tells the owner to repair
+ * (the gateway asks its clients to resync from the database, which is the source of truth).
+ */
+export interface Bus {
+  publish(channel: string, payload: unknown): Promise<void>;
+  /** Starts delivering `channel` to `handler`; resolves once the subscription is active. */
+  subscribe(channel: string, handler: BusHandler): Promise<void>;
+  unsubscribe(channel: string, handler: BusHandler): Promise<void>;
+  /** Called after the subscriber connection came back from a drop; not on the first connect. */
+  onReconnect(listener: () => void): void;
+  /** True while this node's subscriber connection is live. */
+  isHealthy(): boolean;
+  close(): Promise<void>;
+}
+
+export type BusHandler = (payload: unknown, channel: string) => void;
+
+/** Channel handlers keyed by channel, shared by both implementations. */
+export class HandlerRegistry {
+  private readonly handlers = new Map<string, Set<BusHandler>>();
+
+  /** Returns true when this is the channel's first handler (the caller must subscribe upstream). */
+  add(channel: string, handler: BusHandler): boolean {
+    const set = this.handlers.get(channel);
+    if (set) {
+      set.add(handler);
+      return false;
+    }
+    this.handlers.set(channel, new Set([handler]));
+    return true;
+  }
+
+  /** Returns true when the channel has no handler left (the caller may unsubscribe upstream). */
+  remove(channel: string, handler: BusHandler): boolean {
+    const set = this.handlers.get(channel);
+    if (!set) return false;
+    set.delete(handler);
+    if (set.size > 0) return false;
+    this.handlers.delete(channel);
+    return true;
+  }
+
+  dispatch(channel: string, payload: unknown, onError: (error: unknown) => void): void {
+    const set = this.handlers.get(channel);
+    if (!set) return;
+    for (const handler of set) {
+      try {
+        handler(payload, channel);
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { Bus, BusHandler } from './bus.ts';
+import { HandlerRegistry } from './bus.ts';
+
+/** The embedded default: one process, so publishing is a function call (deferred, as a network hop would be). */
+export function createMemoryBus(onHandlerError: (error: unknown) => void): Bus {
+  const registry = new HandlerRegistry();
+  return {
+    async publish(channel, payload) {
+      // Handlers never run inside the publisher's stack, so ordering bugs show up here as with Redis.
+      queueMicrotask(() => registry.dispatch(channel, structuredClone(payload), onHandlerError));
+    },
+    async subscribe(channel: string, handler: BusHandler) {
+      registry.add(channel, handler);
+    },
+    async unsubscribe(channel: string, handler: BusHandler) {
+      registry.remove(channel, handler);
+    },
+    onReconnect() {
+      // An in-process bus never disconnects.
+    },
+    isHealthy: () => true,
+    async close() {},
+  };
+}

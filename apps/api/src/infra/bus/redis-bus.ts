@@ -1,0 +1,77 @@
+import type { Redis } from 'ioredis';
+import { connectRedis } from '../redis.ts';
+import type { Bus, BusHandler } from './bus.ts';
+import { HandlerRegistry } from './bus.ts';
+
+export interface RedisBusOptions {
+  url: string;
+  /** Prepended to every channel so that several deployments or test runs can share one Redis. */
+  prefix: string;
+  onHandlerError(error: unknown): void;
+}
+
+/**
+ * Redis pub/sub. Publishing uses its own connection because a connection in subscriber mode can
+ * run nothing but (un)subscribe commands.
+ */
+export function createRedisBus(options: RedisBusOptions): Bus {
+  const publisher = connectRedis(options.url, 'bus-pub');
+  const subscriber = connectRedis(options.url, 'bus-sub');
+  const registry = new HandlerRegistry();
+  const reconnectListeners: Array<() => void> = [];
+  const prefixed = (channel: string) => options.prefix + channel;
+  let everReady = false;
+  let healthy = false;
+
+  subscriber.on('ready', () => {
+    healthy = true;
+    // ioredis re-subscribes on its own; what was published in between is lost and must be repaired.
+    if (everReady) for (const listener of reconnectListeners) listener();
+    everReady = true;
+  });
+  subscriber.on('close', () => {
+    healthy = false;
+  });
+  // Errors surface through 'close' and reconnects; without a listener ioredis would log them as unhandled.
+  subscriber.on('error', () => {});
+  publisher.on('error', () => {});
+
+  subscriber.on('message', (prefixedChannel: string, message: string) => {
+    const channel = prefixedChannel.slice(options.prefix.length);
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch (error) {
+      options.onHandlerError(error);
+      return;
+    }
+    registry.dispatch(channel, payload, options.onHandlerError);
+  });
+
+  return {
+    async publish(channel, payload) {
+      await publisher.publish(prefixed(channel), JSON.stringify(payload));
+    },
+    async subscribe(channel: string, handler: BusHandler) {
+      if (registry.add(channel, handler)) await subscriber.subscribe(prefixed(channel));
+    },
+    async unsubscribe(channel: string, handler: BusHandler) {
+      if (registry.remove(channel, handler)) await subscriber.unsubscribe(prefixed(channel));
+    },
+    onReconnect(listener) {
+      reconnectListeners.push(listener);
+    },
+    isHealthy: () => healthy,
+    async close() {
+      await Promise.allSettled([quit(subscriber), quit(publisher)]);
+    },
+  };
+}
+
+async function quit(connection: Redis): Promise<void> {
+  try {
+    await connection.quit();
+  } catch {
+    connection.disconnect();
+  }
+}

@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { createPool } from 'mysql2';
+import type { Database } from './schema.ts';
+
+export type DialectName = 'mysql' | 'sqlite';
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+/** Connections per node: enough for a burst of concurrent requests, small enough for many nodes on one MySQL. */
+const MYSQL_POOL_SIZE = 10;
+/** A lock held by another writer is waited for this long before SQLite answers SQLITE_BUSY. */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+export const SQLITE_FILE = 'chat.sqlite';
+
+export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): DatabaseHandle {
+  const db = options.databaseUrl ? openMysql(options.databaseUrl) : openSqlite(options.dataDir);
+  return {
+    db,
+    dialect: options.databaseUrl ? 'mysql' : 'sqlite',
+    close: () => db.destroy(),
+  };
+}
+
+function openMysql(databaseUrl: string): Db {
+  const pool = createPool({
+    uri: databaseUrl.replace(/^mariadb:/, 'mysql:'),
+    connectionLimit: MYSQL_POOL_SIZE,
+    charset: 'utf8mb4',
+    timezone: 'Z',
+    // A database that does not answer must surface as an error, not a hung request.
+    connectTimeout: 5000,
+  });
+  return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+}
+
+function openSqlite(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const file = new SQLite(path.join(dataDir, SQLITE_FILE));
+  // WAL lets readers run beside the single writer; NORMAL sync is durable across process crashes.
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = NORMAL');
+  file.pragma('foreign_keys = ON');
+  file.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+}
+
+/** A cheap round trip, for readiness probes. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,56 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The database as the app's queries see it. Kept in step with migrations/ by hand; the migration
+ * test compares both dialects' real schemas, so a drift shows up there first.
+ * Times are milliseconds since the epoch; flags are 0/1 integers.
+ */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  tokens: TokensTable;
+  mail_outbox: MailOutboxTable;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  email: string;
+  password_hash: string;
+  email_verified_at: number | null;
+  read_receipts: Generated<number>;
+  is_bot: Generated<number>;
+  last_seen_at: number | null;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface TokensTable {
+  hash: string;
+  user_id: number;
+  purpose: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface MailOutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  sent_at: number | null;
+  last_error: string | null;
+  created_at: number;
+}

@@ -1,0 +1,49 @@
+import net from 'node:net';
+
+export interface TcpProxy {
+  port: number;
+  /** Refuses new connections and cuts the open ones: the upstream looks dead. */
+  cut(): void;
+  /** Accepts and forwards again. */
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/** A proxy the test controls in front of a shared service, so an outage never touches the service itself. */
+export async function startTcpProxy(upstreamHost: string, upstreamPort: number): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>();
+  let open = true;
+  const server = net.createServer((client) => {
+    if (!open) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(upstreamPort, upstreamHost);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    cut() {
+      open = false;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,40 @@
+// Starts the built server for one Playwright project, on a fresh database and data directory,
+// and removes both when Playwright stops it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createBackend } from '../apps/api/test/backends.ts';
+
+const [kind, port] = process.argv.slice(2);
+if ((kind !== 'embedded' && kind !== 'mysql-redis') || !port) {
+  console.error('usage: serve.ts embedded|mysql-redis PORT');
+  process.exit(2);
+}
+
+const dataDir = mkdtempSync(path.join(tmpdir(), `chat-e2e-${kind}-`));
+const backend = await createBackend(kind === 'embedded' ? 'embedded' : 'mysql+redis', dataDir);
+const server = spawn(process.execPath, [path.resolve('apps/api/dist/main.js')], {
+  env: {
+    ...process.env,
+    ...backend.env,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: port,
+    PUBLIC_URL: `http://localhost:${port}`,
+  },
+  stdio: 'inherit',
+});
+
+let cleaning = false;
+async function cleanUp(exitCode: number) {
+  if (cleaning) return;
+  cleaning = true;
+  server.kill('SIGTERM');
+  await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve(null)));
+  await backend.dispose();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(exitCode);
+}
+server.once('exit', (code) => void cleanUp(code ?? 1));
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void cleanUp(0));

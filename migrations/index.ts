@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as accounts from './20261123_0001_accounts.ts';
+
+/**
+ * Every migration, by name. Listed statically (not read from the folder at run time) so that the
+ * bundled server carries them; names sort in the order they must run.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261123_0001_accounts': accounts,
+};

@@ -1,0 +1,43 @@
+import Type, { type Static } from 'typebox';
+
+/**
+ * Every machine-readable error code the server can answer with, over REST or in a WS `error` frame.
+ * Codes are stable API: clients branch on them, so a code is never renamed, only added.
+ */
+export const ERROR_CODES = [
+  // Generic request problems
+  'bad_request',
+  'validation_failed',
+  'not_found',
+  'method_not_allowed',
+  'unsupported_media_type',
+  'payload_too_large',
+  'rate_limited',
+  'internal_error',
+  'service_unavailable',
+  // Security
+  'unauthenticated',
+  'forbidden',
+  'bad_origin',
+  // WebSocket gateway
+  'protocol_version_unsupported',
+  'unknown_frame',
+  'malformed_frame',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      /** Stable machine code from ERROR_CODES. */
+      code: Type.String(),
+      /** Human-readable explanation, safe to show to a user. */
+      message: Type.String(),
+      /** Per-field codes when a request body failed validation, keyed by field name. */
+      fields: Type.Optional(Type.Record(Type.String(), Type.String())),
+    }),
+  },
+  { $id: 'ErrorBody' },
+);
+export type ErrorBody = Static<typeof ErrorBody>;

@@ -1,0 +1,29 @@
+/** Limits of the WebSocket gateway, shared so that clients can respect them before the server refuses. */
+export const WS_LIMITS = {
+  /** Longest message text, in UTF-16 code units as JavaScript counts `string.length`. */
+  maxTextLength: 4000,
+  /** Frames above this size close the connection (1009): nothing legitimate comes close. */
+  maxFrameBytes: 64 * 1024,
+  /** Longest client message id: room for a UUID or ULID with a prefix. */
+  maxClientIdLength: 64,
+} as const;
+
+/** Close codes the server uses, so clients can decide whether and where to reconnect. */
+export const CLOSE_CODES = {
+  /** Normal closure requested by the client. */
+  normal: 1000,
+  /** Heartbeats went unanswered. */
+  goingAway: 1001,
+  /** Origin refused or similar policy violation: do not reconnect without fixing it. */
+  policyViolation: 1008,
+  /** A frame exceeded WS_LIMITS.maxFrameBytes. */
+  messageTooBig: 1009,
+  /** The node is shutting down: reconnect, the load balancer will pick another node. */
+  serviceRestart: 1012,
+  /** The client speaks a protocol version this server does not: upgrade the client. */
+  protocolVersionUnsupported: 4000,
+  /** No valid session, bearer token or ticket: sign in again. */
+  unauthenticated: 4001,
+  /** The client read too slowly and its unsent buffer passed the bound: reconnect and sync. */
+  slowConsumer: 4008,
+} as const;

@@ -1,0 +1,86 @@
+import type { TSchema } from 'typebox';
+import { Compile, type Validator } from 'typebox/compile';
+import { CLIENT_FRAME_SCHEMAS, type ClientFrame } from './client-frames.ts';
+import {
+  AckFrame,
+  ErrorFrame,
+  MessageFrame,
+  PongFrame,
+  PresenceFrame,
+  ReadReceiptFrame,
+  ReadyFrame,
+  ResyncFrame,
+  type ServerFrame,
+  SyncedFrame,
+  TypingEventFrame,
+  UnreadFrame,
+} from './server-frames.ts';
+
+const SERVER_FRAME_SCHEMAS = {
+  ready: ReadyFrame,
+  pong: PongFrame,
+  message: MessageFrame,
+  ack: AckFrame,
+  unread: UnreadFrame,
+  read: ReadReceiptFrame,
+  typing: TypingEventFrame,
+  presence: PresenceFrame,
+  resync: ResyncFrame,
+  synced: SyncedFrame,
+  error: ErrorFrame,
+} as const satisfies Record<ServerFrame['type'], TSchema>;
+
+export type FrameParseResult<F> =
+  | { ok: true; frame: F }
+  | { ok: false; code: 'malformed_frame' | 'unknown_frame' | 'validation_failed'; message: string; frameType?: string };
+
+/**
+ * Validators are compiled per frame type on first use: dispatching on `type` first gives a precise
+ * error ("text: must not have more than 4000 characters") instead of a union's "matched no variant".
+ */
+function frameParser<F>(schemas: Record<string, TSchema>): (raw: string) => FrameParseResult<F> {
+  const validators = new Map<string, Validator>();
+  const validatorFor = (type: string): Validator | undefined => {
+    if (!Object.hasOwn(schemas, type)) return undefined;
+    let validator = validators.get(type);
+    if (!validator) {
+      validator = Compile(schemas[type] as TSchema);
+      validators.set(type, validator);
+    }
+    return validator;
+  };
+
+  return (raw) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { ok: false, code: 'malformed_frame', message: 'The frame is not valid JSON.' };
+    }
+    if (typeof value !== 'object' || value === null || typeof (value as { type?: unknown }).type !== 'string') {
+      return { ok: false, code: 'malformed_frame', message: 'A frame is a JSON object with a string "type".' };
+    }
+    const type = (value as { type: string }).type;
+    const validator = validatorFor(type);
+    if (!validator) {
+      return { ok: false, code: 'unknown_frame', message: `Unknown frame type "${type}".`, frameType: type };
+    }
+    if (!validator.Check(value)) {
+      const [first] = validator.Errors(value);
+      const where = first?.instancePath ? `${first.instancePath.slice(1)}: ` : '';
+      return {
+        ok: false,
+        code: 'validation_failed',
+        message: `Invalid "${type}" frame: ${where}${first?.message ?? 'does not match the schema'}.`,
+        frameType: type,
+      };
+    }
+    return { ok: true, frame: value as F };
+  };
+}
+
+/** The server's gate for everything a client sends. */
+export const parseClientFrame = frameParser<ClientFrame>(CLIENT_FRAME_SCHEMAS);
+
+/** The client's gate for everything a server sends. */
+export const parseServerFrame = frameParser<ServerFrame>(SERVER_FRAME_SCHEMAS);

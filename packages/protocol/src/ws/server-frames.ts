@@ -1,0 +1,102 @@
+import Type, { type Static } from 'typebox';
+import { Id, Message, Presence, Timestamp } from '../entities.ts';
+
+/** First frame on every connection: the session is accepted. */
+export const ReadyFrame = Type.Object({
+  type: Type.Literal('ready'),
+  protocolVersion: Type.Integer(),
+  userId: Id,
+  serverTime: Timestamp,
+  /** The client should send `ping` at least this often; the server drops silent peers after twice that. */
+  heartbeatIntervalMs: Type.Integer({ minimum: 1 }),
+});
+
+export const PongFrame = Type.Object({
+  type: Type.Literal('pong'),
+  ref: Type.Optional(Type.String()),
+  serverTime: Timestamp,
+});
+
+/** A new message in one of the user's conversations, sent or received. */
+export const MessageFrame = Type.Object({
+  type: Type.Literal('message'),
+  message: Message,
+  serverTime: Timestamp,
+});
+
+/** The message named by `clientId` is committed; `message` is what was stored. */
+export const AckFrame = Type.Object({
+  type: Type.Literal('ack'),
+  clientId: Type.String(),
+  message: Message,
+});
+
+/** Absolute unread counts: replace, never add. */
+export const UnreadFrame = Type.Object({
+  type: Type.Literal('unread'),
+  conversationId: Id,
+  unread: Type.Integer({ minimum: 0 }),
+  total: Type.Integer({ minimum: 0 }),
+});
+
+/** A member's read cursor moved (the peer's, for "seen"; or the user's own, from another tab). */
+export const ReadReceiptFrame = Type.Object({
+  type: Type.Literal('read'),
+  conversationId: Id,
+  userId: Id,
+  seq: Type.Integer({ minimum: 0 }),
+});
+
+export const TypingEventFrame = Type.Object({
+  type: Type.Literal('typing'),
+  conversationId: Id,
+  userId: Id,
+});
+
+export const PresenceFrame = Type.Object({
+  type: Type.Literal('presence'),
+  userId: Id,
+  presence: Presence,
+});
+
+/** The server may have missed events for this connection (e.g. its bus reconnected): send `sync` now. */
+export const ResyncFrame = Type.Object({
+  type: Type.Literal('resync'),
+  reason: Type.String(),
+});
+
+/** The end of a `sync` answer: every missed message has been sent before it. */
+export const SyncedFrame = Type.Object({
+  type: Type.Literal('synced'),
+  serverTime: Timestamp,
+  /** True when more was missed than a sync carries: reload conversations over REST. */
+  truncated: Type.Boolean(),
+});
+
+/** A request failed; the connection stays open unless a close frame follows. */
+export const ErrorFrame = Type.Object({
+  type: Type.Literal('error'),
+  code: Type.String(),
+  message: Type.String(),
+  /** The `type` of the client frame this answers, when known. */
+  frame: Type.Optional(Type.String()),
+  /** The `clientId` of the `send` this answers, when it was one. */
+  clientId: Type.Optional(Type.String()),
+});
+
+export const ServerFrame = Type.Union([
+  ReadyFrame,
+  PongFrame,
+  MessageFrame,
+  AckFrame,
+  UnreadFrame,
+  ReadReceiptFrame,
+  TypingEventFrame,
+  PresenceFrame,
+  ResyncFrame,
+  SyncedFrame,
+  ErrorFrame,
+]);
+export type ServerFrame = Static<typeof ServerFrame>;
+export type ServerFrameType = ServerFrame['type'];
+export type ServerFrameOf<T extends ServerFrameType> = Extract<ServerFrame, { type: T }>;

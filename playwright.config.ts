@@ -1,0 +1,49 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests in Debian's Chromium (browsers cannot be downloaded here), against the built
+ * server twice: on the embedded default and on MariaDB + Redis. e2e/serve.ts gives each run a
+ * fresh database and data directory.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SERVERS = [
+  { name: 'embedded', port: 3101 },
+  { name: 'mysql-redis', port: 3102 },
+] as const;
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: '.test-output/e2e-artifacts',
+  fullyParallel: false,
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['json', { outputFile: '.test-output/playwright.json' }]],
+  use: {
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: SERVERS.map(({ name, port }) => ({ name, use: { baseURL: `http://localhost:${port}` } })),
+  webServer: SERVERS.map(({ name, port }) => ({
+    command: `node --import tsx e2e/serve.ts ${name} ${port}`,
+    url: `http://127.0.0.1:${port}/readyz`,
+    reuseExistingServer: false,
+    // The default is SIGKILL, which would leave serve.ts no chance to drop its database.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  })),
+});
