@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { authentication } from './auth/authenticate.ts';
+import { authRoutes } from './auth/routes.ts';
 import type { Config } from './config/config.ts';
 import { healthRoutes } from './health/routes.ts';
-import { registerErrorHandlers } from './http/errors.ts';
+import { registerErrorHandler, registerNotFoundHandler } from './http/errors.ts';
+import { registerOriginCheck } from './http/origin.ts';
 import { infrastructure } from './infra/plugin.ts';
+import { mail } from './mail/plugin.ts';
 import { serveWebClient } from './web/static.ts';
 
 /** JSON bodies are small; pictures go through the upload route, which streams. */
@@ -20,7 +24,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Behind a load balancer the client's address is in X-Forwarded-For; rate limits need it.
-    trustProxy: true,
+    trustProxy: config.trustProxy,
   });
 
   // The id in the logs, handed back so a user's bug report can be matched to them.
@@ -28,8 +32,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
+  registerErrorHandler(app);
   await app.register(infrastructure, { config });
+  registerOriginCheck(app, config.publicUrl.origin);
+  await app.register(mail);
+  await app.register(authentication);
   await app.register(healthRoutes);
-  registerErrorHandlers(app, await serveWebClient(app, config.webDir));
+  await app.register(authRoutes, { prefix: '/api/auth' });
+  registerNotFoundHandler(app, await serveWebClient(app, config.webDir));
   return app;
 }

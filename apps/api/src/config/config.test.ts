@@ -37,6 +37,8 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ BCRYPT_COST: '3' }, 'BCRYPT_COST'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ MAIL_RETRY_BASE_MS: '-5' }, 'MAIL_RETRY_BASE_MS'],
   ])('refuses %o, naming %s', (env, variable) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);

@@ -25,6 +25,10 @@ export interface Config {
   sessionSecret: string;
   logLevel: LogLevel;
   bcryptCost: number;
+  /** Trust X-Forwarded-For from the load balancer for the client's address (rate limits). Never without one. */
+  trustProxy: boolean;
+  /** First retry delay of the mail queue; each further retry doubles it. */
+  mailRetryBaseMs: number;
   /** The built web client; when the folder is missing the API runs alone. */
   webDir: string;
 }
@@ -64,6 +68,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
   }
   return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = readVar(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `must be true or false (got "${raw}")`);
 }
 
 function url(env: Env, name: string, protocols: readonly string[]): URL | undefined {
@@ -136,6 +148,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret: sessionSecret(env, production, dataDir),
     logLevel: logLevel(env),
     bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    mailRetryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 1000, 10, 3_600_000),
     webDir: path.resolve(readVar(env, 'WEB_DIR') ?? DEFAULT_WEB_DIR),
   };
 }

@@ -26,7 +26,8 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     const checks: Record<string, boolean> = {
       database: await answersWithin(() => pingDatabase(app.database.db)),
     };
-    if (app.config.redisUrl) checks.redis = app.bus.isHealthy();
+    const { redis } = app;
+    if (redis) checks.redis = app.bus.isHealthy() && (await answersWithin(async () => void (await redis.ping())));
     const ready = Object.values(checks).every(Boolean);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
   });

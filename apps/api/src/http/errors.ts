@@ -43,7 +43,8 @@ function fieldOf(validation: NonNullable<FastifyError['validation']>[number]): s
   return validation.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'body';
 }
 
-export function registerErrorHandlers(app: FastifyInstance, spaFallback: SpaFallback | undefined): void {
+/** Register before any route: Fastify gives each plugin the error handler in force when it is registered. */
+export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
       if (error.extra.headers) reply.headers(error.extra.headers);
@@ -63,7 +64,9 @@ export function registerErrorHandlers(app: FastifyInstance, spaFallback: SpaFall
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, 500, { code: 'internal_error', message: 'Something went wrong on our side.' });
   });
+}
 
+export function registerNotFoundHandler(app: FastifyInstance, spaFallback: SpaFallback | undefined): void {
   app.setNotFoundHandler(
     (request, reply) =>
       spaFallback?.(request, reply) ??

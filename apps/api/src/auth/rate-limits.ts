@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../http/errors.ts';
+import type { RateLimitRule } from '../infra/rate-limit/rate-limiter.ts';
+
+const MINUTE = 60_000;
+
+/**
+ * Limits on what attackers repeat: guessing passwords (per address and per account, so neither a
+ * botnet on one account nor one address across many accounts gets far), creating accounts, and
+ * making the server send mail.
+ */
+export const AUTH_LIMITS = {
+  loginPerIp: { limit: 30, windowMs: 5 * MINUTE },
+  loginPerAccount: { limit: 10, windowMs: 15 * MINUTE },
+  signupPerIp: { limit: 10, windowMs: 60 * MINUTE },
+  forgotPerIp: { limit: 10, windowMs: 60 * MINUTE },
+  forgotPerEmail: { limit: 3, windowMs: 60 * MINUTE },
+  resendPerUser: { limit: 3, windowMs: 15 * MINUTE },
+  availabilityPerIp: { limit: 120, windowMs: MINUTE },
+} as const satisfies Record<string, RateLimitRule>;
+
+export type AuthLimit = keyof typeof AUTH_LIMITS;
+
+/** Counts one attempt; past the limit answers 429 with Retry-After. */
+export async function enforceLimit(app: FastifyInstance, name: AuthLimit, subject: string): Promise<void> {
+  const result = await app.rateLimiter.hit(`${name}:${subject}`, AUTH_LIMITS[name]);
+  if (result.allowed) return;
+  const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+  throw new AppError(429, 'rate_limited', `Too many attempts. Try again in ${seconds} seconds.`, {
+    headers: { 'retry-after': String(seconds) },
+  });
+}

@@ -1,0 +1,126 @@
+import {
+  AcceptedResponse,
+  AvailabilityQuery,
+  AvailabilityResponse,
+  ForgotPasswordBody,
+  LoginBody,
+  ResetPasswordBody,
+  SignupBody,
+  TokenBody,
+  UserResponse,
+} from '@chat/protocol';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../http/errors.ts';
+import { toMe } from '../users/users-repository.ts';
+import {
+  type AccountsContext,
+  availabilityProblem,
+  login,
+  requestPasswordReset,
+  resendVerification,
+  resetPassword,
+  signup,
+  verifyEmail,
+} from './accounts.ts';
+import { enforceLimit } from './rate-limits.ts';
+import { normalizeEmail } from './rules.ts';
+import { createSession, deleteSession, deleteUserSessions } from './sessions.ts';
+
+const accepted = { status: 'accepted' as const };
+
+/** `request.auth` once requireUser has run. */
+function authOf(request: FastifyRequest) {
+  if (!request.auth) throw new AppError(401, 'unauthenticated', 'Sign in first.');
+  return request.auth;
+}
+
+export async function authRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const context: AccountsContext = {
+    db: app.database.db,
+    publicUrl: app.config.publicUrl,
+    bcryptCost: app.config.bcryptCost,
+    mailQueued: () => app.mailQueued(),
+  };
+  const signIn = (reply: FastifyReply, token: string) => app.setSessionCookie(reply, token);
+
+  app.get(
+    '/availability',
+    { schema: { querystring: AvailabilityQuery, response: { 200: AvailabilityResponse } } },
+    async (request) => {
+      await enforceLimit(app, 'availabilityPerIp', request.ip);
+      const reason = await availabilityProblem(context, request.query);
+      return reason ? { available: false, reason } : { available: true };
+    },
+  );
+
+  app.post('/signup', { schema: { body: SignupBody, response: { 201: UserResponse } } }, async (request, reply) => {
+    await enforceLimit(app, 'signupPerIp', request.ip);
+    const { user, sessionToken } = await signup(context, request.body);
+    signIn(reply, sessionToken);
+    return reply.status(201).send({ user });
+  });
+
+  app.post('/verify', { schema: { body: TokenBody, response: { 200: UserResponse } } }, async (request) => ({
+    user: await verifyEmail(context, request.body.token),
+  }));
+
+  app.post(
+    '/verify/resend',
+    { preHandler: app.requireUser, schema: { response: { 202: AcceptedResponse } } },
+    async (request, reply) => {
+      const { user } = authOf(request);
+      await enforceLimit(app, 'resendPerUser', String(user.id));
+      await resendVerification(context, user);
+      return reply.status(202).send(accepted);
+    },
+  );
+
+  app.post('/login', { schema: { body: LoginBody, response: { 200: UserResponse } } }, async (request, reply) => {
+    await enforceLimit(app, 'loginPerIp', request.ip);
+    await enforceLimit(app, 'loginPerAccount', request.body.login.trim().toLowerCase());
+    const user = await login(context, request.body);
+    const { token } = await createSession(app.database.db, user.id, Date.now());
+    if (request.body.issueToken) return { user: toMe(user), token };
+    signIn(reply, token);
+    return { user: toMe(user) };
+  });
+
+  app.post('/logout', { preHandler: app.requireUser }, async (request, reply) => {
+    await deleteSession(app.database.db, authOf(request).session.idHash);
+    app.clearSessionCookie(reply);
+    return reply.status(204).send();
+  });
+
+  app.post('/logout-all', { preHandler: app.requireUser }, async (request, reply) => {
+    await deleteUserSessions(app.database.db, authOf(request).user.id);
+    app.clearSessionCookie(reply);
+    return reply.status(204).send();
+  });
+
+  app.get('/me', { preHandler: app.requireUser, schema: { response: { 200: UserResponse } } }, async (request) => ({
+    user: toMe(authOf(request).user),
+  }));
+
+  app.post(
+    '/password/forgot',
+    { schema: { body: ForgotPasswordBody, response: { 202: AcceptedResponse } } },
+    async (request, reply) => {
+      await enforceLimit(app, 'forgotPerIp', request.ip);
+      await enforceLimit(app, 'forgotPerEmail', normalizeEmail(request.body.email));
+      await requestPasswordReset(context, request.body.email);
+      return reply.status(202).send(accepted);
+    },
+  );
+
+  app.post(
+    '/password/reset',
+    { schema: { body: ResetPasswordBody, response: { 200: UserResponse } } },
+    async (request, reply) => {
+      const { user, sessionToken } = await resetPassword(context, request.body);
+      signIn(reply, sessionToken);
+      return { user };
+    },
+  );
+}

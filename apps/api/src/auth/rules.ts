@@ -1,0 +1,77 @@
+/**
+ * The account rules, as pure functions shared by sign-up, the live availability check and
+ * password reset. Each returns the machine code of the first problem, or undefined.
+ */
+
+export const USERNAME_MIN = 3;
+export const USERNAME_MAX = 32;
+/** bcrypt reads at most 72 bytes; a longer password would be silently cut, so it is refused instead. */
+export const PASSWORD_MAX_BYTES = 72;
+export const PASSWORD_MIN_LENGTH = 8;
+/** RFC 5321's limit on a forward path. */
+export const EMAIL_MAX = 254;
+
+/** Names that would let someone impersonate the service. */
+const RESERVED_USERNAMES = new Set(['admin', 'administrator', 'root', 'system', 'support', 'help', 'chat', 'staff']);
+
+/** The passwords tried first by anyone guessing; refusing them costs users little. */
+const COMMON_PASSWORDS = new Set([
+  'password',
+  'password1',
+  'password123',
+  '12345678',
+  '123456789',
+  '1234567890',
+  '11111111',
+  '00000000',
+  'qwertyui',
+  'qwerty123',
+  'qwertyuiop',
+  'iloveyou',
+  'abc12345',
+  'abcd1234',
+  'letmein1',
+  'welcome1',
+  'sunshine',
+  'princess',
+  'football',
+  'baseball',
+  'trustno1',
+  'passw0rd',
+  'asdfghjk',
+  'zaq12wsx',
+  '1q2w3e4r',
+]);
+
+/** Usernames are compared without regard to case, so they are stored lower-cased. */
+export const normalizeUsername = (raw: string) => raw.trim().toLowerCase();
+export const normalizeEmail = (raw: string) => raw.trim().toLowerCase();
+
+export function usernameProblem(username: string): string | undefined {
+  if (username.length < USERNAME_MIN) return 'username_too_short';
+  if (username.length > USERNAME_MAX) return 'username_too_long';
+  if (!/^[a-z0-9_.-]+$/.test(username)) return 'username_invalid';
+  if (RESERVED_USERNAMES.has(username)) return 'username_reserved';
+  return undefined;
+}
+
+export function emailProblem(email: string): string | undefined {
+  if (email.length > EMAIL_MAX || !/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email)) return 'email_invalid';
+  return undefined;
+}
+
+export function passwordProblem(
+  password: string,
+  context: { username?: string; email?: string } = {},
+): string | undefined {
+  if ([...password].length < PASSWORD_MIN_LENGTH) return 'password_too_short';
+  if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) return 'password_too_long';
+  const lower = password.toLowerCase();
+  const tooGuessable =
+    COMMON_PASSWORDS.has(lower) ||
+    new Set(lower).size <= 2 ||
+    lower === context.username ||
+    lower === context.email ||
+    (context.email !== undefined && lower === context.email.split('@')[0]);
+  return tooGuessable ? 'password_too_weak' : undefined;
+}

@@ -1,0 +1,52 @@
+import type { Db } from '../infra/db/database.ts';
+import { hashSecret, newSecret } from './secrets.ts';
+
+export type TokenPurpose = 'verify' | 'reset';
+
+/** How long each kind of mailed link works. */
+export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
+  verify: 24 * 60 * 60 * 1000,
+  reset: 60 * 60 * 1000,
+};
+
+export type ConsumeResult =
+  | { ok: true; userId: number }
+  | { ok: false; code: 'token_invalid' | 'token_expired' | 'token_used' };
+
+export async function issueToken(db: Db, userId: number, purpose: TokenPurpose, now: number): Promise<string> {
+  const { token, hash } = newSecret();
+  await db
+    .insertInto('tokens')
+    .values({ hash, user_id: userId, purpose, created_at: now, expires_at: now + TOKEN_TTL_MS[purpose] })
+    .execute();
+  return token;
+}
+
+/** Whether a token would be accepted now, without using it up. */
+export async function checkToken(db: Db, token: string, purpose: TokenPurpose, now: number): Promise<ConsumeResult> {
+  const row = await db
+    .selectFrom('tokens')
+    .select(['user_id', 'expires_at', 'used_at'])
+    .where('hash', '=', hashSecret(token))
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
+  if (!row) return { ok: false, code: 'token_invalid' };
+  if (row.used_at !== null) return { ok: false, code: 'token_used' };
+  if (row.expires_at <= now) return { ok: false, code: 'token_expired' };
+  return { ok: true, userId: row.user_id };
+}
+
+/** Uses a token up. The conditional update makes it single-use even when two requests race. */
+export async function consumeToken(db: Db, token: string, purpose: TokenPurpose, now: number): Promise<ConsumeResult> {
+  const check = await checkToken(db, token, purpose, now);
+  if (!check.ok) return check;
+  const hash = hashSecret(token);
+  const result = await db
+    .updateTable('tokens')
+    .set({ used_at: now })
+    .where('hash', '=', hash)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return { ok: false, code: 'token_used' };
+  return check;
+}

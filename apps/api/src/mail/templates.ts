@@ -1,0 +1,41 @@
+import type { Mail } from './outbox.ts';
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+function mailWithLink(
+  to: string,
+  subject: string,
+  lines: { greeting: string; body: string; action: string; link: string; footer: string },
+): Mail {
+  const text = `${lines.greeting}\n\n${lines.body}\n\n${lines.link}\n\n${lines.footer}\n`;
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5">
+<p>${escapeHtml(lines.greeting)}</p>
+<p>${escapeHtml(lines.body)}</p>
+<p><a href="${escapeHtml(lines.link)}" style="display:inline-block;padding:10px 18px;background:#2563eb;color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(lines.action)}</a></p>
+<p style="color:#555;font-size:14px">Or open this link: ${escapeHtml(lines.link)}</p>
+<p style="color:#555;font-size:14px">${escapeHtml(lines.footer)}</p>
+</body></html>`;
+  return { to, subject, text, html };
+}
+
+export function verificationMail(to: string, username: string, link: string): Mail {
+  return mailWithLink(to, 'Confirm your email address', {
+    greeting: `Hi ${username},`,
+    body: 'Welcome to Chat! Confirm your email address to start chatting:',
+    action: 'Confirm my address',
+    link,
+    footer: 'The link works for 24 hours. If you did not sign up, ignore this mail.',
+  });
+}
+
+export function passwordResetMail(to: string, username: string, link: string): Mail {
+  return mailWithLink(to, 'Reset your password', {
+    greeting: `Hi ${username},`,
+    body: 'Someone asked to reset the password of your Chat account. Choose a new one here:',
+    action: 'Choose a new password',
+    link,
+    footer:
+      'The link works for one hour and only once. If it was not you, ignore this mail: your password stays as it is.',
+  });
+}
