@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as accounts from './20261123_0001_accounts.ts';
+import * as conversations from './20261123_0002_conversations.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder at run time) so that the
@@ -7,4 +8,5 @@ import * as accounts from './20261123_0001_accounts.ts';
  */
 export const migrations: Record<string, Migration> = {
   '20261123_0001_accounts': accounts,
+  '20261123_0002_conversations': conversations,
 };

@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { authentication } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
+import { chat } from './chat/plugin.ts';
 import type { Config } from './config/config.ts';
+import { gateway } from './gateway/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './http/errors.ts';
 import { registerOriginCheck } from './http/origin.ts';
 import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
+import { presence } from './presence/plugin.ts';
+import { usersRoutes } from './users/routes.ts';
 import { serveWebClient } from './web/static.ts';
 
 /** JSON bodies are small; pictures go through the upload route, which streams. */
@@ -38,7 +42,11 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(mail);
   await app.register(authentication);
   await app.register(healthRoutes);
+  await app.register(gateway);
+  await app.register(presence);
+  await app.register(chat);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(usersRoutes, { prefix: '/api' });
   registerNotFoundHandler(app, await serveWebClient(app, config.webDir));
   return app;
 }

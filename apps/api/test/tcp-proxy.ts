@@ -6,6 +6,8 @@ export interface TcpProxy {
   cut(): void;
   /** Accepts and forwards again. */
   restore(): void;
+  /** Sends new connections elsewhere (a load balancer picking another node). */
+  retarget(port: number): void;
   close(): Promise<void>;
 }
 
@@ -13,12 +15,13 @@ export interface TcpProxy {
 export async function startTcpProxy(upstreamHost: string, upstreamPort: number): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let open = true;
+  let target = upstreamPort;
   const server = net.createServer((client) => {
     if (!open) {
       client.destroy();
       return;
     }
-    const upstream = net.connect(upstreamPort, upstreamHost);
+    const upstream = net.connect(target, upstreamHost);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
@@ -39,6 +42,9 @@ export async function startTcpProxy(upstreamHost: string, upstreamPort: number):
     },
     restore() {
       open = true;
+    },
+    retarget(port) {
+      target = port;
     },
     close: () =>
       new Promise<void>((resolve) => {

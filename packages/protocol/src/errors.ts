@@ -35,6 +35,10 @@ export const ERROR_CODES = [
   'token_invalid',
   'token_expired',
   'token_used',
+  // Chat
+  'cannot_message_self',
+  'text_too_long',
+  'empty_message',
   // WebSocket gateway
   'protocol_version_unsupported',
   'unknown_frame',

@@ -1,6 +1,7 @@
 export * from './entities.ts';
 export * from './errors.ts';
 export * from './rest/auth.ts';
+export * from './rest/chat.ts';
 export * from './rest/health.ts';
 export * from './version.ts';
 export * from './ws/client-frames.ts';

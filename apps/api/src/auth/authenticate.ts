@@ -30,6 +30,12 @@ declare module 'fastify' {
   }
 }
 
+/** The caller of a route behind requireUser or requireVerifiedUser. */
+export function authOf(request: FastifyRequest): Auth {
+  if (!request.auth) throw new AppError(401, 'unauthenticated', 'Sign in first.');
+  return request.auth;
+}
+
 /** The session token a request presents: a bearer token (non-browser clients) or the signed cookie. */
 function presentedToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;

@@ -10,8 +10,7 @@ import {
   UserResponse,
 } from '@chat/protocol';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../http/errors.ts';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { toMe } from '../users/users-repository.ts';
 import {
   type AccountsContext,
@@ -23,17 +22,12 @@ import {
   signup,
   verifyEmail,
 } from './accounts.ts';
+import { authOf } from './authenticate.ts';
 import { enforceLimit } from './rate-limits.ts';
 import { normalizeEmail } from './rules.ts';
 import { createSession, deleteSession, deleteUserSessions } from './sessions.ts';
 
 const accepted = { status: 'accepted' as const };
-
-/** `request.auth` once requireUser has run. */
-function authOf(request: FastifyRequest) {
-  if (!request.auth) throw new AppError(401, 'unauthenticated', 'Sign in first.');
-  return request.auth;
-}
 
 export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -87,14 +81,19 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     return { user: toMe(user) };
   });
 
+  // Ending a session also closes its sockets, on whichever node they are.
   app.post('/logout', { preHandler: app.requireUser }, async (request, reply) => {
-    await deleteSession(app.database.db, authOf(request).session.idHash);
+    const { session } = authOf(request);
+    await deleteSession(app.database.db, session.idHash);
+    await app.gateway.publish(session.userId, { kind: 'end_sessions', sessionIdHashes: [session.idHash] });
     app.clearSessionCookie(reply);
     return reply.status(204).send();
   });
 
   app.post('/logout-all', { preHandler: app.requireUser }, async (request, reply) => {
-    await deleteUserSessions(app.database.db, authOf(request).user.id);
+    const { user } = authOf(request);
+    await deleteUserSessions(app.database.db, user.id);
+    await app.gateway.publish(user.id, { kind: 'end_sessions', sessionIdHashes: 'all' });
     app.clearSessionCookie(reply);
     return reply.status(204).send();
   });
@@ -119,6 +118,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     { schema: { body: ResetPasswordBody, response: { 200: UserResponse } } },
     async (request, reply) => {
       const { user, sessionToken } = await resetPassword(context, request.body);
+      await app.gateway.publish(user.id, { kind: 'end_sessions', sessionIdHashes: 'all' });
       signIn(reply, sessionToken);
       return { user };
     },

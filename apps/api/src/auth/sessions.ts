@@ -22,21 +22,31 @@ export async function createSession(db: Db, userId: number, now: number): Promis
 
 /** The live session a token names, its expiry pushed forward when it is due. */
 export async function findSession(db: Db, token: string, now: number): Promise<Session | undefined> {
-  const idHash = hashSecret(token);
+  const found = await findLiveSession(db, hashSecret(token), now);
+  if (!found) return undefined;
+  if (found.expiresAt - now < SESSION_TTL_MS - SESSION_REFRESH_MS) {
+    await db
+      .updateTable('sessions')
+      .set({ expires_at: now + SESSION_TTL_MS })
+      .where('id_hash', '=', found.idHash)
+      .execute();
+  }
+  return { idHash: found.idHash, userId: found.userId };
+}
+
+/** The live session with this id hash (a WebSocket ticket names sessions by hash). */
+export async function findSessionByHash(db: Db, idHash: string, now: number): Promise<Session | undefined> {
+  const found = await findLiveSession(db, idHash, now);
+  return found && { idHash: found.idHash, userId: found.userId };
+}
+
+async function findLiveSession(db: Db, idHash: string, now: number) {
   const row = await db
     .selectFrom('sessions')
     .select(['user_id', 'expires_at'])
     .where('id_hash', '=', idHash)
     .executeTakeFirst();
-  if (!row || row.expires_at <= now) return undefined;
-  if (row.expires_at - now < SESSION_TTL_MS - SESSION_REFRESH_MS) {
-    await db
-      .updateTable('sessions')
-      .set({ expires_at: now + SESSION_TTL_MS })
-      .where('id_hash', '=', idHash)
-      .execute();
-  }
-  return { idHash, userId: row.user_id };
+  return row && row.expires_at > now ? { idHash, userId: row.user_id, expiresAt: row.expires_at } : undefined;
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {

@@ -27,6 +27,8 @@ export interface Config {
   bcryptCost: number;
   /** Trust X-Forwarded-For from the load balancer for the client's address (rate limits). Never without one. */
   trustProxy: boolean;
+  /** How long a user stays online after their last connection closed: a reload or a blip never shows them offline. */
+  presenceGraceMs: number;
   /** First retry delay of the mail queue; each further retry doubles it. */
   mailRetryBaseMs: number;
   /** The built web client; when the folder is missing the API runs alone. */
@@ -149,6 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: logLevel(env),
     bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
+    presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 10_000, 0, 300_000),
     mailRetryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 1000, 10, 3_600_000),
     webDir: path.resolve(readVar(env, 'WEB_DIR') ?? DEFAULT_WEB_DIR),
   };

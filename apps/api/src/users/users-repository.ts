@@ -1,4 +1,4 @@
-import type { Me } from '@chat/protocol';
+import type { Me, PublicUser } from '@chat/protocol';
 import type { Selectable } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
 import type { UsersTable } from '../infra/db/schema.ts';
@@ -13,6 +13,21 @@ export function toMe(row: UserRow): Me {
     email: row.email,
     emailVerified: row.email_verified_at !== null,
     readReceipts: row.read_receipts === 1,
+  };
+}
+
+/** The one place a user row becomes what others see. The robot never sleeps, so it is always online. */
+export function toPublicUser(
+  row: Pick<UserRow, 'id' | 'username' | 'is_bot' | 'last_seen_at'>,
+  online: boolean,
+): PublicUser {
+  const isBot = row.is_bot === 1;
+  const isOnline = isBot || online;
+  return {
+    id: row.id,
+    username: row.username,
+    isBot,
+    presence: { online: isOnline, lastSeenAt: isOnline ? null : row.last_seen_at },
   };
 }
 
@@ -47,4 +62,47 @@ export async function markEmailVerified(db: Db, userId: number, now: number): Pr
 
 export async function setPasswordHash(db: Db, userId: number, passwordHash: string): Promise<void> {
   await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}
+
+export async function setLastSeen(db: Db, userIds: readonly number[], now: number): Promise<void> {
+  if (userIds.length === 0) return;
+  await db.updateTable('users').set({ last_seen_at: now }).where('id', 'in', userIds).execute();
+}
+
+export const findUsersByIds = (db: Db, ids: readonly number[]) =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : db.selectFrom('users').select(['id', 'username', 'is_bot', 'last_seen_at']).where('id', 'in', ids).execute();
+
+/** Whether each user, in the order given, has read receipts on. */
+export async function findUsersReceipts(db: Db, ids: readonly number[]): Promise<boolean[]> {
+  const rows = await db.selectFrom('users').select(['id', 'read_receipts']).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((row) => [row.id, row.read_receipts === 1]));
+  return ids.map((id) => byId.get(id) ?? false);
+}
+
+export async function setReadReceipts(db: Db, userId: number, on: boolean): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ read_receipts: on ? 1 : 0 })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/**
+ * A page of the directory: verified users whose name starts with `prefix`, by name, after `cursor`.
+ * Usernames are stored lower-case and limited to [a-z0-9_.-], so a LIKE prefix needs escaping only for _.
+ */
+export async function searchUsers(
+  db: Db,
+  options: { prefix: string; after?: string; excludeId: number; limit: number },
+) {
+  let query = db
+    .selectFrom('users')
+    .select(['id', 'username', 'is_bot', 'last_seen_at'])
+    .where('email_verified_at', 'is not', null)
+    .where('id', '!=', options.excludeId);
+  if (options.prefix) query = query.where('username', 'like', `${options.prefix.replaceAll('_', '\\_')}%`);
+  if (options.after) query = query.where('username', '>', options.after);
+  return query.orderBy('username').limit(options.limit).execute();
 }

@@ -3,6 +3,7 @@ import { Compile, type Validator } from 'typebox/compile';
 import { CLIENT_FRAME_SCHEMAS, type ClientFrame } from './client-frames.ts';
 import {
   AckFrame,
+  ConversationHiddenFrame,
   ErrorFrame,
   MessageFrame,
   PongFrame,
@@ -25,6 +26,7 @@ const SERVER_FRAME_SCHEMAS = {
   read: ReadReceiptFrame,
   typing: TypingEventFrame,
   presence: PresenceFrame,
+  conversation_hidden: ConversationHiddenFrame,
   resync: ResyncFrame,
   synced: SyncedFrame,
   error: ErrorFrame,

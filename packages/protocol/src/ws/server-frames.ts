@@ -59,6 +59,12 @@ export const PresenceFrame = Type.Object({
   presence: Presence,
 });
 
+/** The user deleted a conversation for themselves (on another tab or device): drop it from the list. */
+export const ConversationHiddenFrame = Type.Object({
+  type: Type.Literal('conversation_hidden'),
+  conversationId: Id,
+});
+
 /** The server may have missed events for this connection (e.g. its bus reconnected): send `sync` now. */
 export const ResyncFrame = Type.Object({
   type: Type.Literal('resync'),
@@ -93,6 +99,7 @@ export const ServerFrame = Type.Union([
   ReadReceiptFrame,
   TypingEventFrame,
   PresenceFrame,
+  ConversationHiddenFrame,
   ResyncFrame,
   SyncedFrame,
   ErrorFrame,

@@ -10,6 +10,9 @@ export interface Database {
   sessions: SessionsTable;
   tokens: TokensTable;
   mail_outbox: MailOutboxTable;
+  conversations: ConversationsTable;
+  conversation_members: ConversationMembersTable;
+  messages: MessagesTable;
 }
 
 export interface UsersTable {
@@ -52,5 +55,34 @@ export interface MailOutboxTable {
   claimed_until: number | null;
   sent_at: number | null;
   last_error: string | null;
+  created_at: number;
+}
+
+export interface ConversationsTable {
+  id: Generated<number>;
+  user_low_id: number;
+  user_high_id: number;
+  last_seq: Generated<number>;
+  updated_at: number;
+  created_at: number;
+}
+
+export interface ConversationMembersTable {
+  conversation_id: number;
+  user_id: number;
+  peer_id: number;
+  read_seq: Generated<number>;
+  cleared_seq: Generated<number>;
+  hidden: Generated<number>;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  conversation_id: number;
+  seq: number;
+  sender_id: number;
+  client_id: string;
+  text: string;
+  attachment_id: string | null;
   created_at: number;
 }

@@ -1,0 +1,192 @@
+import type { Db } from '../infra/db/database.ts';
+
+export interface Membership {
+  conversationId: number;
+  userId: number;
+  peerId: number;
+  readSeq: number;
+  clearedSeq: number;
+  hidden: boolean;
+  lastSeq: number;
+  updatedAt: number;
+}
+
+const membershipColumns = [
+  'm.conversation_id',
+  'm.user_id',
+  'm.peer_id',
+  'm.read_seq',
+  'm.cleared_seq',
+  'm.hidden',
+  'c.last_seq',
+  'c.updated_at',
+] as const;
+
+type MembershipRow = {
+  conversation_id: number;
+  user_id: number;
+  peer_id: number;
+  read_seq: number;
+  cleared_seq: number;
+  hidden: number;
+  last_seq: number;
+  updated_at: number;
+};
+
+const toMembership = (row: MembershipRow): Membership => ({
+  conversationId: row.conversation_id,
+  userId: row.user_id,
+  peerId: row.peer_id,
+  readSeq: row.read_seq,
+  clearedSeq: row.cleared_seq,
+  hidden: row.hidden === 1,
+  lastSeq: row.last_seq,
+  updatedAt: row.updated_at,
+});
+
+const memberships = (db: Db) =>
+  db
+    .selectFrom('conversation_members as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .select(membershipColumns);
+
+/** A user's side of a conversation; undefined when they are not in it. */
+export async function findMembership(db: Db, conversationId: number, userId: number): Promise<Membership | undefined> {
+  const row = await memberships(db)
+    .where('m.conversation_id', '=', conversationId)
+    .where('m.user_id', '=', userId)
+    .executeTakeFirst();
+  return row && toMembership(row);
+}
+
+/** The conversations in a user's list, most recent first. */
+export async function listVisibleMemberships(db: Db, userId: number): Promise<Membership[]> {
+  const rows = await memberships(db)
+    .where('m.user_id', '=', userId)
+    .where('m.hidden', '=', 0)
+    .orderBy('c.updated_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .execute();
+  return rows.map(toMembership);
+}
+
+/** Every conversation of a user with something they have not seen, visible or not (for sync). */
+export async function listMembershipsChangedAfter(db: Db, userId: number, since: number): Promise<Membership[]> {
+  const rows = await memberships(db).where('m.user_id', '=', userId).where('c.updated_at', '>=', since).execute();
+  return rows.map(toMembership);
+}
+
+export async function listMemberships(db: Db, userId: number, conversationIds: number[]): Promise<Membership[]> {
+  if (conversationIds.length === 0) return [];
+  const rows = await memberships(db)
+    .where('m.user_id', '=', userId)
+    .where('m.conversation_id', 'in', conversationIds)
+    .execute();
+  return rows.map(toMembership);
+}
+
+/**
+ * The conversation of a pair, created on first use. Both inserts ignore duplicates, so two
+ * first contacts racing end with one conversation, and an interrupted creation completes next time.
+ * Both sides start hidden: a conversation enters a list when opened there or when a message arrives.
+ */
+export async function getOrCreateConversation(db: Db, userA: number, userB: number, now: number): Promise<number> {
+  const [low, high] = userA < userB ? [userA, userB] : [userB, userA];
+  await db
+    .insertInto('conversations')
+    .ignore()
+    .values({ user_low_id: low, user_high_id: high, updated_at: now, created_at: now })
+    .execute();
+  const { id } = await db
+    .selectFrom('conversations')
+    .select('id')
+    .where('user_low_id', '=', low)
+    .where('user_high_id', '=', high)
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('conversation_members')
+    .ignore()
+    .values([
+      { conversation_id: id, user_id: low, peer_id: high, hidden: 1 },
+      { conversation_id: id, user_id: high, peer_id: low, hidden: 1 },
+    ])
+    .execute();
+  return id;
+}
+
+export async function setHidden(db: Db, conversationId: number, userId: number, hidden: boolean): Promise<void> {
+  await db
+    .updateTable('conversation_members')
+    .set({ hidden: hidden ? 1 : 0 })
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** Takes the next seq of a conversation. In a transaction the row stays locked until commit, which serialises senders. */
+export async function nextSeq(db: Db, conversationId: number, now: number): Promise<number> {
+  await db
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: now }))
+    .where('id', '=', conversationId)
+    .execute();
+  const { last_seq } = await db
+    .selectFrom('conversations')
+    .select('last_seq')
+    .where('id', '=', conversationId)
+    .executeTakeFirstOrThrow();
+  return last_seq;
+}
+
+/** After a new message: both sides see the conversation again, and the sender has read up to it. */
+export async function recordSent(db: Db, conversationId: number, senderId: number, seq: number): Promise<void> {
+  await db
+    .updateTable('conversation_members')
+    .set({ hidden: 0 })
+    .where('conversation_id', '=', conversationId)
+    .where('hidden', '=', 1)
+    .execute();
+  await db
+    .updateTable('conversation_members')
+    .set({ read_seq: seq })
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', senderId)
+    .execute();
+}
+
+/** Moves a read cursor forward only, and never past the last message. Returns whether it moved. */
+export async function advanceReadSeq(db: Db, conversationId: number, userId: number, seq: number): Promise<boolean> {
+  const result = await db
+    .updateTable('conversation_members')
+    .set({ read_seq: seq })
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .where('read_seq', '<', seq)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * "Delete for me": everything up to the last message leaves this member's history and list.
+ * The read cursor moves along, which keeps read_seq ≥ cleared_seq and unread = last_seq − read_seq.
+ */
+export async function clearForMember(db: Db, conversationId: number, userId: number, lastSeq: number): Promise<void> {
+  await db
+    .updateTable('conversation_members')
+    .set({ cleared_seq: lastSeq, read_seq: lastSeq, hidden: 1 })
+    .where('conversation_id', '=', conversationId)
+    .where('user_id', '=', userId)
+    .execute();
+}
+
+/** The sum of a user's unread counts. */
+export async function totalUnread(db: Db, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('conversation_members as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .select((eb) => eb.fn.sum<string | number | null>(eb('c.last_seq', '-', eb.ref('m.read_seq'))).as('total'))
+    .where('m.user_id', '=', userId)
+    .executeTakeFirst();
+  // MySQL sums to DECIMAL, which arrives as a string.
+  return Number(row?.total ?? 0);
+}

@@ -1,0 +1,128 @@
+import type { ConversationSummary, HistoryQuery, HistoryResponse, Message, PublicUser } from '@chat/protocol';
+import { AppError, notFound } from '../http/errors.ts';
+import type { Db } from '../infra/db/database.ts';
+import { findUserById } from '../users/users-repository.ts';
+import {
+  findMembership,
+  getOrCreateConversation,
+  listVisibleMemberships,
+  type Membership,
+  setHidden,
+} from './conversations-repository.ts';
+import { listMessages, toMessage } from './messages-repository.ts';
+
+/** Messages per history page when the client does not say. */
+const DEFAULT_PAGE_SIZE = 50;
+
+export type PublicUsersLookup = (ids: readonly number[]) => Promise<PublicUser[]>;
+
+/**
+ * A conversation someone is not in does not exist for them: 404, never 403, so that ids reveal nothing.
+ */
+export async function requireMembership(db: Db, conversationId: number, userId: number): Promise<Membership> {
+  const membership = await findMembership(db, conversationId, userId);
+  if (!membership) throw notFound('That conversation');
+  return membership;
+}
+
+/** A chat partner must exist, have confirmed their address, and not be the caller. */
+export async function requireChatPartner(db: Db, userId: number, peerId: number): Promise<void> {
+  if (peerId === userId) throw new AppError(400, 'cannot_message_self', 'Pick someone else to talk to.');
+  const peer = await findUserById(db, peerId);
+  if (!peer || peer.email_verified_at === null) throw notFound('That user');
+}
+
+/** Opens (or finds) the conversation with a user and puts it in the caller's list. */
+export async function openConversation(db: Db, userId: number, peerId: number): Promise<number> {
+  await requireChatPartner(db, userId, peerId);
+  const conversationId = await getOrCreateConversation(db, userId, peerId, Date.now());
+  await setHidden(db, conversationId, userId, false);
+  return conversationId;
+}
+
+/** Summaries as the member sees them: the last message they can see, their unread count, the peer's "seen". */
+export async function summarize(
+  db: Db,
+  memberships: Membership[],
+  viewer: { id: number; readReceipts: boolean },
+  publicUsers: PublicUsersLookup,
+): Promise<ConversationSummary[]> {
+  if (memberships.length === 0) return [];
+  const conversationIds = memberships.map((m) => m.conversationId);
+  const visibleLast = memberships.filter((m) => m.lastSeq > m.clearedSeq);
+  const [peers, peerCursors, lastMessages] = await Promise.all([
+    publicUsers(memberships.map((m) => m.peerId)),
+    db
+      .selectFrom('conversation_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['m.conversation_id', 'm.read_seq', 'u.read_receipts'])
+      .where('m.conversation_id', 'in', conversationIds)
+      .where('m.user_id', '!=', viewer.id)
+      .execute(),
+    visibleLast.length === 0
+      ? Promise.resolve([])
+      : db
+          .selectFrom('messages')
+          .selectAll()
+          .where((eb) =>
+            eb.or(
+              visibleLast.map((m) => eb.and([eb('conversation_id', '=', m.conversationId), eb('seq', '=', m.lastSeq)])),
+            ),
+          )
+          .execute(),
+  ]);
+  const peerById = new Map(peers.map((peer) => [peer.id, peer]));
+  const cursorByConversation = new Map(peerCursors.map((row) => [row.conversation_id, row]));
+  const lastByConversation = new Map(lastMessages.map((row) => [row.conversation_id, toMessage(row)]));
+  return memberships.flatMap((m) => {
+    const peer = peerById.get(m.peerId);
+    if (!peer) return [];
+    const cursor = cursorByConversation.get(m.conversationId);
+    const receipts = viewer.readReceipts && cursor?.read_receipts === 1;
+    return [
+      {
+        id: m.conversationId,
+        peer,
+        lastMessage: lastByConversation.get(m.conversationId) ?? null,
+        lastSeq: m.lastSeq,
+        unread: m.lastSeq - m.readSeq,
+        readSeq: m.readSeq,
+        peerReadSeq: receipts ? (cursor?.read_seq ?? 0) : null,
+        updatedAt: m.updatedAt,
+      },
+    ];
+  });
+}
+
+export async function listConversations(
+  db: Db,
+  viewer: { id: number; readReceipts: boolean },
+  publicUsers: PublicUsersLookup,
+): Promise<{ conversations: ConversationSummary[]; totalUnread: number }> {
+  const conversations = await summarize(db, await listVisibleMemberships(db, viewer.id), viewer, publicUsers);
+  return { conversations, totalUnread: conversations.reduce((sum, c) => sum + c.unread, 0) };
+}
+
+/** A page of history; messages deleted for this member ("delete for me") are not there. */
+export async function history(db: Db, membership: Membership, query: HistoryQuery): Promise<HistoryResponse> {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const floor = membership.clearedSeq;
+  let messages: Message[];
+  if (query.after !== undefined) {
+    messages = await listMessages(db, membership.conversationId, {
+      after: Math.max(query.after, floor),
+      limit: limit + 1,
+      fromEnd: false,
+    });
+    const hasMore = messages.length > limit;
+    return { messages: messages.slice(0, limit), hasMore };
+  }
+  messages = await listMessages(db, membership.conversationId, {
+    after: floor,
+    before: query.before,
+    limit: limit + 1,
+    fromEnd: true,
+  });
+  const hasMore = messages.length > limit;
+  return { messages: hasMore ? messages.slice(1) : messages, hasMore };
+}

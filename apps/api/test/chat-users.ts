@@ -1,0 +1,77 @@
+import { randomInt } from 'node:crypto';
+import { ChatApi, RealtimeClient } from '@chat/client';
+import type { Me, Message } from '@chat/protocol';
+import { WebSocket } from 'ws';
+import { uniqueName } from './backends.ts';
+
+export const PASSWORD = 'correct horse battery';
+
+export interface ChatUser {
+  me: Me;
+  /** Signed in with a bearer token, from an address of its own. */
+  api: ChatApi;
+  /** A realtime connection to `baseUrl` (a node, or a proxy in front of one), authenticated by ticket. */
+  connect(baseUrl: string): RealtimeClient;
+}
+
+const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+/**
+ * Signs up through the API and verifies through the link in the development mailbox, as a person
+ * would through their inbox; then logs in for a bearer token. Needs a server without SMTP_URL.
+ */
+export async function createChatUser(serverUrl: string, name = uniqueName('u').slice(0, 24)): Promise<ChatUser> {
+  const headers = { 'x-forwarded-for': randomIp() };
+  const api = new ChatApi({ baseUrl: serverUrl, headers });
+  const username = name.toLowerCase();
+  const email = `${username}@example.com`;
+  await api.signup({ username, email, password: PASSWORD });
+  const mailbox = (await (await fetch(`${serverUrl}/dev/mailbox`)).json()) as Array<{ to: string; text: string }>;
+  const link = mailbox.find((mail) => mail.to === email)?.text.match(/https?:\/\/\S+/)?.[0];
+  if (!link) throw new Error(`no verification mail for ${email}`);
+  await api.verify(new URL(link).searchParams.get('token') ?? '');
+  const { user } = await api.login(username, PASSWORD, { issueToken: true });
+  return {
+    me: user,
+    api,
+    connect(baseUrl) {
+      const client = new RealtimeClient({
+        baseUrl,
+        WebSocket: WebSocket as never,
+        ticket: async () => (await api.wsTicket()).ticket,
+        gapTimeoutMs: 200,
+      });
+      client.connect();
+      return client;
+    },
+  };
+}
+
+/** Collects what a realtime client delivers, for assertions. */
+export function record(client: RealtimeClient) {
+  const messages: Message[] = [];
+  const events: Array<{ type: string; [key: string]: unknown }> = [];
+  client.on('message', (message) => messages.push(message));
+  for (const type of ['unread', 'read', 'typing', 'presence', 'conversation_hidden', 'error'] as const) {
+    client.on(type, (frame) => events.push(frame as { type: string }));
+  }
+  return {
+    messages,
+    events,
+    texts: () => messages.map((m) => m.text),
+    last: (type: string) => events.filter((e) => e.type === type).at(-1),
+  };
+}
+
+export async function opened(client: RealtimeClient, timeoutMs = 10_000): Promise<void> {
+  if (client.isOpen) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('realtime client did not open')), timeoutMs);
+    const off = client.on('status', (status) => {
+      if (status.state !== 'open') return;
+      clearTimeout(timer);
+      off();
+      resolve();
+    });
+  });
+}

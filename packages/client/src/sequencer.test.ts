@@ -1,0 +1,73 @@
+import type { Message } from '@chat/protocol';
+import { describe, expect, it } from 'vitest';
+import { RECONNECT_MAX_MS, reconnectDelay } from './backoff.ts';
+import { Sequencer } from './sequencer.ts';
+
+const message = (conversationId: number, seq: number): Message => ({
+  id: conversationId * 1000 + seq,
+  conversationId,
+  seq,
+  senderId: 1,
+  clientId: `c${seq}`,
+  text: `m${seq}`,
+  attachment: null,
+  createdAt: 0,
+});
+
+function harness() {
+  const delivered: string[] = [];
+  const gaps: number[] = [];
+  const sequencer = new Sequencer(
+    (m) => delivered.push(`${m.conversationId}:${m.seq}`),
+    (id) => gaps.push(id),
+  );
+  return { sequencer, delivered, gaps };
+}
+
+describe('Sequencer', () => {
+  it('delivers each message once, in order, holding those after a gap until it fills', () => {
+    const { sequencer, delivered, gaps } = harness();
+    sequencer.advance(1, 2);
+    for (const seq of [3, 5, 3, 6, 4, 5, 2, 7]) sequencer.push(message(1, seq));
+    expect(delivered).toEqual(['1:3', '1:4', '1:5', '1:6', '1:7']);
+    expect(gaps).toEqual([1, 1]);
+    expect(sequencer.hasGap(1)).toBe(false);
+  });
+
+  it('keeps conversations apart and reports cursors', () => {
+    const { sequencer, delivered } = harness();
+    sequencer.push(message(1, 10));
+    sequencer.push(message(2, 1));
+    sequencer.push(message(1, 11));
+    expect(delivered).toEqual(['1:10', '2:1', '1:11']);
+    expect(sequencer.cursors()).toEqual([
+      { conversationId: 1, seq: 11 },
+      { conversationId: 2, seq: 1 },
+    ]);
+  });
+
+  it('releases held messages when the app catches up by other means', () => {
+    const { sequencer, delivered } = harness();
+    sequencer.advance(1, 1);
+    sequencer.push(message(1, 4));
+    sequencer.advance(1, 3);
+    expect(delivered).toEqual(['1:4']);
+  });
+
+  it('starts a forgotten conversation afresh', () => {
+    const { sequencer, delivered } = harness();
+    sequencer.advance(1, 9);
+    sequencer.forget(1);
+    sequencer.push(message(1, 12));
+    expect(delivered).toEqual(['1:12']);
+  });
+});
+
+describe('reconnectDelay', () => {
+  it('grows exponentially with jitter and stays under the cap', () => {
+    expect(reconnectDelay(0, () => 0)).toBe(150);
+    expect(reconnectDelay(0, () => 1)).toBe(300);
+    expect(reconnectDelay(3, () => 1)).toBe(2400);
+    expect(reconnectDelay(30, () => 1)).toBe(RECONNECT_MAX_MS);
+  });
+});
