@@ -89,6 +89,8 @@ export const chat = fp(
       if (receipts.every(Boolean)) await gateway.publish(peerId, { kind: 'frames', frames: [receipt] });
     }
 
+    const logFanOutFailure = (error: unknown) => fastify.log.warn({ err: error }, 'fan-out failed; peers will resync');
+
     gateway.handle('ping', (connection, frame) => {
       connection.send({ type: 'pong', ref: frame.ref, serverTime: Date.now() });
     });
@@ -100,11 +102,13 @@ export const chat = fp(
       const result = await sendMessage(db, connection.userId, frame);
       connection.send({ type: 'ack', clientId: frame.clientId, message: result.message });
       if (result.senderUnread) connection.send({ type: 'unread', ...result.senderUnread });
-      if (result.created) await fanOutSend(result, connection.id);
+      // Stored means stored: a bus hiccup now costs others only latency (they resync), never the message.
+      if (result.created) await fanOutSend(result, connection.id).catch(logFanOutFailure);
     });
 
     gateway.handle('read', async (connection, frame) => {
-      await fanOutRead(connection.userId, await markRead(db, connection.userId, frame.conversationId, frame.seq));
+      const result = await markRead(db, connection.userId, frame.conversationId, frame.seq);
+      await fanOutRead(connection.userId, result).catch(logFanOutFailure);
     });
 
     gateway.handle('typing', async (connection, frame) => {

@@ -1,5 +1,5 @@
 import type { Me, PublicUser } from '@chat/protocol';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
 import type { UsersTable } from '../infra/db/schema.ts';
 
@@ -91,7 +91,7 @@ export async function setReadReceipts(db: Db, userId: number, on: boolean): Prom
 
 /**
  * A page of the directory: verified users whose name starts with `prefix`, by name, after `cursor`.
- * Usernames are stored lower-case and limited to [a-z0-9_.-], so a LIKE prefix needs escaping only for _.
+ * The LIKE escape character is '!' because a backslash is read differently by MySQL and SQLite.
  */
 export async function searchUsers(
   db: Db,
@@ -102,7 +102,10 @@ export async function searchUsers(
     .select(['id', 'username', 'is_bot', 'last_seen_at'])
     .where('email_verified_at', 'is not', null)
     .where('id', '!=', options.excludeId);
-  if (options.prefix) query = query.where('username', 'like', `${options.prefix.replaceAll('_', '\\_')}%`);
+  if (options.prefix) {
+    const pattern = `${options.prefix.replace(/[!%_]/g, '!$&')}%`;
+    query = query.where(sql<boolean>`username like ${pattern} escape '!'`);
+  }
   if (options.after) query = query.where('username', '>', options.after);
   return query.orderBy('username').limit(options.limit).execute();
 }

@@ -1,0 +1,190 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { RealtimeClient } from '@chat/client';
+import { CLOSE_CODES, type ServerFrame, WS_LIMITS } from '@chat/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { type ChatUser, createChatUser, opened, PASSWORD } from '../../test/chat-users.ts';
+import { TestAgent } from '../../test/http.ts';
+import { freePort, spawnServer, waitUntilServing } from '../../test/process.ts';
+import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../test/server.ts';
+
+const PUBLIC_URL = 'http://chat.test';
+
+/** A raw socket that records frames and its close code, for what the client library would hide. */
+function rawSocket(url: string, headers: Record<string, string> = {}) {
+  const socket = new WebSocket(url, { headers });
+  const frames: ServerFrame[] = [];
+  socket.on('message', (data) => frames.push(JSON.parse(String(data)) as ServerFrame));
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  socket.on('error', () => {});
+  const next = async (type: ServerFrame['type']) => {
+    await expect.poll(() => frames.some((f) => f.type === type)).toBe(true);
+    const index = frames.findIndex((f) => f.type === type);
+    return frames.splice(index, 1)[0] as ServerFrame;
+  };
+  return {
+    socket,
+    frames,
+    closed,
+    next,
+    send: (frame: unknown) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
+  };
+}
+
+describe('the WebSocket gateway (embedded default)', () => {
+  let environment: TestEnvironment;
+  let server: TestServer;
+  let wsUrl: string;
+  let alice: ChatUser;
+  const clients: RealtimeClient[] = [];
+
+  beforeAll(async () => {
+    environment = await createEnvironment('embedded');
+    server = await startServer({ ...environment.backend.env, PUBLIC_URL, TRUST_PROXY: 'true' });
+    wsUrl = `${server.url.replace('http', 'ws')}/ws`;
+    alice = await createChatUser(server.url);
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await server.close();
+    await environment.dispose();
+  });
+
+  const ticketed = async (user: ChatUser) => rawSocket(`${wsUrl}?v=1&ticket=${(await user.api.wsTicket()).ticket}`);
+
+  it.each([
+    ['no version', ''],
+    ['another version', '?v=999'],
+  ])('refuses a client with %s, saying so before closing', async (_, query) => {
+    const client = rawSocket(`${wsUrl}${query}`);
+    expect(await client.closed).toBe(CLOSE_CODES.protocolVersionUnsupported);
+    expect(client.frames[0]).toMatchObject({ type: 'error', code: 'protocol_version_unsupported' });
+    expect((client.frames[0] as { message: string }).message).toContain('?v=1');
+  });
+
+  it('refuses a connection without a session, or with a forged ticket', async () => {
+    const anonymous = rawSocket(`${wsUrl}?v=1`);
+    expect(await anonymous.closed).toBe(CLOSE_CODES.unauthenticated);
+    expect(anonymous.frames[0]).toMatchObject({ type: 'error', code: 'unauthenticated' });
+    const forged = rawSocket(`${wsUrl}?v=1&ticket=eyJzIjoieCIsImV4cCI6OTk5OTk5OTk5OTk5OX0.bad`);
+    expect(await forged.closed).toBe(CLOSE_CODES.unauthenticated);
+  });
+
+  it('refuses a browser on another origin', async () => {
+    const client = rawSocket(`${wsUrl}?v=1`, { origin: 'http://evil.test' });
+    expect(await client.closed).toBe(CLOSE_CODES.policyViolation);
+    expect(client.frames[0]).toMatchObject({ type: 'error', code: 'bad_origin' });
+  });
+
+  it('refuses a signed-in user who has not confirmed their address', async () => {
+    const agent = new TestAgent(server.url, PUBLIC_URL);
+    await agent.post('/api/auth/signup', {
+      username: `unverified${Date.now()}`,
+      email: `u${Date.now()}@example.com`,
+      password: PASSWORD,
+    });
+    const client = rawSocket(`${wsUrl}?v=1`, { origin: PUBLIC_URL, cookie: `sid=${agent.cookie('sid')}` });
+    expect(await client.closed).toBe(CLOSE_CODES.forbidden);
+    expect(client.frames[0]).toMatchObject({ type: 'error', code: 'email_not_verified' });
+  });
+
+  it('accepts the session cookie from the right origin, a bearer header, and a ticket', async () => {
+    const agent = new TestAgent(server.url, PUBLIC_URL);
+    await agent.post('/api/auth/login', { login: alice.me.username, password: PASSWORD });
+    const byCookie = rawSocket(`${wsUrl}?v=1`, { origin: PUBLIC_URL, cookie: `sid=${agent.cookie('sid')}` });
+    const byBearer = rawSocket(`${wsUrl}?v=1`, { authorization: `Bearer ${alice.api.token}` });
+    const byTicket = await ticketed(alice);
+    for (const client of [byCookie, byBearer, byTicket]) {
+      expect(await client.next('ready')).toMatchObject({ type: 'ready', protocolVersion: 1, userId: alice.me.id });
+      client.socket.close();
+    }
+  });
+
+  it('answers bad frames with error frames and keeps the connection', async () => {
+    const client = await ticketed(alice);
+    await client.next('ready');
+    client.send('{"type":');
+    expect(await client.next('error')).toMatchObject({ code: 'malformed_frame' });
+    client.send({ type: 'teleport' });
+    expect(await client.next('error')).toMatchObject({ code: 'unknown_frame', frame: 'teleport' });
+    client.send({ type: 'send', clientId: 'long', userId: 1, text: 'x'.repeat(WS_LIMITS.maxTextLength + 1) });
+    expect(await client.next('error')).toMatchObject({ code: 'validation_failed', frame: 'send' });
+    client.send({ type: 'send', clientId: 'blank', userId: 1, text: '   ' });
+    expect(await client.next('error')).toMatchObject({ code: 'empty_message', clientId: 'blank' });
+    client.send({ type: 'ping', ref: 'still-here' });
+    expect(await client.next('pong')).toMatchObject({ ref: 'still-here' });
+    client.socket.close();
+  });
+
+  it('refuses sends above the per-user rate, keeping the connection', async () => {
+    const bob = await createChatUser(server.url);
+    const { conversation } = await alice.api.openConversation(bob.me.id);
+    const client = await ticketed(alice);
+    await client.next('ready');
+    for (let i = 0; i < 60; i++)
+      client.send({ type: 'send', clientId: `flood-${i}`, conversationId: conversation.id, text: `${i}` });
+    await expect
+      .poll(
+        () =>
+          client.frames.filter((f) => f.type === 'ack').length + client.frames.filter((f) => f.type === 'error').length,
+      )
+      .toBe(60);
+    const limited = client.frames.filter((f) => f.type === 'error');
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]).toMatchObject({ code: 'rate_limited', frame: 'send' });
+    client.send({ type: 'ping' });
+    await client.next('pong');
+    client.socket.close();
+  });
+
+  it('closes a connection that sends a frame over 64 KiB with 1009', async () => {
+    const client = await ticketed(alice);
+    await client.next('ready');
+    client.send({ type: 'ping', ref: 'x'.repeat(WS_LIMITS.maxFrameBytes) });
+    expect(await client.closed).toBe(CLOSE_CODES.messageTooBig);
+  });
+
+  it('logging out closes that session’s sockets only; logging out everywhere closes them all', async () => {
+    const bob = await createChatUser(server.url);
+    const laptop = new TestAgent(server.url, PUBLIC_URL);
+    await laptop.post('/api/auth/login', { login: bob.me.username, password: PASSWORD });
+    const laptopSocket = rawSocket(`${wsUrl}?v=1`, { origin: PUBLIC_URL, cookie: `sid=${laptop.cookie('sid')}` });
+    const phoneSocket = await ticketed(bob);
+    await Promise.all([laptopSocket.next('ready'), phoneSocket.next('ready')]);
+    await laptop.post('/api/auth/logout');
+    expect(await laptopSocket.closed).toBe(CLOSE_CODES.unauthenticated);
+    expect(phoneSocket.socket.readyState).toBe(WebSocket.OPEN);
+    await bob.api.logoutAll();
+    expect(await phoneSocket.closed).toBe(CLOSE_CODES.unauthenticated);
+  });
+
+  it('the client library stops reconnecting when the server refuses for good', async () => {
+    const bob = await createChatUser(server.url);
+    const client = bob.connect(server.url);
+    clients.push(client);
+    await opened(client);
+    const states: string[] = [];
+    client.on('status', (status) => states.push(status.state));
+    await bob.api.logoutAll();
+    await expect.poll(() => states.at(-1)).toBe('refused');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(states.at(-1)).toBe('refused');
+    expect(states).not.toContain('connecting');
+  });
+});
+
+describe('shutdown', () => {
+  it('SIGTERM closes WebSockets with 1012 so clients reconnect elsewhere, and exits 0', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'chat-sigterm-'));
+    const server = spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4' }, await freePort());
+    await waitUntilServing(server);
+    const user = await createChatUser(server.url);
+    const client = rawSocket(`${server.url.replace('http', 'ws')}/ws?v=1&ticket=${(await user.api.wsTicket()).ticket}`);
+    await client.next('ready');
+    server.child.kill('SIGTERM');
+    expect(await client.closed).toBe(CLOSE_CODES.serviceRestart);
+    expect(await server.exited).toBe(0);
+  });
+});
