@@ -21,6 +21,7 @@ import { SendLimiter } from './send-limiter.ts';
 /** Sustained sends per user per second, and the burst allowed on top (a pasted list, a quick exchange). */
 const SENDS_PER_SECOND = 20;
 const SEND_BURST = 40;
+const TYPING_MIN_INTERVAL_MS = 1000;
 
 function viewerOf(request: FastifyRequest) {
   const { user } = authOf(request);
@@ -37,6 +38,8 @@ export const chat = fp(
     const prune = setInterval(() => limiter.prune(), 60_000);
     prune.unref();
     fastify.addHook('onClose', async () => clearInterval(prune));
+
+    const lastTyping = new Map<string, number>();
 
     /** Members of a conversation never change, so its peer is remembered for typing frames. */
     const peerOf = new Map<string, number>();
@@ -112,6 +115,12 @@ export const chat = fp(
     });
 
     gateway.handle('typing', async (connection, frame) => {
+      const key = `${connection.id}:${frame.conversationId}`;
+      const now = Date.now();
+      // "Typing" is a hint: extra ones within a second are dropped, so a flood cannot reach the peer.
+      if (now - (lastTyping.get(key) ?? 0) < TYPING_MIN_INTERVAL_MS) return;
+      if (lastTyping.size > 100_000) lastTyping.clear();
+      lastTyping.set(key, now);
       const peerId = await peerIn(frame.conversationId, connection.userId);
       await gateway.publish(peerId, {
         kind: 'frames',

@@ -29,6 +29,11 @@ export interface Config {
   trustProxy: boolean;
   /** How long a user stays online after their last connection closed: a reload or a blip never shows them offline. */
   presenceGraceMs: number;
+  /**
+   * WebSocket pings go out this often; a peer that answered neither the last ping nor with any frame
+   * is dropped. Well under the 60 s idle timeout of common load balancers.
+   */
+  wsHeartbeatMs: number;
   /** First retry delay of the mail queue; each further retry doubles it. */
   mailRetryBaseMs: number;
   /** The built web client; when the folder is missing the API runs alone. */
@@ -152,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 10_000, 0, 300_000),
+    wsHeartbeatMs: integer(env, 'WS_HEARTBEAT_MS', 25_000, 100, 600_000),
     mailRetryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 1000, 10, 3_600_000),
     webDir: path.resolve(readVar(env, 'WEB_DIR') ?? DEFAULT_WEB_DIR),
   };

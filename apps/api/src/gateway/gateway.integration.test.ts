@@ -188,3 +188,32 @@ describe('shutdown', () => {
     expect(await server.exited).toBe(0);
   });
 });
+
+describe('dead peers', () => {
+  let environment: TestEnvironment;
+  let server: TestServer;
+  beforeAll(async () => {
+    environment = await createEnvironment('embedded');
+    server = await startServer({ ...environment.backend.env, TRUST_PROXY: 'true', WS_HEARTBEAT_MS: '300' });
+  });
+  afterAll(async () => {
+    await server.close();
+    await environment.dispose();
+  });
+
+  it('heartbeats find a peer that stopped answering and drop it', async () => {
+    const user = await createChatUser(server.url);
+    const url = `${server.url.replace('http', 'ws')}/ws?v=1&ticket=${(await user.api.wsTicket()).ticket}`;
+    const silent = new WebSocket(url, { autoPong: false });
+    const answering = new WebSocket(
+      `${server.url.replace('http', 'ws')}/ws?v=1&ticket=${(await user.api.wsTicket()).ticket}`,
+    );
+    const silentClosed = new Promise<number>((resolve) => silent.on('close', resolve));
+    await new Promise((resolve) => answering.on('open', resolve));
+    // Dropped without a closing handshake: the client sees an abnormal closure.
+    expect(await silentClosed).toBe(1006);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(answering.readyState).toBe(WebSocket.OPEN);
+    answering.close();
+  });
+});

@@ -22,12 +22,6 @@ import { Connection } from './connection.ts';
 import { publishToUser, type UserEvent } from './events.ts';
 import { ConnectionRegistry } from './registry.ts';
 
-/**
- * Pings go out this often; a connection that answered neither the ping nor with any frame by the
- * next round is dropped. Well under the 60 s idle timeout of common load balancers.
- */
-export const HEARTBEAT_INTERVAL_MS = 25_000;
-
 type FrameHandler<T extends ClientFrameType> = (
   connection: Connection,
   frame: Extract<ClientFrame, { type: T }>,
@@ -98,7 +92,7 @@ export const gateway = fp(
         connection.alive = false;
         connection.ping();
       }
-    }, HEARTBEAT_INTERVAL_MS);
+    }, app.config.wsHeartbeatMs);
     heartbeat.unref();
 
     await app.register(websocket, {
@@ -235,7 +229,7 @@ export const gateway = fp(
         protocolVersion: PROTOCOL_VERSION,
         userId: connection.userId,
         serverTime: Date.now(),
-        heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+        heartbeatIntervalMs: app.config.wsHeartbeatMs,
       });
       try {
         for (const listener of connectListeners) await listener(connection, admitted.user);
