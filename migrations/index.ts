@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as accounts from './20261123_0001_accounts.ts';
 import * as conversations from './20261123_0002_conversations.ts';
+import * as uploads from './20261123_0003_uploads.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder at run time) so that the
@@ -9,4 +10,5 @@ import * as conversations from './20261123_0002_conversations.ts';
 export const migrations: Record<string, Migration> = {
   '20261123_0001_accounts': accounts,
   '20261123_0002_conversations': conversations,
+  '20261123_0003_uploads': uploads,
 };

@@ -11,6 +11,7 @@ import { registerOriginCheck } from './http/origin.ts';
 import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
 import { presence } from './presence/plugin.ts';
+import { uploadsRoutes } from './uploads/plugin.ts';
 import { usersRoutes } from './users/routes.ts';
 import { serveWebClient } from './web/static.ts';
 
@@ -47,6 +48,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(chat);
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(usersRoutes, { prefix: '/api' });
+  await app.register(uploadsRoutes, { prefix: '/api' });
   registerNotFoundHandler(app, await serveWebClient(app, config.webDir));
   return app;
 }

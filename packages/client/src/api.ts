@@ -8,6 +8,7 @@ import type {
   HistoryResponse,
   SignupBody,
   UnreadResponse,
+  UploadResponse,
   UserResponse,
   WsTicketResponse,
 } from '@chat/protocol';
@@ -60,12 +61,13 @@ export class ChatApi {
     for (const [key, value] of Object.entries(options.query ?? {}))
       if (value !== undefined) url.searchParams.set(key, String(value));
     const headers: Record<string, string> = { ...this.headers };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const isForm = typeof FormData !== 'undefined' && options.body instanceof FormData;
+    if (options.body !== undefined && !isForm) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     const response = await this.fetchImpl(url, {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : isForm ? (options.body as FormData) : JSON.stringify(options.body),
       credentials: 'same-origin',
     });
     if (response.status === 204) return undefined as T;
@@ -121,4 +123,11 @@ export class ChatApi {
     this.request<UnreadResponse>('POST', `/api/conversations/${id}/read`, { body: { seq } });
   deleteConversation = (id: number) => this.request<UnreadResponse>('DELETE', `/api/conversations/${id}`);
   wsTicket = () => this.request<WsTicketResponse>('POST', '/api/ws-ticket');
+
+  /** Uploads a picture (multipart); send the returned attachment's id with a message. */
+  upload(file: Blob, filename = 'picture'): Promise<UploadResponse> {
+    const form = new FormData();
+    form.append('file', file, filename);
+    return this.request<UploadResponse>('POST', '/api/uploads', { body: form });
+  }
 }

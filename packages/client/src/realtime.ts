@@ -61,6 +61,8 @@ export interface SendRequest {
   conversationId?: number;
   userId?: number;
   text: string;
+  /** An upload's id (`ChatApi.upload`): the message carries that picture; `text` may then be empty. */
+  attachmentId?: string;
   /** Reuse to retry a send: the server stores one message per client id. */
   clientId?: string;
 }
@@ -77,7 +79,14 @@ export class SendError extends Error {
 }
 
 interface PendingSend {
-  frame: { type: 'send'; clientId: string; conversationId?: number; userId?: number; text: string };
+  frame: {
+    type: 'send';
+    clientId: string;
+    conversationId?: number;
+    userId?: number;
+    text: string;
+    attachmentId?: string;
+  };
   resolve(message: Message): void;
   reject(error: SendError): void;
 }
@@ -165,6 +174,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       text: request.text,
       ...(request.conversationId !== undefined ? { conversationId: request.conversationId } : {}),
       ...(request.userId !== undefined ? { userId: request.userId } : {}),
+      ...(request.attachmentId !== undefined ? { attachmentId: request.attachmentId } : {}),
     };
     const stored = new Promise<Message>((resolve, reject) => {
       this.pending.set(clientId, { frame, resolve, reject });

@@ -39,6 +39,7 @@ export const ERROR_CODES = [
   'cannot_message_self',
   'text_too_long',
   'empty_message',
+  'empty_upload',
   // WebSocket gateway
   'protocol_version_unsupported',
   'unknown_frame',

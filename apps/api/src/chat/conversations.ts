@@ -9,7 +9,7 @@ import {
   type Membership,
   setHidden,
 } from './conversations-repository.ts';
-import { listMessages, toMessage } from './messages-repository.ts';
+import { findAt, listMessages } from './messages-repository.ts';
 
 /** Messages per history page when the client does not say. */
 const DEFAULT_PAGE_SIZE = 50;
@@ -59,21 +59,14 @@ export async function summarize(
       .where('m.conversation_id', 'in', conversationIds)
       .where('m.user_id', '!=', viewer.id)
       .execute(),
-    visibleLast.length === 0
-      ? Promise.resolve([])
-      : db
-          .selectFrom('messages')
-          .selectAll()
-          .where((eb) =>
-            eb.or(
-              visibleLast.map((m) => eb.and([eb('conversation_id', '=', m.conversationId), eb('seq', '=', m.lastSeq)])),
-            ),
-          )
-          .execute(),
+    findAt(
+      db,
+      visibleLast.map((m) => ({ conversationId: m.conversationId, seq: m.lastSeq })),
+    ),
   ]);
   const peerById = new Map(peers.map((peer) => [peer.id, peer]));
   const cursorByConversation = new Map(peerCursors.map((row) => [row.conversation_id, row]));
-  const lastByConversation = new Map(lastMessages.map((row) => [row.conversation_id, toMessage(row)]));
+  const lastByConversation = new Map(lastMessages.map((message) => [message.conversationId, message]));
   return memberships.flatMap((m) => {
     const peer = peerById.get(m.peerId);
     if (!peer) return [];

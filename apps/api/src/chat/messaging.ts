@@ -1,7 +1,8 @@
-import type { ClientFrame, Message } from '@chat/protocol';
-import { AppError } from '../http/errors.ts';
+import type { Attachment, ClientFrame, Message } from '@chat/protocol';
+import { AppError, notFound } from '../http/errors.ts';
 import type { Db } from '../infra/db/database.ts';
 import { isUniqueViolation } from '../infra/db/dialect.ts';
+import { findUpload, toAttachment } from '../uploads/uploads-repository.ts';
 import { requireChatPartner, requireMembership } from './conversations.ts';
 import {
   advanceReadSeq,
@@ -26,6 +27,8 @@ export interface SendInput {
   conversationId?: number;
   userId?: number;
   text: string;
+  /** An upload of the sender's, from POST /api/uploads. */
+  attachmentId?: string;
 }
 
 export interface SendResult {
@@ -45,7 +48,8 @@ export interface SendResult {
  * The (sender, client id) unique key makes a retry, however late, return the stored message.
  */
 export async function sendMessage(db: Db, senderId: number, input: SendInput): Promise<SendResult> {
-  if (input.text.trim() === '') throw new AppError(400, 'empty_message', 'Write something first.');
+  const attachment = input.attachmentId === undefined ? null : await ownAttachment(db, senderId, input.attachmentId);
+  if (input.text.trim() === '' && !attachment) throw new AppError(400, 'empty_message', 'Write something first.');
   const conversationId = await resolveConversation(db, senderId, input);
   const now = Date.now();
   try {
@@ -53,15 +57,19 @@ export async function sendMessage(db: Db, senderId: number, input: SendInput): P
       const membership = await requireMembership(trx, conversationId, senderId);
       const unreadBefore = membership.lastSeq - membership.readSeq;
       const seq = await nextSeq(trx, conversationId, now);
-      const message = await insertMessage(trx, {
-        conversation_id: conversationId,
-        seq,
-        sender_id: senderId,
-        client_id: input.clientId,
-        text: input.text,
-        attachment_id: null,
-        created_at: now,
-      });
+      const message = await insertMessage(
+        trx,
+        {
+          conversation_id: conversationId,
+          seq,
+          sender_id: senderId,
+          client_id: input.clientId,
+          text: input.text,
+          attachment_id: attachment?.id ?? null,
+          created_at: now,
+        },
+        attachment,
+      );
       await recordSent(trx, conversationId, senderId, seq);
       const peerId = membership.peerId;
       const [peer] = await listMemberships(trx, peerId, [conversationId]);
@@ -78,6 +86,13 @@ export async function sendMessage(db: Db, senderId: number, input: SendInput): P
     if (!isUniqueViolation(error)) throw error;
     return await replayed(db, senderId, input.clientId, error);
   }
+}
+
+/** Only the uploader can send a picture: an upload id found elsewhere cannot be replayed into another chat. */
+async function ownAttachment(db: Db, senderId: number, uploadId: string): Promise<Attachment> {
+  const upload = await findUpload(db, uploadId);
+  if (!upload || upload.uploader_id !== senderId) throw notFound('That picture');
+  return toAttachment(upload);
 }
 
 async function resolveConversation(db: Db, senderId: number, input: SendInput): Promise<number> {

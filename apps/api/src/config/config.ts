@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { DEFAULT_UPLOAD_MAX_BYTES } from '@chat/protocol';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -22,6 +23,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   uploadDir: string;
+  /** Larger pictures are refused while they stream in. */
+  uploadMaxBytes: number;
   sessionSecret: string;
   logLevel: LogLevel;
   bcryptCost: number;
@@ -152,6 +155,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: smtpUrl?.toString(),
     mailFrom: readVar(env, 'MAIL_FROM') ?? `Chat <no-reply@${publicUrl.hostname}>`,
     uploadDir: path.resolve(readVar(env, 'UPLOAD_DIR') ?? path.join(dataDir, 'uploads')),
+    uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', DEFAULT_UPLOAD_MAX_BYTES, 1024, 100 * 1024 * 1024),
     sessionSecret: sessionSecret(env, production, dataDir),
     logLevel: logLevel(env),
     bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),

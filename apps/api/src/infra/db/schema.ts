@@ -13,6 +13,7 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
+  uploads: UploadsTable;
 }
 
 export interface UsersTable {
@@ -84,5 +85,17 @@ export interface MessagesTable {
   client_id: string;
   text: string;
   attachment_id: string | null;
+  created_at: number;
+}
+
+export interface UploadsTable {
+  id: string;
+  uploader_id: number;
+  content_type: string;
+  width: number;
+  height: number;
+  size: number;
+  blob_key: string;
+  thumbnail_key: string;
   created_at: number;
 }
