@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/main.ts', 'src/migrate.ts'],
+  entryPoints: { main: 'src/main.ts', migrate: 'src/migrate.ts', bot: 'src/bot/main.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { authentication } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
+import { robot } from './bot/plugin.ts';
 import { chat } from './chat/plugin.ts';
 import type { Config } from './config/config.ts';
 import { gateway } from './gateway/plugin.ts';
@@ -49,6 +50,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(usersRoutes, { prefix: '/api' });
   await app.register(uploadsRoutes, { prefix: '/api' });
+  await app.register(robot);
   registerNotFoundHandler(app, await serveWebClient(app, config.webDir));
   return app;
 }

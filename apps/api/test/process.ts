@@ -4,13 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
-export interface ServerProcess {
-  child: ChildProcess;
+export interface ServerProcess extends ChildProcessHandle {
   url: string;
   port: number;
-  output(): string;
-  /** Resolves with the exit code (or the signal's name). */
-  exited: Promise<number | string>;
 }
 
 export async function freePort(): Promise<number> {
@@ -21,10 +17,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The server as its own OS process, for what only a process can show: exit codes, signals, crashes. */
-export function spawnServer(env: Record<string, string>, port: number): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
+export interface ChildProcessHandle {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or the signal's name). */
+  exited: Promise<number | string>;
+}
+
+/** A TypeScript entry point of ours as its own OS process, its output collected. */
+export function spawnProcess(entry: string, env: Record<string, string>): ChildProcessHandle {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -33,7 +36,13 @@ export function spawnServer(env: Record<string, string>, port: number): ServerPr
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
-  return { child, port, url: `http://127.0.0.1:${port}`, output: () => output, exited };
+  return { child, output: () => output, exited };
+}
+
+/** The server as its own OS process, for what only a process can show: exit codes, signals, crashes. */
+export function spawnServer(env: Record<string, string>, port: number): ServerProcess {
+  const handle = spawnProcess(MAIN, { HOST: '127.0.0.1', PORT: String(port), ...env });
+  return { ...handle, port, url: `http://127.0.0.1:${port}` };
 }
 
 /** Resolves once /healthz answers, or rejects if the process exits first. */

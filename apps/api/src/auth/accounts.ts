@@ -115,7 +115,8 @@ export async function login(context: AccountsContext, input: { login: string; pa
   const user = identifier.includes('@')
     ? await findUserByEmail(context.db, identifier)
     : await findUserByUsername(context.db, identifier);
-  const hash = user?.password_hash ?? (await dummyPasswordHash(context.bcryptCost));
+  // Bots have no password: they are compared against the dummy too, so they answer like a wrong password.
+  const hash = user && user.is_bot === 0 ? user.password_hash : await dummyPasswordHash(context.bcryptCost);
   const matches = await passwordMatches(input.password, hash);
   if (!user || !matches || user.is_bot === 1) {
     throw new AppError(401, 'invalid_credentials', 'That login and password do not match an account.');

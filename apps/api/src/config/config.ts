@@ -39,6 +39,18 @@ export interface Config {
   wsHeartbeatMs: number;
   /** First retry delay of the mail queue; each further retry doubles it. */
   mailRetryBaseMs: number;
+  bot: {
+    /** in-process: the robot runs inside a server node; off: it runs elsewhere (`pnpm bot`) or not at all. */
+    mode: 'in-process' | 'off';
+    /** An OpenAI-compatible chat-completions API (its base URL); unset uses the offline responder. */
+    apiUrl: string | undefined;
+    apiKey: string | undefined;
+    model: string;
+    /** Each call to the API gives up after this long; the user then gets a friendly apology. */
+    timeoutMs: number;
+    /** Where `pnpm bot` connects; PUBLIC_URL when unset. */
+    serverUrl: string | undefined;
+  };
   /** The built web client; when the folder is missing the API runs alone. */
   webDir: string;
 }
@@ -103,13 +115,11 @@ function url(env: Env, name: string, protocols: readonly string[]): URL | undefi
   return parsed;
 }
 
-function logLevel(env: Env): LogLevel {
-  const raw = readVar(env, 'LOG_LEVEL');
-  if (raw === undefined) return 'info';
-  if (!LOG_LEVELS.includes(raw as LogLevel)) {
-    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
-  }
-  return raw as LogLevel;
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = readVar(env, name);
+  if (raw === undefined) return fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
+  return raw as T;
 }
 
 /**
@@ -157,12 +167,20 @@ export function loadConfig(env: Env = process.env): Config {
     uploadDir: path.resolve(readVar(env, 'UPLOAD_DIR') ?? path.join(dataDir, 'uploads')),
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', DEFAULT_UPLOAD_MAX_BYTES, 1024, 100 * 1024 * 1024),
     sessionSecret: sessionSecret(env, production, dataDir),
-    logLevel: logLevel(env),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 10_000, 0, 300_000),
     wsHeartbeatMs: integer(env, 'WS_HEARTBEAT_MS', 25_000, 100, 600_000),
     mailRetryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 1000, 10, 3_600_000),
+    bot: {
+      mode: oneOf(env, 'BOT_MODE', ['in-process', 'off'] as const, 'in-process'),
+      apiUrl: url(env, 'BOT_API_URL', ['http:', 'https:'])?.toString(),
+      apiKey: readVar(env, 'BOT_API_KEY'),
+      model: readVar(env, 'BOT_MODEL') ?? 'gpt-4o-mini',
+      timeoutMs: integer(env, 'BOT_TIMEOUT_MS', 20_000, 100, 300_000),
+      serverUrl: url(env, 'BOT_SERVER_URL', ['http:', 'https:'])?.origin,
+    },
     webDir: path.resolve(readVar(env, 'WEB_DIR') ?? DEFAULT_WEB_DIR),
   };
 }
