@@ -17,9 +17,11 @@ export const robot = fp(
     if (config.bot.mode !== 'in-process') return;
     let running: Robot | undefined;
     let starting = false;
+    let leading = false;
     let leadership: { stop(): Promise<void> } | undefined;
 
     const lead = () => {
+      leading = true;
       if (running || starting) return;
       starting = true;
       const address = app.server.address();
@@ -35,7 +37,9 @@ export const robot = fp(
           }),
         )
         .then((started) => {
-          running = started;
+          // Leadership may have ended (or the node begun to stop) while the robot was connecting.
+          if (leading) running = started;
+          else started.stop();
         })
         .catch((error: unknown) => app.log.error({ err: error }, 'the robot could not start'))
         .finally(() => {
@@ -43,6 +47,7 @@ export const robot = fp(
         });
     };
     const resign = () => {
+      leading = false;
       running?.stop();
       running = undefined;
     };

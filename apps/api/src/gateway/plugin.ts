@@ -26,6 +26,9 @@ type FrameHandler<T extends ClientFrameType> = (
   connection: Connection,
   frame: Extract<ClientFrame, { type: T }>,
 ) => Promise<void> | void;
+/** How long clients get to answer the close frame on shutdown before their sockets are cut. */
+const CLOSE_HANDSHAKE_GRACE_MS = 1000;
+
 type AnyFrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void> | void;
 type Lifecycle = (connection: Connection, user: UserRow) => Promise<void> | void;
 
@@ -100,9 +103,14 @@ export const gateway = fp(
       // On shutdown, 1012 tells clients to reconnect at once: the load balancer sends them to another node.
       preClose: async () => {
         clearInterval(heartbeat);
-        for (const client of app.websocketServer.clients) {
-          client.close(CLOSE_CODES.serviceRestart, 'server restarting');
-        }
+        const server = app.websocketServer;
+        for (const client of server.clients) client.close(CLOSE_CODES.serviceRestart, 'server restarting');
+        // A peer that does not answer the close handshake must not hold the shutdown open.
+        const deadline = Date.now() + CLOSE_HANDSHAKE_GRACE_MS;
+        while (server.clients.size > 0 && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        for (const client of server.clients) client.terminate();
+        await new Promise((resolve) => server.close(resolve));
       },
     });
 
