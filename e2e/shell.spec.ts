@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
 
 test('the web client is served at / and for client-side routes after a reload', async ({ page }) => {
-  for (const route of ['/', '/verify?token=abc']) {
-    await page.goto(route);
-    await expect(page.getByRole('heading', { name: 'Chat' })).toBeVisible();
-  }
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+  await page.goto('/signup');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
+  await expect(page).toHaveTitle('Create your account · Chat');
 });

@@ -26,7 +26,10 @@ export async function createChatUser(serverUrl: string, name = uniqueName('u').s
   const username = name.toLowerCase();
   const email = `${username}@example.com`;
   await api.signup({ username, email, password: PASSWORD });
-  const mailbox = (await (await fetch(`${serverUrl}/dev/mailbox`)).json()) as Array<{ to: string; text: string }>;
+  const mailbox = (await (await fetch(`${serverUrl}/dev/mailbox?to=${encodeURIComponent(email)}`)).json()) as Array<{
+    to: string;
+    text: string;
+  }>;
   const link = mailbox.find((mail) => mail.to === email)?.text.match(/https?:\/\/\S+/)?.[0];
   if (!link) throw new Error(`no verification mail for ${email}`);
   await api.verify(new URL(link).searchParams.get('token') ?? '');

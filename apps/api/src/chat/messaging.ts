@@ -41,16 +41,32 @@ export interface SendResult {
   senderUnread?: UnreadState;
 }
 
-/**
- * Stores a message. One transaction takes the next seq (the conversation row stays locked until
- * commit, so seqs never gap or repeat), inserts the message, moves the cursors and reads the new
- * absolute unread counts: a client that missed an event is corrected by the next one.
- * The (sender, client id) unique key makes a retry, however late, return the stored message.
- */
-export async function sendMessage(db: Db, senderId: number, input: SendInput): Promise<SendResult> {
+/** A send checked and resolved to its conversation, ready to be committed (alone or in a batch). */
+export interface PreparedSend {
+  senderId: number;
+  conversationId: number;
+  clientId: string;
+  text: string;
+  attachment: Attachment | null;
+}
+
+/** Checks a send and finds (or opens) its conversation: everything that needs no transaction. */
+export async function prepareSend(db: Db, senderId: number, input: SendInput): Promise<PreparedSend> {
   const attachment = input.attachmentId === undefined ? null : await ownAttachment(db, senderId, input.attachmentId);
   if (input.text.trim() === '' && !attachment) throw new AppError(400, 'empty_message', 'Write something first.');
   const conversationId = await resolveConversation(db, senderId, input);
+  return { senderId, conversationId, clientId: input.clientId, text: input.text, attachment };
+}
+
+/**
+ * Stores one message. One transaction takes the next seq (the conversation row stays locked until
+ * commit, so seqs never gap or repeat), inserts the message, moves the cursors and reads the new
+ * absolute unread counts: a client that missed an event is corrected by the next one.
+ * The (sender, client id) unique key makes a retry, however late, return the stored message.
+ * The hot path commits many sends together (send-batch.ts); this is its one-by-one fallback.
+ */
+export async function commitOne(db: Db, send: PreparedSend): Promise<SendResult> {
+  const { senderId, conversationId, attachment } = send;
   const now = Date.now();
   try {
     return await db.transaction().execute(async (trx) => {
@@ -63,8 +79,8 @@ export async function sendMessage(db: Db, senderId: number, input: SendInput): P
           conversation_id: conversationId,
           seq,
           sender_id: senderId,
-          client_id: input.clientId,
-          text: input.text,
+          client_id: send.clientId,
+          text: send.text,
           attachment_id: attachment?.id ?? null,
           created_at: now,
         },
@@ -84,8 +100,13 @@ export async function sendMessage(db: Db, senderId: number, input: SendInput): P
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    return await replayed(db, senderId, input.clientId, error);
+    return await replayed(db, senderId, send.clientId, error);
   }
+}
+
+/** Prepares and stores one message, outside any batch. */
+export async function sendMessage(db: Db, senderId: number, input: SendInput): Promise<SendResult> {
+  return commitOne(db, await prepareSend(db, senderId, input));
 }
 
 /** Only the uploader can send a picture: an upload id found elsewhere cannot be replayed into another chat. */

@@ -15,7 +15,8 @@ import { authOf } from '../auth/authenticate.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { findUsersReceipts } from '../users/users-repository.ts';
 import { history, listConversations, openConversation, requireMembership, summarize } from './conversations.ts';
-import { deleteForMe, markRead, type ReadResult, type SendResult, sendMessage, syncSince } from './messaging.ts';
+import { deleteForMe, markRead, prepareSend, type ReadResult, type SendResult, syncSince } from './messaging.ts';
+import { SendBatcher } from './send-batch.ts';
 import { SendLimiter } from './send-limiter.ts';
 
 /** Sustained sends per user per second, and the burst allowed on top (a pasted list, a quick exchange). */
@@ -35,6 +36,7 @@ export const chat = fp(
     const db = fastify.database.db;
     const publicUsers = fastify.presence.publicUsers;
     const limiter = new SendLimiter(SENDS_PER_SECOND, SEND_BURST);
+    const batcher = new SendBatcher(db);
     const prune = setInterval(() => limiter.prune(), 60_000);
     prune.unref();
     fastify.addHook('onClose', async () => clearInterval(prune));
@@ -102,7 +104,7 @@ export const chat = fp(
       if (!limiter.take(connection.userId)) {
         throw new AppError(429, 'rate_limited', 'You are sending too fast. Wait a moment and try again.');
       }
-      const result = await sendMessage(db, connection.userId, frame);
+      const result = await batcher.submit(await prepareSend(db, connection.userId, frame));
       connection.send({ type: 'ack', clientId: frame.clientId, message: result.message });
       if (result.senderUnread) connection.send({ type: 'unread', ...result.senderUnread });
       // Stored means stored: a bus hiccup now costs others only latency (they resync), never the message.

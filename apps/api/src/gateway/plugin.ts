@@ -19,7 +19,7 @@ import { issueWsTicket, readWsTicket } from '../auth/ws-ticket.ts';
 import { AppError } from '../http/errors.ts';
 import { findUserById, type UserRow } from '../users/users-repository.ts';
 import { Connection } from './connection.ts';
-import { publishToUser, type UserEvent } from './events.ts';
+import { type AddressedEvent, EventPublisher, USER_EVENTS_CHANNEL, type UserEvent } from './events.ts';
 import { ConnectionRegistry } from './registry.ts';
 
 type FrameHandler<T extends ClientFrameType> = (
@@ -60,7 +60,9 @@ const refuse = (code: string, message: string, close: number): Refusal => ({ cod
 
 export const gateway = fp(
   async (app: FastifyInstance) => {
-    const registry = new ConnectionRegistry(app.bus);
+    const registry = new ConnectionRegistry();
+    const publisher = new EventPublisher(app.bus);
+    await app.bus.subscribe(USER_EVENTS_CHANNEL, (payload) => registry.deliverBatch(payload as AddressedEvent[]));
     // Keyed by the frame's type, so each handler only ever receives frames of its own type.
     const handlers = new Map<ClientFrameType, AnyFrameHandler>();
     const connectListeners: Lifecycle[] = [];
@@ -74,7 +76,7 @@ export const gateway = fp(
       },
       onConnect: (listener) => void connectListeners.push(listener),
       onDisconnect: (listener) => void disconnectListeners.push(listener),
-      publish: (userId, event) => publishToUser(app.bus, userId, event),
+      publish: (userId, event) => publisher.publish(userId, event),
       connectionsOf: (userId) => registry.connectionsOf(userId),
       get connectionCount() {
         return registry.size;
@@ -196,18 +198,16 @@ export const gateway = fp(
       }
 
       const connection = new Connection(`${nodeId}:${++sequence}`, admitted.user.id, admitted.sessionIdHash, socket);
-      await registry.add(connection);
+      registry.add(connection);
       let cleanedUp = false;
       const cleanUp = () => {
         if (cleanedUp) return;
         cleanedUp = true;
         connection.closed = true;
-        registry
-          .remove(connection)
-          .then(async (lastOnNode) => {
-            for (const listener of disconnectListeners) await listener(connection, lastOnNode);
-          })
-          .catch((error: unknown) => request.log.warn({ err: error }, 'websocket disconnect listener failed'));
+        const lastOnNode = registry.remove(connection);
+        void (async () => {
+          for (const listener of disconnectListeners) await listener(connection, lastOnNode);
+        })().catch((error: unknown) => request.log.warn({ err: error }, 'websocket disconnect listener failed'));
       };
       socket.on('close', cleanUp);
       if (socket.readyState !== socket.OPEN) {

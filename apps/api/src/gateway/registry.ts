@@ -1,35 +1,23 @@
 import { CLOSE_CODES } from '@chat/protocol';
-import type { Bus, BusHandler } from '../infra/bus/index.ts';
 import type { Connection } from './connection.ts';
-import { type UserEvent, userChannel } from './events.ts';
+import type { AddressedEvent, UserEvent } from './events.ts';
 
-/**
- * The connections on this node, by user. The node listens on a user's bus channel exactly while
- * it holds at least one of that user's connections, so events only travel to nodes that need them.
- */
+/** The connections on this node, by user, and the delivery of user events to them. */
 export class ConnectionRegistry {
   private readonly byUser = new Map<number, Set<Connection>>();
-  private readonly handler: BusHandler = (payload, channel) => this.deliver(channel, payload as UserEvent);
 
-  constructor(private readonly bus: Bus) {}
-
-  async add(connection: Connection): Promise<void> {
+  add(connection: Connection): void {
     const set = this.byUser.get(connection.userId);
-    if (set) {
-      set.add(connection);
-      return;
-    }
-    this.byUser.set(connection.userId, new Set([connection]));
-    await this.bus.subscribe(userChannel(connection.userId), this.handler);
+    if (set) set.add(connection);
+    else this.byUser.set(connection.userId, new Set([connection]));
   }
 
   /** Returns true when it was the user's last connection on this node. */
-  async remove(connection: Connection): Promise<boolean> {
+  remove(connection: Connection): boolean {
     const set = this.byUser.get(connection.userId);
     if (!set?.delete(connection)) return false;
     if (set.size > 0) return false;
     this.byUser.delete(connection.userId);
-    await this.bus.unsubscribe(userChannel(connection.userId), this.handler);
     return true;
   }
 
@@ -47,10 +35,15 @@ export class ConnectionRegistry {
     return count;
   }
 
-  private deliver(channel: string, event: UserEvent): void {
-    const userId = Number(channel.slice(channel.indexOf(':') + 1));
-    const connections = this.byUser.get(userId);
-    if (!connections) return;
+  /** Delivers what concerns this node's connections and ignores the rest. */
+  deliverBatch(batch: readonly AddressedEvent[]): void {
+    for (const { userId, event } of batch) {
+      const connections = this.byUser.get(userId);
+      if (connections) this.deliver(connections, event);
+    }
+  }
+
+  private deliver(connections: Set<Connection>, event: UserEvent): void {
     if (event.kind === 'end_sessions') {
       for (const connection of connections) {
         if (event.sessionIdHashes === 'all' || event.sessionIdHashes.includes(connection.sessionIdHash)) {

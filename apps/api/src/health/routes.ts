@@ -31,4 +31,12 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     const ready = Object.values(checks).every(Boolean);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
   });
+
+  // For the benchmark and for hunting leaks: memory after a full collection (with --expose-gc).
+  if (app.config.production) return;
+  app.get('/dev/memory', async () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    return { rss, heapUsed, connections: app.gateway.connectionCount };
+  });
 }

@@ -101,11 +101,11 @@ export async function markFailed(db: Db, id: number, nodeId: string, error: stri
     .execute();
 }
 
-/** The newest mails, for the development mailbox. */
-export const recentMails = (db: Db, limit: number) =>
-  db
+/** The newest mails, to one address or to anyone, for the development mailbox. */
+export function recentMails(db: Db, limit: number, to?: string) {
+  let query = db
     .selectFrom('mail_outbox')
-    .select(['id', 'to_address', 'subject', 'text_body', 'html_body', 'created_at', 'sent_at'])
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+    .select(['id', 'to_address', 'subject', 'text_body', 'html_body', 'created_at', 'sent_at']);
+  if (to) query = query.where('to_address', '=', to.trim().toLowerCase());
+  return query.orderBy('id', 'desc').limit(limit).execute();
+}

@@ -39,8 +39,8 @@ export const mail = fp(
     });
 
     if (config.production || config.smtpUrl) return;
-    app.get('/dev/mailbox', async () =>
-      (await recentMails(app.database.db, MAILBOX_SIZE)).map((row) => ({
+    app.get<{ Querystring: { to?: string } }>('/dev/mailbox', async (request) =>
+      (await recentMails(app.database.db, MAILBOX_SIZE, request.query.to)).map((row) => ({
         id: row.id,
         to: row.to_address,
         subject: row.subject,

@@ -33,7 +33,8 @@ declare module 'fastify' {
   }
 }
 
-const presenceChannel = (userId: number) => `presence:${userId}`;
+/** Presence changes are few: one channel that every node hears, each node routing to its own watchers. */
+const PRESENCE_CHANNEL = 'presence';
 
 /**
  * Who is online. Connections are counted in the presence store; a user goes offline only when their
@@ -49,7 +50,7 @@ export const presence = fp(
       ? createRedisPresenceStore(app.redis, config.redisPrefix, nodeId)
       : createMemoryPresenceStore();
 
-    /** This node's connections by the user they watch; a presence channel is subscribed while its set is non-empty. */
+    /** This node's connections by the user they watch. */
     const watchers = new Map<number, Set<Connection>>();
     /** What each connection watches: the server's part (conversation peers) and the client's (the view). */
     const watching = new Map<Connection, { peers: Set<number>; view: Set<number> }>();
@@ -62,23 +63,18 @@ export const presence = fp(
       for (const connection of connections) connection.sendText(text);
     };
 
-    async function watch(connection: Connection, userIds: Iterable<number>): Promise<void> {
+    function watch(connection: Connection, userIds: Iterable<number>): void {
       for (const userId of userIds) {
         const set = watchers.get(userId);
         if (set) set.add(connection);
-        else {
-          watchers.set(userId, new Set([connection]));
-          await bus.subscribe(presenceChannel(userId), deliver);
-        }
+        else watchers.set(userId, new Set([connection]));
       }
     }
 
-    async function unwatch(connection: Connection, userIds: Iterable<number>): Promise<void> {
+    function unwatch(connection: Connection, userIds: Iterable<number>): void {
       for (const userId of userIds) {
         const set = watchers.get(userId);
-        if (!set?.delete(connection) || set.size > 0) continue;
-        watchers.delete(userId);
-        await bus.unsubscribe(presenceChannel(userId), deliver);
+        if (set?.delete(connection) && set.size === 0) watchers.delete(userId);
       }
     }
 
@@ -98,7 +94,8 @@ export const presence = fp(
       }
     }
 
-    const publish = (event: PresenceEvent) => bus.publish(presenceChannel(event.userId), event);
+    const publish = (event: PresenceEvent) => bus.publish(PRESENCE_CHANNEL, event);
+    await bus.subscribe(PRESENCE_CHANNEL, deliver);
 
     app.decorate('presence', {
       publicUsers,
@@ -107,7 +104,7 @@ export const presence = fp(
           const state = watching.get(connection);
           const fresh = watchedIds.filter((id) => state && !state.peers.has(id) && !state.view.has(id));
           for (const id of fresh) state?.peers.add(id);
-          await watch(connection, fresh);
+          watch(connection, fresh);
           await sendCurrent(connection, fresh);
         }
       },
@@ -120,14 +117,14 @@ export const presence = fp(
         (await listVisibleMemberships(app.database.db, user.id)).map((m) => m.peerId).slice(0, MAX_WATCHED),
       );
       watching.set(connection, { peers, view: new Set() });
-      await watch(connection, peers);
+      watch(connection, peers);
       await sendCurrent(connection, [...peers]);
     });
 
     gateway.onDisconnect(async (connection) => {
       const state = watching.get(connection);
       watching.delete(connection);
-      if (state) await unwatch(connection, new Set([...state.peers, ...state.view]));
+      if (state) unwatch(connection, new Set([...state.peers, ...state.view]));
       await store.disconnect(connection.userId, Date.now() + config.presenceGraceMs);
     });
 
@@ -138,8 +135,8 @@ export const presence = fp(
       const dropped = [...state.view].filter((id) => !next.has(id) && !state.peers.has(id));
       const added = [...next].filter((id) => !state.view.has(id) && !state.peers.has(id));
       state.view = next;
-      await unwatch(connection, dropped);
-      await watch(connection, added);
+      unwatch(connection, dropped);
+      watch(connection, added);
       await sendCurrent(connection, added);
     });
 

@@ -20,6 +20,9 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   const registry = new HandlerRegistry();
   const reconnectListeners: Array<() => void> = [];
   const prefixed = (channel: string) => options.prefix + channel;
+  // A subscribe queued before the connection is ready puts ioredis in subscriber mode too early, and
+  // its own connect-time commands (CLIENT SETNAME, the ready check) are then refused: wait for ready.
+  const firstReady = new Promise<void>((resolve) => subscriber.once('ready', () => resolve()));
   let everReady = false;
   let healthy = false;
 
@@ -53,7 +56,9 @@ export function createRedisBus(options: RedisBusOptions): Bus {
       await publisher.publish(prefixed(channel), JSON.stringify(payload));
     },
     async subscribe(channel: string, handler: BusHandler) {
-      if (registry.add(channel, handler)) await subscriber.subscribe(prefixed(channel));
+      if (!registry.add(channel, handler)) return;
+      await firstReady;
+      await subscriber.subscribe(prefixed(channel));
     },
     async unsubscribe(channel: string, handler: BusHandler) {
       if (registry.remove(channel, handler)) await subscriber.unsubscribe(prefixed(channel));

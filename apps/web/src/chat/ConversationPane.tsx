@@ -1,0 +1,97 @@
+import type { ConversationSummary, Me } from '@chat/protocol';
+import { useEffect, useId, useState } from 'react';
+import { Link } from '../lib/router.tsx';
+import { presenceText } from '../lib/time.ts';
+import { useNow } from '../lib/use-now.ts';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { BackIcon, TrashIcon } from '../ui/icons.tsx';
+import { Avatar, usePresence } from './Avatar.tsx';
+import { deleteConversation, showConversation } from './actions.ts';
+import { Composer } from './Composer.tsx';
+import { MessageList } from './MessageList.tsx';
+import { useChat } from './store.ts';
+
+export function ConversationPane({ id, me }: { id: number; me: Me }) {
+  const summary = useChat((state) => state.conversations[id]);
+  const error = useChat((state) => state.histories[id]?.error);
+  const titleId = useId();
+
+  useEffect(() => showConversation(id), [id]);
+
+  if (!summary) {
+    return (
+      <div className="pane-note">
+        {error ? (
+          <>
+            <p role="alert">{error}</p>
+            <Link href="/">Back to your conversations</Link>
+          </>
+        ) : (
+          <p>Loading…</p>
+        )}
+      </div>
+    );
+  }
+  return (
+    <section className="conversation" aria-labelledby={titleId}>
+      <ConversationHeader summary={summary} titleId={titleId} />
+      <MessageList summary={summary} myId={me.id} />
+      <Composer conversationId={id} peerName={summary.peer.username} />
+    </section>
+  );
+}
+
+function ConversationHeader({ summary, titleId }: { summary: ConversationSummary; titleId: string }) {
+  const { peer } = summary;
+  const now = useNow();
+  const presence = usePresence(peer.id, peer.presence);
+  const typing = useChat((state) => state.typingUntil[summary.id] !== undefined);
+  const [confirming, setConfirming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<string>();
+
+  const confirmDelete = async () => {
+    setDeleting(true);
+    setDeleteError(undefined);
+    try {
+      await deleteConversation(summary.id);
+    } catch {
+      setDeleteError('The conversation could not be deleted. Try again.');
+      setDeleting(false);
+    }
+  };
+
+  return (
+    <header className="pane-header">
+      <Link href="/" className="icon-button back">
+        <BackIcon />
+        <span className="sr-only">Back to conversations</span>
+      </Link>
+      <Avatar userId={peer.id} username={peer.username} presence={peer.presence} />
+      <div className="pane-title">
+        <h2 id={titleId}>{peer.username}</h2>
+        <p className={`pane-status${typing ? ' typing' : ''}`}>{typing ? 'typing…' : presenceText(presence, now)}</p>
+      </div>
+      <button type="button" className="icon-button" title="Delete conversation" onClick={() => setConfirming(true)}>
+        <TrashIcon />
+        <span className="sr-only">Delete conversation</span>
+      </button>
+      {confirming && (
+        <ConfirmDialog
+          title={`Delete your conversation with ${peer.username}?`}
+          confirmLabel="Delete"
+          busyLabel="Deleting…"
+          busy={deleting}
+          error={deleteError}
+          onConfirm={() => void confirmDelete()}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            The messages so far disappear from your side only: {peer.username} keeps their copy. If either of you writes
+            again, the conversation comes back, empty.
+          </p>
+        </ConfirmDialog>
+      )}
+    </header>
+  );
+}

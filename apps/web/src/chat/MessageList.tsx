@@ -1,0 +1,189 @@
+import type { ConversationSummary, Message } from '@chat/protocol';
+import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { clockTime, dayLabel, fullTime } from '../lib/time.ts';
+import { useNow } from '../lib/use-now.ts';
+import { loadLatest, loadOlder, retryMessage } from './actions.ts';
+import type { History, OutgoingMessage } from './state.ts';
+import { useChat } from './store.ts';
+import { buildTimeline } from './timeline.ts';
+
+/** Older messages are asked for this far (px) before the top, so that scrolling rarely waits. */
+const LOAD_OLDER_WITHIN_PX = 300;
+/** A reader this close (px) to the bottom is following the conversation: new messages keep them there. */
+const FOLLOW_WITHIN_PX = 80;
+
+const STATUS_LABELS = { sent: 'Sent', seen: 'Seen' } as const;
+const NO_MESSAGES: readonly Message[] = [];
+const NO_OUTGOING: readonly OutgoingMessage[] = [];
+
+/** The message at the top when older ones were asked for, and where it was: it stays there when they arrive. */
+interface Anchor {
+  seq: number;
+  offsetTop: number;
+}
+
+/** Where a message is in the scrolling list (the list is its offset parent). */
+const offsetOf = (list: HTMLElement, seq: number) =>
+  list.querySelector<HTMLElement>(`[data-seq="${seq}"]`)?.offsetTop ?? 0;
+
+export function MessageList({ summary, myId }: { summary: ConversationSummary; myId: number }) {
+  const { id, peer } = summary;
+  const history = useChat((state) => state.histories[id]);
+  const outbox = useChat((state) => state.outbox[id]) ?? NO_OUTGOING;
+  const messages = history?.messages ?? NO_MESSAGES;
+  const timeline = useMemo(
+    () => buildTimeline(messages, outbox, myId, summary.peerReadSeq),
+    [messages, outbox, myId, summary.peerReadSeq],
+  );
+  const scroller = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+  const anchor = useRef<Anchor | undefined>(undefined);
+  const outboxSize = useRef(outbox.length);
+
+  const askForOlder = (element: HTMLDivElement) => {
+    const first = messages[0];
+    if (!history?.hasMore || history.loading || !first) return;
+    anchor.current = { seq: first.seq, offsetTop: offsetOf(element, first.seq) };
+    void loadOlder(id);
+  };
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    following.current = element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_WITHIN_PX;
+    if (element.scrollTop < LOAD_OLDER_WITHIN_PX) askForOlder(element);
+  };
+
+  // Before paint: older messages keep the reader's place, new ones follow a reader who is at the bottom.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const kept = anchor.current;
+    const sentOne = outbox.length > outboxSize.current;
+    outboxSize.current = outbox.length;
+    if (kept && messages[0]?.seq !== kept.seq) {
+      element.scrollTop += offsetOf(element, kept.seq) - kept.offsetTop;
+      anchor.current = undefined;
+    } else if (following.current || sentOne) {
+      element.scrollTop = element.scrollHeight;
+      following.current = true;
+    }
+  }, [messages, outbox]);
+
+  // A first page shorter than the screen leaves nothing to scroll up with: fetch further back now.
+  useEffect(() => {
+    const element = scroller.current;
+    if (element && history?.loaded && element.scrollHeight <= element.clientHeight) askForOlder(element);
+  });
+
+  const now = useNow();
+  return (
+    <div
+      ref={scroller}
+      className="messages"
+      role="log"
+      aria-label={`Messages with ${peer.username}`}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard to scroll it
+      tabIndex={0}
+      onScroll={onScroll}
+    >
+      <HistoryEdge history={history} id={id} peerName={peer.username} />
+      <ol className="timeline">
+        {timeline.map((entry) => {
+          if (entry.kind === 'day') {
+            return (
+              <li key={entry.key} className="day">
+                <span>{dayLabel(entry.at, now)}</span>
+              </li>
+            );
+          }
+          if (entry.kind === 'stored') {
+            const { message, mine, status } = entry;
+            return (
+              <MessageItem
+                key={entry.key}
+                seq={message.seq}
+                mine={mine}
+                sender={mine ? 'You' : peer.username}
+                text={message.text}
+                at={message.createdAt}
+              >
+                {status && STATUS_LABELS[status]}
+              </MessageItem>
+            );
+          }
+          const { item } = entry;
+          return (
+            <MessageItem key={entry.key} mine sender="You" text={item.text} at={item.createdAt} state={item.status}>
+              {item.status === 'pending' ? (
+                'Sending…'
+              ) : (
+                <>
+                  <span className="failed" title={item.error}>
+                    Not sent
+                  </span>
+                  <button type="button" className="link-button" onClick={() => retryMessage(id, item.clientId)}>
+                    Retry
+                  </button>
+                </>
+              )}
+            </MessageItem>
+          );
+        })}
+      </ol>
+    </div>
+  );
+}
+
+/**
+ * The top of what is loaded: a note while a page comes, the start of the conversation, or a retry.
+ * The line is always there, so that a note appearing above the messages never shifts them.
+ */
+function HistoryEdge({ history, id, peerName }: { history: History | undefined; id: number; peerName: string }) {
+  if (history?.error) {
+    return (
+      <div className="history-edge" role="alert">
+        {history.error}{' '}
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => void (history.loaded ? loadOlder(id) : loadLatest(id))}
+        >
+          Try again
+        </button>
+      </div>
+    );
+  }
+  let note = '';
+  if (!history?.loaded || history.loading) note = 'Loading messages…';
+  else if (!history.hasMore) note = `This is the start of your conversation with ${peerName}.`;
+  return <p className="history-edge">{note}</p>;
+}
+
+interface MessageItemProps {
+  /** Stored messages only: the list finds them by it to keep the reader's place. */
+  seq?: number;
+  mine: boolean;
+  sender: string;
+  text: string;
+  at: number;
+  state?: OutgoingMessage['status'];
+  /** The delivery status under my messages: Sending…, Sent, Seen, or Not sent with Retry. */
+  children?: ReactNode;
+}
+
+function MessageItem({ seq, mine, sender, text, at, state, children }: MessageItemProps) {
+  return (
+    <li className={`message ${mine ? 'mine' : 'theirs'}${state ? ` ${state}` : ''}`} data-seq={seq}>
+      <span className="sr-only">{sender}:</span>
+      {/* Pictures (Message.attachment) will join the text in this bubble. */}
+      <p className="bubble">{text}</p>
+      <p className="meta">
+        <time dateTime={new Date(at).toISOString()} title={fullTime(at)}>
+          {clockTime(at)}
+        </time>
+        {children && <span className="status">{children}</span>}
+      </p>
+    </li>
+  );
+}

@@ -1,0 +1,59 @@
+import type { Me } from '@chat/protocol';
+import { useState } from 'react';
+import { logOut } from '../session/session.ts';
+import { ConversationList } from './ConversationList.tsx';
+import { Directory } from './Directory.tsx';
+
+type Tab = 'chats' | 'people';
+
+/** My conversations and the people directory, one at a time; on a phone this is the first screen. */
+export function Sidebar({ me, activeId }: { me: Me; activeId: number | null }) {
+  const [tab, setTab] = useState<Tab>('chats');
+  return (
+    <nav className="sidebar" aria-label="Conversations and people">
+      <header className="sidebar-header">
+        <h1 className="brand">Chat</h1>
+        <span className="me" title={me.email}>
+          {me.username}
+        </span>
+        <button type="button" className="button quiet" onClick={() => void logOut()}>
+          Log out
+        </button>
+      </header>
+      <fieldset className="tabs">
+        <legend className="sr-only">Show</legend>
+        <TabButton tab="chats" current={tab} onSelect={setTab}>
+          Chats
+        </TabButton>
+        <TabButton tab="people" current={tab} onSelect={setTab}>
+          People
+        </TabButton>
+      </fieldset>
+      <div className="sidebar-body">
+        {tab === 'chats' ? (
+          <ConversationList myId={me.id} activeId={activeId} onFindPeople={() => setTab('people')} />
+        ) : (
+          <Directory onOpened={() => setTab('chats')} />
+        )}
+      </div>
+    </nav>
+  );
+}
+
+function TabButton({
+  tab,
+  current,
+  onSelect,
+  children,
+}: {
+  tab: Tab;
+  current: Tab;
+  onSelect(tab: Tab): void;
+  children: string;
+}) {
+  return (
+    <button type="button" className="tab" aria-pressed={tab === current} onClick={() => onSelect(tab)}>
+      {children}
+    </button>
+  );
+}

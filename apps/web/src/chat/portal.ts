@@ -1,0 +1,257 @@
+import { type ConnectionState, RealtimeClient } from '@chat/client';
+import type { Message } from '@chat/protocol';
+import { api } from '../lib/api.ts';
+import { navigate } from '../lib/router.tsx';
+import { endedSession, loadSession } from '../session/session.ts';
+import {
+  initialChatState,
+  withConversation,
+  withConversationRead,
+  withConversations,
+  withMessage,
+  withoutConversation,
+  withPresence,
+  withReadCursor,
+  withTyping,
+  withUnread,
+} from './state.ts';
+import { chatStore, updateChat } from './store.ts';
+
+/** Our `typing` frames go out at most this often while the user types (the protocol asks for "every few seconds"). */
+const TYPING_SEND_INTERVAL_MS = 3000;
+/** The peer's "typing…" stays this long after their last frame: longer than their send interval, so it holds steady while they type. */
+const TYPING_SHOWN_MS = 4000;
+
+/**
+ * The one owner of the realtime connection, like excalidraw's Portal: it turns socket events into
+ * chat state and is the only way anything reaches the socket. Components read the store and call
+ * the actions; they never see the socket.
+ */
+class Portal {
+  private readonly realtime = new RealtimeClient();
+  private readonly stops: Array<() => void> = [];
+  private readonly typingSentAt = new Map<number, number>();
+  private readonly typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Summaries on their way, by conversation: true when an event came meanwhile, so the answer may be stale. */
+  private readonly summaryFetches = new Map<number, boolean>();
+
+  /** The directory rows on screen; the open conversation's peer is watched with them. */
+  private directoryIds: number[] = [];
+  private watchedPeer: number | undefined;
+  /** Answers to requests made before stop() must not reach the next session's store. */
+  private stopped = false;
+
+  constructor(readonly myId: number) {}
+
+  start(): void {
+    chatStore.set({ ...initialChatState(), browserOffline: !navigator.onLine });
+    const { realtime } = this;
+    this.stops.push(
+      realtime.on('status', (status) => this.onStatus(status)),
+      realtime.on('message', (message) => this.onMessage(message)),
+      realtime.on('unread', (frame) => this.onUnread(frame)),
+      realtime.on('read', (frame) => updateChat((state) => withReadCursor(state, frame, this.myId))),
+      realtime.on('typing', (frame) => this.onTyping(frame.conversationId)),
+      realtime.on('presence', (frame) => updateChat((state) => withPresence(state, frame.userId, frame.presence))),
+      realtime.on('conversation_hidden', (frame) => this.onHidden(frame.conversationId)),
+      // A sync that could not carry everything: the list over REST is the truth.
+      realtime.on('synced', (frame) => {
+        if (frame.truncated) void this.loadConversations();
+      }),
+      listen(window, 'online', () => this.onNetworkChange(true)),
+      listen(window, 'offline', () => this.onNetworkChange(false)),
+      listen(document, 'visibilitychange', () => this.readActive()),
+      chatStore.subscribe(() => this.watchActivePeer()),
+    );
+    // The list first, so that the cursors it sets make the first connect catch up on anything since.
+    void this.loadConversations().finally(() => this.stopped || realtime.connect());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const stop of this.stops.splice(0)) stop();
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+    this.realtime.close();
+    // Nothing of this user's chat stays in memory for whoever signs in next.
+    chatStore.set(initialChatState());
+  }
+
+  async loadConversations(): Promise<void> {
+    try {
+      const { conversations, totalUnread } = await api.conversations();
+      if (this.stopped) return;
+      for (const summary of conversations) this.realtime.setCursor(summary.id, summary.lastSeq);
+      updateChat((state) => withConversations(state, conversations, totalUnread));
+    } catch (error) {
+      if (endedSession(error)) return;
+      updateChat((state) => ({ ...state, listError: 'Your conversations could not be loaded.' }));
+    }
+  }
+
+  send(conversationId: number, text: string, clientId?: string) {
+    return this.realtime.send({ conversationId, text, clientId });
+  }
+
+  /** History up to `seq` came over REST: the socket delivers only what is newer. */
+  loadedUpTo(conversationId: number, seq: number): void {
+    this.realtime.setCursor(conversationId, seq);
+  }
+
+  forget(conversationId: number): void {
+    this.realtime.forgetConversation(conversationId);
+  }
+
+  watchPresence(userIds: number[]): void {
+    this.directoryIds = userIds;
+    this.realtime.watchPresence(this.watchedPeer === undefined ? userIds : [...userIds, this.watchedPeer]);
+  }
+
+  /**
+   * The server watches the peers of conversations that have messages; one just opened from the
+   * directory has none yet, and its header must still show when the peer comes and goes.
+   */
+  private watchActivePeer(): void {
+    const { activeConversationId, conversations } = chatStore.get();
+    const peer = activeConversationId === null ? undefined : conversations[activeConversationId]?.peer.id;
+    if (peer === this.watchedPeer) return;
+    this.watchedPeer = peer;
+    this.watchPresence(this.directoryIds);
+  }
+
+  typing(conversationId: number): void {
+    const now = Date.now();
+    if (now - (this.typingSentAt.get(conversationId) ?? 0) < TYPING_SEND_INTERVAL_MS) return;
+    this.typingSentAt.set(conversationId, now);
+    this.realtime.typing(conversationId);
+  }
+
+  /** Clears the badge at once and moves the read cursor on the server to the newest message. */
+  read(conversationId: number): void {
+    const summary = chatStore.get().conversations[conversationId];
+    if (!summary) return;
+    const untold = summary.readSeq < summary.lastSeq;
+    updateChat((state) => withConversationRead(state, conversationId));
+    if (!untold) return;
+    // The socket is cheaper; while it is down, REST still gets the read through.
+    if (this.realtime.isOpen) this.realtime.read(conversationId, summary.lastSeq);
+    else void api.markRead(conversationId, summary.lastSeq).catch(endedSession);
+  }
+
+  /** The conversation on screen, if the page is looked at: its messages count as read on arrival. */
+  private readableActive(): number | null {
+    return document.visibilityState === 'visible' ? chatStore.get().activeConversationId : null;
+  }
+
+  readActive(): void {
+    const active = this.readableActive();
+    if (active !== null) this.read(active);
+  }
+
+  private onStatus(status: ConnectionState): void {
+    updateChat((state) => ({
+      ...state,
+      connection: status,
+      everConnected: state.everConnected || status.state === 'open',
+    }));
+    if (status.state === 'open') this.readActive();
+    // The server closed for good: signed out elsewhere, or not verified. It tells which when asked.
+    if (status.state === 'refused') void loadSession();
+  }
+
+  private onMessage(message: Message): void {
+    const id = message.conversationId;
+    updateChat((state) => withMessage(state, message, this.myId));
+    if (!chatStore.get().conversations[id]) void this.fetchSummary(id);
+    else if (message.senderId !== this.myId && this.readableActive() === id) this.read(id);
+  }
+
+  private onUnread(frame: { conversationId: number; unread: number; total: number }): void {
+    updateChat((state) => withUnread(state, frame));
+    // Unread in a conversation not listed here: it is new, or came back (a delete answers with 0).
+    const unknown = !chatStore.get().conversations[frame.conversationId];
+    if (unknown && frame.unread > 0) void this.fetchSummary(frame.conversationId);
+    // Counted before our read reached the server: the conversation on screen stays read.
+    if (frame.unread > 0 && this.readableActive() === frame.conversationId) this.read(frame.conversationId);
+  }
+
+  /** Someone started a conversation with us, or one came back after a delete: its summary comes over REST. */
+  private async fetchSummary(id: number): Promise<void> {
+    if (this.summaryFetches.has(id)) {
+      this.summaryFetches.set(id, true);
+      return;
+    }
+    try {
+      do {
+        this.summaryFetches.set(id, false);
+        const { conversation } = await api.conversation(id);
+        if (this.stopped) return;
+        updateChat((state) => withConversation(state, conversation));
+      } while (this.summaryFetches.get(id));
+    } catch (error) {
+      endedSession(error);
+    } finally {
+      this.summaryFetches.delete(id);
+    }
+  }
+
+  private onTyping(conversationId: number): void {
+    const until = Date.now() + TYPING_SHOWN_MS;
+    updateChat((state) => withTyping(state, conversationId, until));
+    clearTimeout(this.typingTimers.get(conversationId));
+    this.typingTimers.set(
+      conversationId,
+      setTimeout(() => {
+        this.typingTimers.delete(conversationId);
+        updateChat((state) =>
+          state.typingUntil[conversationId] === until ? withTyping(state, conversationId, null) : state,
+        );
+      }, TYPING_SHOWN_MS),
+    );
+  }
+
+  private onHidden(conversationId: number): void {
+    const wasActive = chatStore.get().activeConversationId === conversationId;
+    updateChat((state) => withoutConversation(state, conversationId));
+    if (wasActive) navigate('/', { replace: true });
+  }
+
+  /**
+   * The browser knows about the network before a silent socket does. Going offline, the socket is
+   * dropped so that sends wait in the client's queue and the banner shows at once; coming back, it
+   * reconnects now instead of at the end of its back-off.
+   */
+  private onNetworkChange(online: boolean): void {
+    updateChat((state) => ({ ...state, browserOffline: !online }));
+    if (online && this.realtime.isOpen) return;
+    this.realtime.close();
+    this.realtime.connect();
+  }
+}
+
+function listen(target: EventTarget, type: string, listener: () => void): () => void {
+  target.addEventListener(type, listener);
+  return () => target.removeEventListener(type, listener);
+}
+
+let current: Portal | undefined;
+
+/** Opens the chat for the signed-in user; the returned function closes it (sign-out, unmount). */
+export function startChat(myId: number): () => void {
+  const portal = new Portal(myId);
+  current?.stop();
+  current = portal;
+  portal.start();
+  return () => {
+    portal.stop();
+    if (current === portal) current = undefined;
+  };
+}
+
+/** The running portal; the chat screens exist only while there is one. */
+export function portal(): Portal {
+  if (!current) throw new Error('The chat is not started.');
+  return current;
+}
+
+/** For cleanups, which may run after the portal stopped (React unmounts the chat screen before its children). */
+export const portalIfRunning = (): Portal | undefined => current;

@@ -1,0 +1,120 @@
+import type { ConversationSummary, Message } from '@chat/protocol';
+import { describe, expect, it } from 'vitest';
+import {
+  type ChatState,
+  initialChatState,
+  mergeMessages,
+  sortConversations,
+  withConversation,
+  withConversationRead,
+  withMessage,
+  withOutgoing,
+  withReadCursor,
+  withSendFailed,
+  withTyping,
+  withUnread,
+} from './state.ts';
+
+const ME = 1;
+const PEER = 2;
+
+const message = (seq: number, senderId = PEER, clientId = `c${seq}`): Message => ({
+  id: 100 + seq,
+  conversationId: 7,
+  seq,
+  senderId,
+  clientId,
+  text: `text ${seq}`,
+  attachment: null,
+  createdAt: 1_000 + seq,
+});
+
+const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
+  id: 7,
+  peer: { id: PEER, username: 'bob', isBot: false, presence: { online: true, lastSeenAt: null } },
+  lastMessage: message(2),
+  lastSeq: 2,
+  unread: 2,
+  readSeq: 0,
+  peerReadSeq: 0,
+  updatedAt: 1_002,
+  ...overrides,
+});
+
+const opened = (history: Message[] = [message(1), message(2)]): ChatState => ({
+  ...withConversation(initialChatState(), summary()),
+  totalUnread: 2,
+  histories: { 7: { messages: history, hasMore: false, loading: false, loaded: true } },
+});
+
+describe('chat state', () => {
+  it('merges runs of messages once each, in seq order', () => {
+    expect(mergeMessages([message(3), message(1)], [message(2), message(3)]).map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('replaces an optimistic message with the stored one of the same clientId', () => {
+    const pending = withOutgoing(opened(), 7, { clientId: 'mine-1', text: 'hi', createdAt: 5, status: 'pending' });
+    const stored = withMessage(pending, message(3, ME, 'mine-1'), ME);
+    expect(stored.outbox[7]).toEqual([]);
+    expect(stored.histories[7]?.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    // A second delivery of the same message (the ack, then the sync) changes nothing visible.
+    expect(withMessage(stored, message(3, ME, 'mine-1'), ME).histories[7]).toEqual(stored.histories[7]);
+  });
+
+  it('moves the preview, the order and my read cursor with each message', () => {
+    const state = withMessage(opened(), message(3, ME), ME);
+    const conversation = state.conversations[7];
+    expect(conversation?.lastMessage?.seq).toBe(3);
+    expect(conversation?.updatedAt).toBe(1_003);
+    expect(conversation?.readSeq).toBe(3);
+    // An older message (a page scrolled up to) does not become the preview.
+    expect(withMessage(state, message(1), ME).conversations[7]?.lastMessage?.seq).toBe(3);
+  });
+
+  it('stops "typing…" when the peer’s message arrives', () => {
+    const typing = withTyping(opened(), 7, 99_999);
+    expect(withMessage(typing, message(3), ME).typingUntil[7]).toBeUndefined();
+    expect(withMessage(typing, message(3, ME), ME).typingUntil[7]).toBe(99_999);
+  });
+
+  it('marks a refused send failed, and ignores one no longer shown', () => {
+    const pending = withOutgoing(opened(), 7, { clientId: 'x', text: 'hi', createdAt: 5, status: 'pending' });
+    expect(withSendFailed(pending, 7, 'x', 'Too fast')?.outbox[7]?.[0]).toMatchObject({
+      status: 'failed',
+      error: 'Too fast',
+    });
+    expect(withSendFailed(pending, 7, 'gone', 'Too fast')).toBe(pending);
+    const retried = withOutgoing(withSendFailed(pending, 7, 'x', 'Too fast'), 7, {
+      clientId: 'x',
+      text: 'hi',
+      createdAt: 5,
+      status: 'pending',
+    });
+    expect(retried.outbox[7]).toHaveLength(1);
+  });
+
+  it('takes unread counts as absolute, and reading clears them at once', () => {
+    const counted = withUnread(opened(), { conversationId: 7, unread: 5, total: 9 });
+    expect(counted.conversations[7]?.unread).toBe(5);
+    expect(counted.totalUnread).toBe(9);
+    const read = withConversationRead(counted, 7);
+    expect(read.conversations[7]).toMatchObject({ unread: 0, readSeq: 2 });
+    expect(read.totalUnread).toBe(4);
+    expect(withConversationRead(read, 7)).toBe(read);
+    // The server still counting one unread means it has not got the read: the cursor goes back, to be told again.
+    expect(withUnread(read, { conversationId: 7, unread: 1, total: 5 }).conversations[7]?.readSeq).toBe(1);
+  });
+
+  it('moves "seen" forward only', () => {
+    const seen = withReadCursor(opened(), { conversationId: 7, userId: PEER, seq: 2 }, ME);
+    expect(seen.conversations[7]?.peerReadSeq).toBe(2);
+    expect(withReadCursor(seen, { conversationId: 7, userId: PEER, seq: 1 }, ME).conversations[7]?.peerReadSeq).toBe(2);
+    expect(withReadCursor(seen, { conversationId: 7, userId: ME, seq: 2 }, ME).conversations[7]?.readSeq).toBe(2);
+  });
+
+  it('lists the most recent conversation first', () => {
+    const older = summary({ id: 1, updatedAt: 10 });
+    const newer = summary({ id: 2, updatedAt: 20 });
+    expect(sortConversations({ 1: older, 2: newer }).map((c) => c.id)).toEqual([2, 1]);
+  });
+});

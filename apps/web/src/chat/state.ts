@@ -1,0 +1,216 @@
+import type { ConnectionState } from '@chat/client';
+import type { ConversationSummary, HistoryResponse, Message, Presence } from '@chat/protocol';
+
+/** A message written here and not stored yet: shown at once, replaced by the stored one (same clientId). */
+export interface OutgoingMessage {
+  clientId: string;
+  text: string;
+  createdAt: number;
+  /** Pending until the server stores it; failed when the server refused it. */
+  status: 'pending' | 'failed';
+  /** Why it failed, in words the server chose for people. */
+  error?: string;
+}
+
+export interface History {
+  /** Ascending by seq, each once. */
+  messages: Message[];
+  /** Older messages remain on the server. */
+  hasMore: boolean;
+  /** A page is on its way. */
+  loading: boolean;
+  /** The newest page has arrived; before that only live messages are here. */
+  loaded: boolean;
+  error?: string;
+}
+
+export interface ChatState {
+  connection: ConnectionState;
+  /** The socket was open once: later drops read "Reconnecting…", the first attempt does not alarm anyone. */
+  everConnected: boolean;
+  /** The browser says it has no network; faster to trust than a silent socket. */
+  browserOffline: boolean;
+  /** The conversation list has arrived (or failed: `listError`). */
+  listLoaded: boolean;
+  listError?: string;
+  conversations: Readonly<Record<number, ConversationSummary>>;
+  totalUnread: number;
+  /** Only for conversations opened in this tab. */
+  histories: Readonly<Record<number, History>>;
+  outbox: Readonly<Record<number, readonly OutgoingMessage[]>>;
+  /** Until when "typing…" shows, per conversation. */
+  typingUntil: Readonly<Record<number, number>>;
+  /** The freshest presence known per user, from lists, the directory and presence events. */
+  presence: Readonly<Record<number, Presence>>;
+  /** The conversation on screen, whose messages are read as they arrive. */
+  activeConversationId: number | null;
+}
+
+export const initialChatState = (): ChatState => ({
+  connection: { state: 'connecting', attempt: 0 },
+  everConnected: false,
+  browserOffline: false,
+  listLoaded: false,
+  conversations: {},
+  totalUnread: 0,
+  histories: {},
+  outbox: {},
+  typingUntil: {},
+  presence: {},
+  activeConversationId: null,
+});
+
+const without = <V>(record: Readonly<Record<number, V>>, key: number): Record<number, V> => {
+  const { [key]: _dropped, ...rest } = record;
+  return rest;
+};
+
+/** The union of two runs of messages, by seq, ascending. */
+export function mergeMessages(a: readonly Message[], b: readonly Message[]): Message[] {
+  const bySeq = new Map<number, Message>();
+  for (const message of a) bySeq.set(message.seq, message);
+  for (const message of b) bySeq.set(message.seq, message);
+  return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
+}
+
+export function withConversations(state: ChatState, summaries: ConversationSummary[], totalUnread: number): ChatState {
+  const conversations = Object.fromEntries(summaries.map((summary) => [summary.id, summary]));
+  const presence = { ...state.presence };
+  for (const summary of summaries) presence[summary.peer.id] = summary.peer.presence;
+  return { ...state, conversations, totalUnread, presence, listLoaded: true, listError: undefined };
+}
+
+export function withConversation(state: ChatState, summary: ConversationSummary): ChatState {
+  return {
+    ...state,
+    conversations: { ...state.conversations, [summary.id]: summary },
+    presence: { ...state.presence, [summary.peer.id]: summary.peer.presence },
+  };
+}
+
+export function withoutConversation(state: ChatState, id: number): ChatState {
+  return {
+    ...state,
+    conversations: without(state.conversations, id),
+    histories: without(state.histories, id),
+    outbox: without(state.outbox, id),
+    typingUntil: without(state.typingUntil, id),
+  };
+}
+
+/** A stored message, received or sent here or elsewhere: it replaces its optimistic copy, if any. */
+export function withMessage(state: ChatState, message: Message, myId: number): ChatState {
+  const id = message.conversationId;
+  const mine = message.senderId === myId;
+  const summary = state.conversations[id];
+  const history = state.histories[id];
+  const outbox = state.outbox[id];
+  const next = { ...state };
+  if (summary) {
+    const newest = message.seq >= (summary.lastMessage?.seq ?? 0);
+    next.conversations = {
+      ...state.conversations,
+      [id]: {
+        ...summary,
+        lastMessage: newest ? message : summary.lastMessage,
+        lastSeq: Math.max(summary.lastSeq, message.seq),
+        // Sending reads everything before: the server moves the sender's cursor too.
+        readSeq: mine ? Math.max(summary.readSeq, message.seq) : summary.readSeq,
+        updatedAt: Math.max(summary.updatedAt, message.createdAt),
+      },
+    };
+  }
+  if (history) {
+    next.histories = { ...state.histories, [id]: { ...history, messages: mergeMessages(history.messages, [message]) } };
+  }
+  if (mine && outbox?.some((item) => item.clientId === message.clientId)) {
+    next.outbox = { ...state.outbox, [id]: outbox.filter((item) => item.clientId !== message.clientId) };
+  }
+  if (!mine && state.typingUntil[id] !== undefined) next.typingUntil = without(state.typingUntil, id);
+  return next;
+}
+
+/** Absolute counts from the server replace what was there, read cursor included (unread = lastSeq - readSeq). */
+export function withUnread(
+  state: ChatState,
+  frame: { conversationId: number; unread: number; total: number },
+): ChatState {
+  const summary = state.conversations[frame.conversationId];
+  if (!summary) return { ...state, totalUnread: frame.total };
+  const updated = { ...summary, unread: frame.unread, readSeq: Math.max(0, summary.lastSeq - frame.unread) };
+  return { ...state, totalUnread: frame.total, conversations: { ...state.conversations, [summary.id]: updated } };
+}
+
+/** Reading a conversation here, before the server confirms: the badge and the title clear at once. */
+export function withConversationRead(state: ChatState, id: number): ChatState {
+  const summary = state.conversations[id];
+  if (!summary || (summary.unread === 0 && summary.readSeq >= summary.lastSeq)) return state;
+  return {
+    ...state,
+    totalUnread: Math.max(0, state.totalUnread - summary.unread),
+    conversations: { ...state.conversations, [id]: { ...summary, unread: 0, readSeq: summary.lastSeq } },
+  };
+}
+
+/** A member's read cursor moved: the peer's is "seen", one's own comes from another tab. */
+export function withReadCursor(
+  state: ChatState,
+  frame: { conversationId: number; userId: number; seq: number },
+  myId: number,
+): ChatState {
+  const summary = state.conversations[frame.conversationId];
+  if (!summary) return state;
+  const updated =
+    frame.userId === myId
+      ? { ...summary, readSeq: Math.max(summary.readSeq, frame.seq) }
+      : { ...summary, peerReadSeq: Math.max(summary.peerReadSeq ?? 0, frame.seq) };
+  return { ...state, conversations: { ...state.conversations, [frame.conversationId]: updated } };
+}
+
+export function withPresence(state: ChatState, userId: number, presence: Presence): ChatState {
+  return { ...state, presence: { ...state.presence, [userId]: presence } };
+}
+
+export function withHistory(state: ChatState, id: number, change: (history: History) => History): ChatState {
+  const history = state.histories[id] ?? { messages: [], hasMore: false, loading: false, loaded: false };
+  return { ...state, histories: { ...state.histories, [id]: change(history) } };
+}
+
+/** A page of history: the newest one (`latest`) says whether older ones exist; so does each older one. */
+export const withHistoryPage = (state: ChatState, id: number, page: HistoryResponse) =>
+  withHistory(state, id, (history) => ({
+    messages: mergeMessages(page.messages, history.messages),
+    hasMore: page.hasMore,
+    loading: false,
+    loaded: true,
+  }));
+
+/** Adds a message being sent, or puts a failed one back to pending for a retry (same clientId). */
+export function withOutgoing(state: ChatState, conversationId: number, item: OutgoingMessage): ChatState {
+  const items = state.outbox[conversationId] ?? [];
+  const retried = items.some((existing) => existing.clientId === item.clientId);
+  const next = retried
+    ? items.map((existing) => (existing.clientId === item.clientId ? item : existing))
+    : [...items, item];
+  return { ...state, outbox: { ...state.outbox, [conversationId]: next } };
+}
+
+/** The server refused a send; it stays on screen, marked, with a way to retry. */
+export function withSendFailed(state: ChatState, conversationId: number, clientId: string, error: string): ChatState {
+  const items = state.outbox[conversationId];
+  if (!items?.some((item) => item.clientId === clientId)) return state;
+  const next = items.map((item) => (item.clientId === clientId ? { ...item, status: 'failed' as const, error } : item));
+  return { ...state, outbox: { ...state.outbox, [conversationId]: next } };
+}
+
+export function withTyping(state: ChatState, conversationId: number, until: number | null): ChatState {
+  return {
+    ...state,
+    typingUntil:
+      until === null ? without(state.typingUntil, conversationId) : { ...state.typingUntil, [conversationId]: until },
+  };
+}
+
+/** Most recent first, as people expect of a messenger. */
+export const sortConversations = (conversations: Readonly<Record<number, ConversationSummary>>) =>
+  Object.values(conversations).sort((a, b) => b.updatedAt - a.updatedAt || b.id - a.id);

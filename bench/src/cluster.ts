@@ -1,0 +1,145 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createConnection } from 'mysql2/promise';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SERVER = path.join(ROOT, 'apps/api/dist/main.js');
+const RELAY = path.join(import.meta.dirname, 'relay.ts');
+export const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface Target {
+  name: string;
+  /** HTTP origins of the nodes clients connect to. */
+  urls: string[];
+  /** The processes whose CPU counts as "server". */
+  serverPids: Record<string, number>;
+  /** Shared services whose CPU is reported alongside. */
+  servicePids: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${url} answered`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer in time`);
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 12_000).unref();
+  });
+}
+
+function pidOf(program: string): number | undefined {
+  try {
+    return Number(execFileSync('pidof', ['-s', program], { encoding: 'utf8' }).trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The built server as `nodes` processes, on MariaDB + Redis (a database of its own) or embedded. */
+export async function startChat(options: { nodes: number; backend: 'mysql+redis' | 'embedded' }): Promise<Target> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'chat-bench-'));
+  const database = `chat_bench_${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    BCRYPT_COST: '4',
+    TRUST_PROXY: 'true',
+    BOT_MODE: 'off',
+  };
+  if (options.backend === 'mysql+redis') {
+    const admin = await createConnection(MYSQL_URL);
+    await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.end();
+    Object.assign(env, { DATABASE_URL: `${MYSQL_URL}/${database}`, REDIS_URL, REDIS_PREFIX: `${database}:` });
+  }
+  const children: ChildProcess[] = [];
+  const urls: string[] = [];
+  for (let i = 0; i < options.nodes; i++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // BENCH_PROFILE_DIR=dir writes a V8 CPU profile per node on exit (open it in Chrome DevTools).
+    const profile = process.env.BENCH_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+      : [];
+    const child = spawn(process.execPath, ['--expose-gc', ...profile, SERVER], {
+      env: { ...env, PORT: String(port), PUBLIC_URL: url },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    children.push(child);
+    await waitFor(`${url}/readyz`, child);
+    urls.push(url);
+  }
+  const servicePids: Record<string, number> = {};
+  if (options.backend === 'mysql+redis') {
+    for (const [name, program] of [
+      ['redis', 'redis-server'],
+      ['mariadb', 'mariadbd'],
+    ] as const) {
+      const pid = pidOf(program);
+      if (pid) servicePids[name] = pid;
+    }
+  }
+  return {
+    name: options.backend === 'embedded' ? 'chat, 1 node, embedded' : `chat, ${options.nodes} nodes, MariaDB+Redis`,
+    urls,
+    serverPids: Object.fromEntries(children.map((child, i) => [`node${i + 1}`, child.pid ?? 0])),
+    servicePids,
+    async stop() {
+      await Promise.all(children.map(stopProcess));
+      if (options.backend === 'mysql+redis') {
+        const admin = await createConnection(MYSQL_URL);
+        await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+        await admin.end();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startRelay(): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', RELAY, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => String(chunk).includes('listening') && resolve());
+    child.once('exit', () => reject(new Error('relay exited')));
+  });
+  return {
+    name: 'bare ws relay',
+    urls: [`http://127.0.0.1:${port}`],
+    serverPids: { relay: child.pid ?? 0 },
+    servicePids: {},
+    stop: () => stopProcess(child),
+  };
+}

@@ -1,0 +1,58 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { rssBytes } from './metrics.ts';
+
+/** Sockets per worker process, under this machine's limit of 20,000 open files per process. */
+const PER_WORKER = 15_000;
+
+export interface IdleResult {
+  connections: number;
+  failed: number;
+  rssPerConnection: number;
+  heapPerConnection: number;
+}
+
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  connections: number;
+}
+
+const memoryOf = async (url: string) => (await (await fetch(`${url}/dev/memory`)).json()) as Memory;
+
+/** Opens `count` idle connections spread over the nodes and reports what each costs the servers. */
+export async function idlePhase(
+  urls: string[],
+  tokens: string[],
+  serverPids: number[],
+  count: number,
+  options: { memoryEndpoint: boolean },
+): Promise<IdleResult> {
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const measure = async () => ({
+    rss: sum(serverPids.map(rssBytes)),
+    heap: options.memoryEndpoint ? sum((await Promise.all(urls.map(memoryOf))).map((m) => m.heapUsed)) : 0,
+  });
+  const before = await measure();
+  const targets = urls.flatMap((url) => tokens.map((token) => ({ url, token })));
+  const workers = Array.from({ length: Math.ceil(count / PER_WORKER) }, (_, i) => {
+    const worker = fork(path.join(import.meta.dirname, 'idle-worker.ts'), { execArgv: ['--import', 'tsx'] });
+    const share = Math.min(PER_WORKER, count - i * PER_WORKER);
+    const opened = new Promise<{ open: number; failed: number }>((resolve) => worker.once('message', resolve as never));
+    worker.send({ targets, count: share });
+    return { worker, opened };
+  });
+  const results = await Promise.all(workers.map((w) => w.opened));
+  // Let the servers settle (presence writes, buffers) before measuring.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const after = await measure();
+  for (const { worker } of workers) worker.send('close');
+  await Promise.all(workers.map(({ worker }) => new Promise((resolve) => worker.once('exit', resolve))));
+  const connections = sum(results.map((r) => r.open));
+  return {
+    connections,
+    failed: sum(results.map((r) => r.failed)),
+    rssPerConnection: (after.rss - before.rss) / Math.max(1, connections),
+    heapPerConnection: (after.heap - before.heap) / Math.max(1, connections),
+  };
+}

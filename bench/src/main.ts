@@ -1,0 +1,177 @@
+// `pnpm bench`: the load generator. See bench/README.md for what it measures and how to read it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startChat, startRelay, type Target } from './cluster.ts';
+import { idlePhase } from './idle.ts';
+import { chatDriver, type Driver, relayDriver, runStep } from './load.ts';
+import { CpuMeter, summarize } from './metrics.ts';
+import { reconnectStorm } from './storm.ts';
+import { createPairs } from './users.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '1000,3000,6000,10000' },
+    seconds: { type: 'string', default: '15' },
+    users: { type: 'string', default: '1000' },
+    idle: { type: 'string', default: '10000' },
+    storm: { type: 'string', default: '10000' },
+    scenarios: { type: 'string', default: 'cluster,embedded,relay' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const quick = args.quick;
+const rates = (quick ? '300,1000' : args.rates).split(',').map(Number);
+const seconds = quick ? 3 : Number(args.seconds);
+const userCount = quick ? 100 : Number(args.users);
+const idleCount = quick ? 1000 : Number(args.idle);
+const stormCount = quick ? 500 : Number(args.storm);
+const scenarios = args.scenarios.split(',');
+
+interface StepRow {
+  scenario: string;
+  offered: number;
+  achieved: number;
+  p50: number;
+  p99: number;
+  max: number;
+  lost: number;
+  duplicated: number;
+  serverCpuSeconds: number;
+  deliveriesPerServerCpuSecond: number;
+  cpu: Record<string, number>;
+}
+
+const results: { machine: object; steps: StepRow[]; idle: object[]; storm: object[] } = {
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  steps: [],
+  idle: [],
+  storm: [],
+};
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function runLoad(target: Target, driver: Driver): Promise<void> {
+  const meter = new CpuMeter({ ...target.serverPids, ...target.servicePids });
+  // A short warm-up so that JIT and connection pools are not what the first step measures.
+  await runStep(driver, Math.min(500, rates[0] ?? 500), 2);
+  for (const rate of rates) {
+    meter.begin();
+    const step = await runStep(driver, rate, seconds);
+    const cpu = meter.end();
+    const serverCpuSeconds = Object.keys(target.serverPids).reduce((sum, name) => sum + (cpu[name] ?? 0), 0);
+    const latency = summarize(step.latencies);
+    const row: StepRow = {
+      scenario: target.name,
+      offered: rate,
+      achieved: Math.round(step.achievedRate),
+      p50: latency.p50,
+      p99: latency.p99,
+      max: latency.max,
+      lost: step.lost,
+      duplicated: step.duplicated,
+      serverCpuSeconds,
+      deliveriesPerServerCpuSecond: Math.round(step.delivered / serverCpuSeconds),
+      cpu,
+    };
+    results.steps.push(row);
+    log(
+      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s`,
+    );
+    // Past the knee there is nothing more to learn, and a drowning server only slows the run down.
+    if (step.lost > step.sent * 0.05) break;
+  }
+}
+
+async function scenario(name: string): Promise<void> {
+  const target =
+    name === 'relay'
+      ? await startRelay()
+      : await startChat(name === 'embedded' ? { nodes: 1, backend: 'embedded' } : { nodes: 2, backend: 'mysql+redis' });
+  log(`started ${target.name}`);
+  try {
+    if (name === 'relay') {
+      const driver = await relayDriver(target.urls[0] as string, userCount);
+      await runLoad(target, driver);
+      driver.close();
+      const idle = await idlePhase(target.urls, ['-'], Object.values(target.serverPids), idleCount, {
+        memoryEndpoint: false,
+      });
+      results.idle.push({ scenario: target.name, ...idle });
+      return;
+    }
+    log(`creating ${userCount} users`);
+    const users = await createPairs(target.urls, userCount);
+    const driver = await chatDriver(users);
+    await runLoad(target, driver);
+    driver.close();
+    const tokens = users.slice(0, 50).map((u) => u.token);
+    const idle = await idlePhase(target.urls, tokens, Object.values(target.serverPids), idleCount, {
+      memoryEndpoint: true,
+    });
+    results.idle.push({ scenario: target.name, ...idle });
+    log(`idle: ${idle.connections} connections, ${(idle.rssPerConnection / 1024).toFixed(1)} KiB RSS each`);
+    if (name === 'cluster') {
+      const storm = await reconnectStorm(users, stormCount);
+      results.storm.push({ scenario: target.name, ...storm });
+      log(
+        `storm: ${storm.clients} clients back and synced in ${Math.round(storm.recoveredInMs)} ms, ${storm.missing} missing`,
+      );
+    }
+  } finally {
+    await target.stop();
+  }
+}
+
+function printTable(): void {
+  const relayRate = new Map(
+    results.steps.filter((s) => s.scenario === 'bare ws relay').map((s) => [s.offered, s.deliveriesPerServerCpuSecond]),
+  );
+  const pad = (value: string | number, width: number) => String(value).padStart(width);
+  console.log(
+    '\nscenario                          offered  achieved   p50 ms   p99 ms   max ms  lost  dup  deliv/CPU-s  vs relay',
+  );
+  for (const s of results.steps) {
+    const ratio = relayRate.get(s.offered);
+    console.log(
+      `${s.scenario.padEnd(32)} ${pad(s.offered, 8)} ${pad(s.achieved, 9)} ${pad(s.p50.toFixed(1), 8)} ${pad(s.p99.toFixed(1), 8)} ${pad(s.max.toFixed(0), 8)} ${pad(s.lost, 5)} ${pad(s.duplicated, 4)} ${pad(s.deliveriesPerServerCpuSecond, 12)} ${pad(ratio ? `${Math.round((100 * s.deliveriesPerServerCpuSecond) / ratio)}%` : '-', 9)}`,
+    );
+  }
+  console.log('\nidle connections');
+  for (const i of results.idle as Array<{
+    scenario: string;
+    connections: number;
+    failed: number;
+    rssPerConnection: number;
+    heapPerConnection: number;
+  }>) {
+    console.log(
+      `${i.scenario.padEnd(32)} ${pad(i.connections, 7)} held (${i.failed} failed)  ${(i.rssPerConnection / 1024).toFixed(1)} KiB RSS, ${(i.heapPerConnection / 1024).toFixed(1)} KiB heap per connection`,
+    );
+  }
+  for (const s of results.storm as Array<{
+    clients: number;
+    recoveredInMs: number;
+    missing: number;
+    sentWhileAway: number;
+  }>) {
+    console.log(
+      `\nreconnect storm: ${s.clients} clients reconnected and synced in ${(s.recoveredInMs / 1000).toFixed(1)} s; ${s.missing} missed one of the ${s.sentWhileAway} messages sent while away`,
+    );
+  }
+}
+
+for (const name of scenarios) await scenario(name);
+printTable();
+const outDir = path.resolve(import.meta.dirname, '../results');
+mkdirSync(outDir, { recursive: true });
+const file = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${file}`);
+process.exit(0);

@@ -1,0 +1,31 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Finds someone in the People directory and opens the conversation with them. */
+export async function openConversationWith(page: Page, username: string): Promise<void> {
+  await page.getByRole('button', { name: 'People', exact: true }).click();
+  await page.getByRole('searchbox', { name: 'Search people' }).fill(username);
+  await page.getByTestId(`person-${username}`).click();
+  await expect(page.getByRole('heading', { level: 2, name: username })).toBeVisible();
+}
+
+/** Writes a message and sends it with Enter, as people do. */
+export async function send(page: Page, text: string): Promise<void> {
+  const composer = page.getByRole('textbox', { name: /^Message / });
+  await composer.fill(text);
+  await composer.press('Enter');
+}
+
+/** The messages of the open conversation (the log), where a message's text is found exactly. */
+export const messageLog = (page: Page) => page.getByRole('log');
+
+/** A message's bubble, by (a unique part of) its text: a test can count how many times it shows. */
+export const bubble = (page: Page, text: string) => messageLog(page).locator('.bubble').filter({ hasText: text });
+
+/** A whole message (bubble, time and delivery status), by a unique part of its text. */
+export const messageItem = (page: Page, text: string) =>
+  messageLog(page)
+    .locator('.message')
+    .filter({ has: page.locator('.bubble', { hasText: text }) });
+
+/** A conversation row in the sidebar's list, by the peer's name. */
+export const conversationRow = (page: Page, username: string) => page.getByTestId(`conversation-${username}`);
