@@ -138,6 +138,22 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     void this.open();
   }
 
+  /**
+   * Reconnects at once, with the back-off reset: for when the app knows the network is back (the
+   * browser's `online` event) and waiting out a long back-off would only delay the user.
+   */
+  reconnectNow(): void {
+    if (this.stopped) return;
+    clearTimeout(this.retryTimer);
+    this.attempt = 0;
+    const socket = this.socket;
+    this.socket = undefined;
+    this.connectedOnce = false;
+    this.stopHeartbeat();
+    socket?.close(CLOSE_CODES.normal, 'reconnecting');
+    void this.open();
+  }
+
   close(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);

@@ -1,3 +1,4 @@
+export * from './account-rules.ts';
 export * from './entities.ts';
 export * from './errors.ts';
 export * from './rest/auth.ts';

@@ -1,4 +1,5 @@
 import type { Me } from '@chat/protocol';
+import { emailProblem, normalizeEmail, normalizeUsername, passwordProblem, usernameProblem } from '@chat/protocol';
 import { AppError } from '../http/errors.ts';
 import type { Db } from '../infra/db/database.ts';
 import { isUniqueViolation, violatedUniqueColumn } from '../infra/db/dialect.ts';
@@ -14,7 +15,6 @@ import {
   toMe,
   type UserRow,
 } from '../users/users-repository.ts';
-import { emailProblem, normalizeEmail, normalizeUsername, passwordProblem, usernameProblem } from './rules.ts';
 import { dummyPasswordHash, hashPassword, passwordMatches } from './secrets.ts';
 import { createSession, deleteUserSessions } from './sessions.ts';
 import { checkToken, consumeToken, issueToken } from './tokens.ts';

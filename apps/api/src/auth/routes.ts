@@ -4,6 +4,7 @@ import {
   AvailabilityResponse,
   ForgotPasswordBody,
   LoginBody,
+  normalizeEmail,
   ResetPasswordBody,
   SignupBody,
   TokenBody,
@@ -24,7 +25,6 @@ import {
 } from './accounts.ts';
 import { authOf } from './authenticate.ts';
 import { enforceLimit } from './rate-limits.ts';
-import { normalizeEmail } from './rules.ts';
 import { createSession, deleteSession, deleteUserSessions } from './sessions.ts';
 
 const accepted = { status: 'accepted' as const };

@@ -153,6 +153,8 @@ export const chat = fp(
           async (request) => {
             const viewer = viewerOf(request);
             const conversationId = await openConversation(db, viewer.id, request.body.userId);
+            // The opener's screens now show this peer: their presence must reach them from now on.
+            await fastify.presence.watchFor(viewer.id, [request.body.userId]);
             const membership = await requireMembership(db, conversationId, viewer.id);
             const [conversation] = await summarize(db, [membership], viewer, publicUsers);
             if (!conversation) throw notFound('That user');

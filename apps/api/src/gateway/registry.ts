@@ -47,6 +47,8 @@ export class ConnectionRegistry {
     if (event.kind === 'end_sessions') {
       for (const connection of connections) {
         if (event.sessionIdHashes === 'all' || event.sessionIdHashes.includes(connection.sessionIdHash)) {
+          // Said before closing, like every refusal, so the client knows to sign in again.
+          connection.send({ type: 'error', code: 'unauthenticated', message: 'You were signed out.' });
           connection.close(CLOSE_CODES.unauthenticated, 'session ended');
         }
       }

@@ -223,8 +223,7 @@ class Portal {
   private onNetworkChange(online: boolean): void {
     updateChat((state) => ({ ...state, browserOffline: !online }));
     if (online && this.realtime.isOpen) return;
-    this.realtime.close();
-    this.realtime.connect();
+    this.realtime.reconnectNow();
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * The account rules, as pure functions shared by sign-up, the live availability check and
- * password reset. Each returns the machine code of the first problem, or undefined.
+ * The account rules, as pure functions shared by the server (sign-up, the availability check,
+ * password reset) and clients (live form hints), so both always agree. Each returns the machine
+ * code of the first problem, or undefined.
  */
 
 export const USERNAME_MIN = 3;
@@ -65,13 +66,15 @@ export function passwordProblem(
   context: { username?: string; email?: string } = {},
 ): string | undefined {
   if ([...password].length < PASSWORD_MIN_LENGTH) return 'password_too_short';
-  if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) return 'password_too_long';
+  if (new TextEncoder().encode(password).length > PASSWORD_MAX_BYTES) return 'password_too_long';
   const lower = password.toLowerCase();
+  const username = context.username === undefined ? undefined : normalizeUsername(context.username);
+  const email = context.email === undefined ? undefined : normalizeEmail(context.email);
   const tooGuessable =
     COMMON_PASSWORDS.has(lower) ||
     new Set(lower).size <= 2 ||
-    lower === context.username ||
-    lower === context.email ||
-    (context.email !== undefined && lower === context.email.split('@')[0]);
+    lower === username ||
+    lower === email ||
+    (email !== undefined && lower === email.split('@')[0]);
   return tooGuessable ? 'password_too_weak' : undefined;
 }

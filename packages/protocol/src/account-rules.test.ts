@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailProblem, normalizeEmail, normalizeUsername, passwordProblem, usernameProblem } from './rules.ts';
+import { emailProblem, normalizeEmail, normalizeUsername, passwordProblem, usernameProblem } from './account-rules.ts';
 
 describe('usernames', () => {
   it.each([
