@@ -79,6 +79,7 @@ export class SendError extends Error {
 }
 
 interface PendingSend {
+  stored: Promise<Message>;
   frame: {
     type: 'send';
     clientId: string;
@@ -113,6 +114,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   private readonly pending = new Map<string, PendingSend>();
   private readonly sequencer: Sequencer;
   private readonly gapTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  private readonly unreadCursors = new Map<number, { lastSeq: number; readSeq: number }>();
   private watched: number[] = [];
   private attempt = 0;
   private stopped = true;
@@ -184,6 +186,12 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
    */
   send(request: SendRequest): { clientId: string; stored: Promise<Message> } {
     const clientId = request.clientId ?? newClientId();
+    const existing = this.pending.get(clientId);
+    if (existing) {
+      // A retry of a send still in flight: the server stores it once and acks it; one promise serves both.
+      this.transmit(existing.frame);
+      return { clientId, stored: existing.stored };
+    }
     const frame = {
       type: 'send' as const,
       clientId,
@@ -192,9 +200,11 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       ...(request.userId !== undefined ? { userId: request.userId } : {}),
       ...(request.attachmentId !== undefined ? { attachmentId: request.attachmentId } : {}),
     };
+    let settle!: Pick<PendingSend, 'resolve' | 'reject'>;
     const stored = new Promise<Message>((resolve, reject) => {
-      this.pending.set(clientId, { frame, resolve, reject });
+      settle = { resolve, reject };
     });
+    this.pending.set(clientId, { stored, frame, ...settle });
     this.transmit(frame);
     return { clientId, stored };
   }
@@ -314,13 +324,30 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         break;
       case 'pong':
         break;
+      case 'unread':
+        this.onUnread(frame);
+        break;
       case 'conversation_hidden':
         this.sequencer.forget(frame.conversationId);
+        this.unreadCursors.delete(frame.conversationId);
         this.emit('conversation_hidden', frame);
         break;
       default:
         this.emit(frame.type, frame as never);
     }
+  }
+
+  /**
+   * Frames from different nodes can overtake each other; both cursors only grow, so the newest
+   * state is the largest of each. A frame that moves neither is stale and goes no further.
+   */
+  private onUnread(frame: ServerFrameOf<'unread'>): void {
+    const known = this.unreadCursors.get(frame.conversationId);
+    const lastSeq = Math.max(frame.lastSeq, known?.lastSeq ?? 0);
+    const readSeq = Math.max(frame.readSeq, known?.readSeq ?? 0);
+    if (known && lastSeq === known.lastSeq && readSeq === known.readSeq) return;
+    this.unreadCursors.set(frame.conversationId, { lastSeq, readSeq });
+    this.emit('unread', { ...frame, lastSeq, readSeq, unread: Math.max(0, lastSeq - readSeq) });
   }
 
   private onAck(frame: ServerFrameOf<'ack'>): void {

@@ -16,11 +16,22 @@ import {
 } from './conversations-repository.ts';
 import { findByClientId, insertMessage, listMessages } from './messages-repository.ts';
 
+/** What an `unread` frame says: the count and the cursors it comes from. */
 export interface UnreadState {
   conversationId: number;
   unread: number;
+  lastSeq: number;
+  readSeq: number;
   total: number;
 }
+
+export const unreadState = (conversationId: number, lastSeq: number, readSeq: number, total: number): UnreadState => ({
+  conversationId,
+  unread: Math.max(0, lastSeq - readSeq),
+  lastSeq,
+  readSeq,
+  total,
+});
 
 export interface SendInput {
   clientId: string;
@@ -37,8 +48,8 @@ export interface SendResult {
   created: boolean;
   peerId: number;
   peerUnread: UnreadState;
-  /** Present when sending changed the sender's own counts (it read what was unread before). */
-  senderUnread?: UnreadState;
+  /** The sender's own counts: sending reads everything before it, and their other tabs must know. */
+  senderUnread: UnreadState;
 }
 
 /** A send checked and resolved to its conversation, ready to be committed (alone or in a batch). */
@@ -71,7 +82,6 @@ export async function commitOne(db: Db, send: PreparedSend): Promise<SendResult>
   try {
     return await db.transaction().execute(async (trx) => {
       const membership = await requireMembership(trx, conversationId, senderId);
-      const unreadBefore = membership.lastSeq - membership.readSeq;
       const seq = await nextSeq(trx, conversationId, now);
       const message = await insertMessage(
         trx,
@@ -89,13 +99,8 @@ export async function commitOne(db: Db, send: PreparedSend): Promise<SendResult>
       await recordSent(trx, conversationId, senderId, seq);
       const peerId = membership.peerId;
       const [peer] = await listMemberships(trx, peerId, [conversationId]);
-      const peerUnread = {
-        conversationId,
-        unread: peer ? seq - peer.readSeq : 0,
-        total: await totalUnread(trx, peerId),
-      };
-      const senderUnread =
-        unreadBefore > 0 ? { conversationId, unread: 0, total: await totalUnread(trx, senderId) } : undefined;
+      const peerUnread = unreadState(conversationId, seq, peer?.readSeq ?? seq, await totalUnread(trx, peerId));
+      const senderUnread = unreadState(conversationId, seq, seq, await totalUnread(trx, senderId));
       return { message, created: true, peerId, peerUnread, senderUnread };
     });
   } catch (error) {
@@ -123,7 +128,7 @@ async function resolveConversation(db: Db, senderId: number, input: SendInput): 
   return getOrCreateConversation(db, senderId, input.userId, Date.now());
 }
 
-/** The answer to a send whose client id is already stored. */
+/** The answer to a send whose client id is already stored: an ack only, nothing to fan out or count. */
 async function replayed(db: Db, senderId: number, clientId: string, cause: unknown): Promise<SendResult> {
   const message = await findByClientId(db, senderId, clientId);
   if (!message) throw cause;
@@ -132,14 +137,14 @@ async function replayed(db: Db, senderId: number, clientId: string, cause: unkno
     message,
     created: false,
     peerId: membership.peerId,
-    peerUnread: { conversationId: message.conversationId, unread: 0, total: 0 },
+    peerUnread: unreadState(message.conversationId, message.seq, message.seq, 0),
+    senderUnread: unreadState(message.conversationId, message.seq, message.seq, 0),
   };
 }
 
 export interface ReadResult extends UnreadState {
   /** False when the cursor was already there or past it: nothing to tell anyone. */
   moved: boolean;
-  readSeq: number;
   peerId: number;
 }
 
@@ -151,11 +156,8 @@ export async function markRead(db: Db, userId: number, conversationId: number, s
     const moved = await advanceReadSeq(trx, conversationId, userId, target);
     const readSeq = moved ? target : membership.readSeq;
     return {
-      conversationId,
-      unread: membership.lastSeq - readSeq,
-      total: await totalUnread(trx, userId),
+      ...unreadState(conversationId, membership.lastSeq, readSeq, await totalUnread(trx, userId)),
       moved,
-      readSeq,
       peerId: membership.peerId,
     };
   });
@@ -166,7 +168,7 @@ export async function deleteForMe(db: Db, userId: number, conversationId: number
   return db.transaction().execute(async (trx) => {
     const membership = await requireMembership(trx, conversationId, userId);
     await clearForMember(trx, conversationId, userId, membership.lastSeq);
-    return { conversationId, unread: 0, total: await totalUnread(trx, userId) };
+    return unreadState(conversationId, membership.lastSeq, membership.lastSeq, await totalUnread(trx, userId));
   });
 }
 
@@ -195,11 +197,7 @@ export async function syncSince(
   const changed = await listMembershipsChangedAfter(db, userId, frame.since - SYNC_CLOCK_SLACK_MS);
   const memberships = new Map([...changed, ...known].map((m) => [m.conversationId, m]));
   const total = await totalUnread(db, userId);
-  const unread = [...memberships.values()].map((m) => ({
-    conversationId: m.conversationId,
-    unread: m.lastSeq - m.readSeq,
-    total,
-  }));
+  const unread = [...memberships.values()].map((m) => unreadState(m.conversationId, m.lastSeq, m.readSeq, total));
   const messages: Message[] = [];
   for (const m of memberships.values()) {
     const cursor = cursors.get(m.conversationId);

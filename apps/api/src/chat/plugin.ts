@@ -70,7 +70,7 @@ export const chat = fp(
           kind: 'frames',
           frames: [
             { type: 'message', message, serverTime },
-            ...(senderUnread ? [{ type: 'unread' as const, ...senderUnread }] : []),
+            { type: 'unread', ...senderUnread },
           ],
           skipConnection: originConnection,
         }),
@@ -84,12 +84,9 @@ export const chat = fp(
     /** The reader's tabs learn the new counts; the peer sees "seen" only if both sides have receipts on. */
     async function fanOutRead(userId: number, result: ReadResult): Promise<void> {
       if (!result.moved) return;
-      const { conversationId, unread, total, readSeq, peerId } = result;
-      const receipt = { type: 'read' as const, conversationId, userId, seq: readSeq };
-      await gateway.publish(userId, {
-        kind: 'frames',
-        frames: [{ type: 'unread', conversationId, unread, total }, receipt],
-      });
+      const { moved: _, peerId, ...state } = result;
+      const receipt = { type: 'read' as const, conversationId: state.conversationId, userId, seq: state.readSeq };
+      await gateway.publish(userId, { kind: 'frames', frames: [{ type: 'unread', ...state }, receipt] });
       const receipts = await findUsersReceipts(db, [userId, peerId]);
       if (receipts.every(Boolean)) await gateway.publish(peerId, { kind: 'frames', frames: [receipt] });
     }
@@ -106,9 +103,10 @@ export const chat = fp(
       }
       const result = await batcher.submit(await prepareSend(db, connection.userId, frame));
       connection.send({ type: 'ack', clientId: frame.clientId, message: result.message });
-      if (result.senderUnread) connection.send({ type: 'unread', ...result.senderUnread });
+      if (!result.created) return;
+      connection.send({ type: 'unread', ...result.senderUnread });
       // Stored means stored: a bus hiccup now costs others only latency (they resync), never the message.
-      if (result.created) await fanOutSend(result, connection.id).catch(logFanOutFailure);
+      await fanOutSend(result, connection.id).catch(logFanOutFailure);
     });
 
     gateway.handle('read', async (connection, frame) => {

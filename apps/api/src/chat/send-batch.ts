@@ -2,7 +2,7 @@ import type { Message } from '@chat/protocol';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
 import { toMessage } from './messages-repository.ts';
-import { commitOne, type PreparedSend, type SendResult } from './messaging.ts';
+import { commitOne, type PreparedSend, type SendResult, unreadState } from './messaging.ts';
 
 /**
  * Commits many sends in one transaction with a fixed number of statements, whatever their number:
@@ -146,7 +146,6 @@ async function commitTogether(db: Db, sends: readonly PreparedSend[]): Promise<S
       const member = memberOf(send.conversationId, send.senderId) as (typeof members)[number];
       const peerId = member.peer_id;
       const lastSeq = lastOf.get(send.conversationId) ?? row.seq;
-      const before = member.last_seq - (perConversation.get(send.conversationId) ?? 0) - member.read_seq;
       const message: Message = toMessage(
         { ...row, id: idAt.get(`${row.conversation_id}:${row.seq}`) ?? 0 },
         send.attachment,
@@ -155,19 +154,18 @@ async function commitTogether(db: Db, sends: readonly PreparedSend[]): Promise<S
         message,
         created: true,
         peerId,
-        peerUnread: {
-          conversationId: send.conversationId,
-          unread: lastSeq - readAfter(send.conversationId, peerId),
-          total: totalOf.get(peerId) ?? 0,
-        },
-        senderUnread:
-          before > 0
-            ? {
-                conversationId: send.conversationId,
-                unread: lastSeq - readAfter(send.conversationId, send.senderId),
-                total: totalOf.get(send.senderId) ?? 0,
-              }
-            : undefined,
+        peerUnread: unreadState(
+          send.conversationId,
+          lastSeq,
+          readAfter(send.conversationId, peerId),
+          totalOf.get(peerId) ?? 0,
+        ),
+        senderUnread: unreadState(
+          send.conversationId,
+          lastSeq,
+          readAfter(send.conversationId, send.senderId),
+          totalOf.get(send.senderId) ?? 0,
+        ),
       };
     });
   });

@@ -31,11 +31,21 @@ export const AckFrame = Type.Object({
   message: Message,
 });
 
-/** Absolute unread counts: replace, never add. */
+/**
+ * Absolute unread counts: replace, never add. `unread` = `lastSeq` − `readSeq`, the state it was
+ * computed from; both only grow, so of two frames for one conversation the one with the larger
+ * values is the newer (frames from different nodes can arrive out of order).
+ */
 export const UnreadFrame = Type.Object({
   type: Type.Literal('unread'),
   conversationId: Id,
   unread: Type.Integer({ minimum: 0 }),
+  lastSeq: Type.Integer({ minimum: 0 }),
+  readSeq: Type.Integer({ minimum: 0 }),
+  /**
+   * The user's total over all conversations when this frame was made. Concurrent sends to several
+   * conversations can leave it briefly behind; a client holding the whole list should sum `unread`.
+   */
   total: Type.Integer({ minimum: 0 }),
 });
 

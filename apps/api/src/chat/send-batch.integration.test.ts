@@ -1,0 +1,83 @@
+import type { RealtimeClient } from '@chat/client';
+import type { Message } from '@chat/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, type BackendKind } from '../../test/backends.ts';
+import { type ChatUser, createChatUser, opened, record } from '../../test/chat-users.ts';
+import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../test/server.ts';
+
+/** Enough concurrent senders on two nodes that sends are committed in batches, both sides of each pair at once. */
+const PAIRS = 6;
+const PER_SENDER = 12;
+
+describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) => {
+  let environment: TestEnvironment;
+  let nodeA: TestServer;
+  let nodeB: TestServer;
+  const clients: RealtimeClient[] = [];
+
+  beforeAll(async () => {
+    environment = await createEnvironment(kind);
+    const env = { ...environment.backend.env, TRUST_PROXY: 'true' };
+    nodeA = await startServer(env);
+    nodeB = kind === 'embedded' ? nodeA : await startServer(env);
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await nodeA.close();
+    if (nodeB !== nodeA) await nodeB.close();
+    await environment.dispose();
+  });
+
+  it('keep seqs gap-free per conversation, every message once, counts absolute, retries stored once', async () => {
+    const users: ChatUser[] = [];
+    for (let i = 0; i < PAIRS * 2; i++) users.push(await createChatUser(i % 2 ? nodeB.url : nodeA.url));
+    const conversations: number[] = [];
+    for (let p = 0; p < PAIRS; p++) {
+      conversations.push(
+        (await (users[2 * p] as ChatUser).api.openConversation((users[2 * p + 1] as ChatUser).me.id)).conversation.id,
+      );
+    }
+    const connections = users.map((user, i) => user.connect(i % 2 ? nodeB.url : nodeA.url));
+    clients.push(...connections);
+    const seen = connections.map(record);
+    // As an app does with what it loaded: these conversations are known, and empty so far.
+    connections.forEach((client, i) => client.setCursor(conversations[Math.floor(i / 2)] as number, 0));
+    await Promise.all(connections.map((c) => opened(c)));
+
+    // Everyone sends at once without waiting; a few sends are retried with the same client id mid-flood.
+    const acks: Array<Promise<Message>> = [];
+    for (let round = 0; round < PER_SENDER; round++) {
+      connections.forEach((client, i) => {
+        const conversationId = conversations[Math.floor(i / 2)] as number;
+        const clientId = `u${i}-m${round}`;
+        acks.push(client.send({ conversationId, text: clientId, clientId }).stored);
+        if (round === 3) acks.push(client.send({ conversationId, text: clientId, clientId }).stored);
+      });
+    }
+    const stored = await Promise.all(acks);
+    expect(new Set(stored.map((m) => m.id)).size).toBe(PAIRS * 2 * PER_SENDER);
+
+    for (const [p, conversationId] of conversations.entries()) {
+      const { messages } = await (users[2 * p] as ChatUser).api.history(conversationId, { limit: 100 });
+      expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: 2 * PER_SENDER }, (_, i) => i + 1));
+      // Each sender's messages keep the order they were sent in.
+      for (const side of [2 * p, 2 * p + 1]) {
+        const mine = messages.filter((m) => m.senderId === (users[side] as ChatUser).me.id).map((m) => m.text);
+        expect(mine).toEqual(Array.from({ length: PER_SENDER }, (_, round) => `u${side}-m${round}`));
+      }
+      // Both members receive each of the peer's messages once, in seq order.
+      for (const side of [2 * p, 2 * p + 1]) {
+        const peer = users[side ^ 1] as ChatUser;
+        await expect.poll(() => seen[side]?.messages.filter((m) => m.senderId === peer.me.id).length).toBe(PER_SENDER);
+        const seqs = seen[side]?.messages.map((m) => m.seq) ?? [];
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      }
+    }
+    // Whatever order the counts arrived in, what each side ends up with is the truth the server holds.
+    for (const [i, user] of users.entries()) {
+      const truth = (await user.api.conversations()).conversations[0];
+      const told = seen[i]?.events.filter((e) => e.type === 'unread' && e.conversationId === truth?.id).at(-1);
+      expect(told).toMatchObject({ unread: truth?.unread, lastSeq: truth?.lastSeq, readSeq: truth?.readSeq });
+    }
+  });
+});
