@@ -8,11 +8,13 @@ export async function openConversationWith(page: Page, username: string): Promis
   await expect(page.getByRole('heading', { level: 2, name: username })).toBeVisible();
 }
 
+/** The composer's text box of the open conversation. */
+export const composer = (page: Page) => page.getByRole('textbox', { name: /^Message / });
+
 /** Writes a message and sends it with Enter, as people do. */
 export async function send(page: Page, text: string): Promise<void> {
-  const composer = page.getByRole('textbox', { name: /^Message / });
-  await composer.fill(text);
-  await composer.press('Enter');
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
 }
 
 /** The messages of the open conversation (the log), where a message's text is found exactly. */

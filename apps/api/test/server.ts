@@ -42,3 +42,37 @@ export async function createEnvironment(kind: BackendKind): Promise<TestEnvironm
     },
   };
 }
+
+export interface TwoNodes {
+  environment: TestEnvironment;
+  /** Two API nodes on one database and Redis; on the embedded default, the same node twice. */
+  nodeA: TestServer;
+  nodeB: TestServer;
+  /** Remembers a realtime client so that close() closes it. */
+  track<C extends { close(): void }>(client: C): C;
+  close(): Promise<void>;
+}
+
+/** The usual multi-node setup: a fresh backend, two nodes sharing it (one when embedded). */
+export async function startTwoNodes(kind: BackendKind, env: Record<string, string> = {}): Promise<TwoNodes> {
+  const environment = await createEnvironment(kind);
+  const nodeEnv = { ...environment.backend.env, TRUST_PROXY: 'true', ...env };
+  const nodeA = await startServer(nodeEnv);
+  const nodeB = kind === 'embedded' ? nodeA : await startServer(nodeEnv);
+  const clients: Array<{ close(): void }> = [];
+  return {
+    environment,
+    nodeA,
+    nodeB,
+    track(client) {
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      for (const client of clients) client.close();
+      await nodeA.close();
+      if (nodeB !== nodeA) await nodeB.close();
+      await environment.dispose();
+    },
+  };
+}

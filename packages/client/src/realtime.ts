@@ -101,8 +101,14 @@ const FINAL_CLOSE_CODES = new Set<number>([
 ]);
 const OPEN = 1;
 
-const newClientId = () =>
-  globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+/**
+ * A fresh client message id: 128 random bits in hex. getRandomValues, unlike randomUUID, also
+ * works on pages served over plain http.
+ */
+export const newClientId = () =>
+  Array.from(globalThis.crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join(
+    '',
+  );
 
 /**
  * The realtime connection: connects, reconnects with back-off, catches up after every reconnect

@@ -4,7 +4,7 @@ import type { Message } from '@chat/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, type BackendKind } from '../../test/backends.ts';
 import { type ChatUser, createChatUser, opened, record } from '../../test/chat-users.ts';
-import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../test/server.ts';
+import { startTwoNodes, type TestServer, type TwoNodes } from '../../test/server.ts';
 import { startTcpProxy } from '../../test/tcp-proxy.ts';
 
 const sendAll = async (client: RealtimeClient, conversationId: number, texts: string[]) => {
@@ -14,30 +14,18 @@ const sendAll = async (client: RealtimeClient, conversationId: number, texts: st
 };
 
 describe.each(BACKENDS)('messaging on %s', (kind: BackendKind) => {
-  let environment: TestEnvironment;
-  /** Two API nodes on one database and Redis; on the embedded default, the same node twice. */
+  let nodes: TwoNodes;
   let nodeA: TestServer;
   let nodeB: TestServer;
-  const clients: RealtimeClient[] = [];
-  const connect = (user: ChatUser, node: TestServer | string) => {
-    const client = user.connect(typeof node === 'string' ? node : node.url);
-    clients.push(client);
-    return client;
-  };
+  const connect = (user: ChatUser, node: TestServer | string) =>
+    nodes.track(user.connect(typeof node === 'string' ? node : node.url));
 
   beforeAll(async () => {
-    environment = await createEnvironment(kind);
-    const env = { ...environment.backend.env, TRUST_PROXY: 'true', PRESENCE_GRACE_MS: '300' };
-    nodeA = await startServer(env);
-    nodeB = kind === 'embedded' ? nodeA : await startServer(env);
+    nodes = await startTwoNodes(kind, { PRESENCE_GRACE_MS: '300' });
+    ({ nodeA, nodeB } = nodes);
   });
 
-  afterAll(async () => {
-    for (const client of clients) client.close();
-    await nodeA.close();
-    if (nodeB !== nodeA) await nodeB.close();
-    await environment.dispose();
-  });
+  afterAll(() => nodes.close());
 
   it('reaches every connection of both users on both nodes once, in order, with unread counts', async () => {
     const alice = await createChatUser(nodeA.url);

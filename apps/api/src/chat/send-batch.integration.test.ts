@@ -1,32 +1,23 @@
-import type { RealtimeClient } from '@chat/client';
 import type { Message } from '@chat/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, type BackendKind } from '../../test/backends.ts';
 import { type ChatUser, createChatUser, opened, record } from '../../test/chat-users.ts';
-import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../test/server.ts';
+import { startTwoNodes, type TestServer, type TwoNodes } from '../../test/server.ts';
 
 /** Enough concurrent senders on two nodes that sends are committed in batches, both sides of each pair at once. */
 const PAIRS = 6;
 const PER_SENDER = 12;
 
 describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) => {
-  let environment: TestEnvironment;
+  let nodes: TwoNodes;
   let nodeA: TestServer;
   let nodeB: TestServer;
-  const clients: RealtimeClient[] = [];
 
   beforeAll(async () => {
-    environment = await createEnvironment(kind);
-    const env = { ...environment.backend.env, TRUST_PROXY: 'true' };
-    nodeA = await startServer(env);
-    nodeB = kind === 'embedded' ? nodeA : await startServer(env);
+    nodes = await startTwoNodes(kind);
+    ({ nodeA, nodeB } = nodes);
   });
-  afterAll(async () => {
-    for (const client of clients) client.close();
-    await nodeA.close();
-    if (nodeB !== nodeA) await nodeB.close();
-    await environment.dispose();
-  });
+  afterAll(() => nodes.close());
 
   it('keep seqs gap-free per conversation, every message once, counts absolute, retries stored once', async () => {
     const users: ChatUser[] = [];
@@ -38,10 +29,10 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       );
     }
     const connections = users.map((user, i) => user.connect(i % 2 ? nodeB.url : nodeA.url));
-    clients.push(...connections);
+    for (const connection of connections) nodes.track(connection);
     const seen = connections.map(record);
     // As an app does with what it loaded: these conversations are known, and empty so far.
-    connections.forEach((client, i) => client.setCursor(conversations[Math.floor(i / 2)] as number, 0));
+    for (const [i, client] of connections.entries()) client.setCursor(conversations[Math.floor(i / 2)] as number, 0);
     await Promise.all(connections.map((c) => opened(c)));
 
     // Everyone sends at once without waiting; a few sends are retried with the same client id mid-flood.

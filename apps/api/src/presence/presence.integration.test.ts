@@ -1,41 +1,35 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RealtimeClient } from '@chat/client';
 import type { PublicUser } from '@chat/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, type BackendKind } from '../../test/backends.ts';
 import { type ChatUser, createChatUser, opened, record } from '../../test/chat-users.ts';
 import { freePort, spawnServer, waitUntilServing } from '../../test/process.ts';
-import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../test/server.ts';
+import {
+  createEnvironment,
+  startServer,
+  startTwoNodes,
+  type TestEnvironment,
+  type TestServer,
+  type TwoNodes,
+} from '../../test/server.ts';
 
 const GRACE_MS = 800;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(BACKENDS)('presence on %s', (kind: BackendKind) => {
-  let environment: TestEnvironment;
+  let nodes: TwoNodes;
   let nodeA: TestServer;
   let nodeB: TestServer;
-  const clients: RealtimeClient[] = [];
-  const connect = (user: ChatUser, node: TestServer) => {
-    const client = user.connect(node.url);
-    clients.push(client);
-    return client;
-  };
+  const connect = (user: ChatUser, node: TestServer) => nodes.track(user.connect(node.url));
 
   beforeAll(async () => {
-    environment = await createEnvironment(kind);
-    const env = { ...environment.backend.env, TRUST_PROXY: 'true', PRESENCE_GRACE_MS: String(GRACE_MS) };
-    nodeA = await startServer(env);
-    nodeB = kind === 'embedded' ? nodeA : await startServer(env);
+    nodes = await startTwoNodes(kind, { PRESENCE_GRACE_MS: String(GRACE_MS) });
+    ({ nodeA, nodeB } = nodes);
   });
 
-  afterAll(async () => {
-    for (const client of clients) client.close();
-    await nodeA.close();
-    if (nodeB !== nodeA) await nodeB.close();
-    await environment.dispose();
-  });
+  afterAll(() => nodes.close());
 
   /** Bob watches Alice from node B, as her conversation peer; returns what Bob's client hears about her. */
   async function aliceWatchedByBob() {

@@ -1,6 +1,6 @@
-/** The picture types we accept, each recognised by its first bytes, never by a name or a declared type. */
-export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
-export type ImageType = (typeof IMAGE_TYPES)[number];
+import type { ImageType } from '@chat/protocol';
+
+export type { ImageType };
 
 /** Bytes needed to tell the types apart (WebP's signature ends at byte 12). */
 export const SNIFF_BYTES = 12;

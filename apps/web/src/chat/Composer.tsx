@@ -1,37 +1,60 @@
-import { WS_LIMITS } from '@chat/protocol';
-import { useEffect, useId, useRef, useState } from 'react';
-import { SendIcon } from '../ui/icons.tsx';
-import { noteTyping, sendMessage } from './actions.ts';
+import { type ClipboardEvent, useEffect, useId, useRef } from 'react';
+import { PictureIcon, SendIcon } from '../ui/icons.tsx';
+import { PICTURE_TYPES } from './pictures.ts';
+import type { Draft } from './use-draft.ts';
 
 /** The character count shows only near the limit, where it helps. */
 const SHOW_COUNT_WITHIN = 500;
 
-/** Enter sends, Shift+Enter starts a new line. */
-export function Composer({ conversationId, peerName }: { conversationId: number; peerName: string }) {
-  const [text, setText] = useState('');
+/**
+ * Pictures from the clipboard. Copying from an office document puts both its text and a picture of it
+ * there: with text present, the paste is the text.
+ */
+function pastedPictures(event: ClipboardEvent): File[] {
+  const data = event.clipboardData;
+  return data.types.includes('text/plain') ? [] : [...data.files];
+}
+
+/** Enter sends, Shift+Enter starts a new line; pictures come from the button or a paste. */
+export function Composer({ draft, peerName }: { draft: Draft; peerName: string }) {
   const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
   const inputId = useId();
   const countId = useId();
-  const remaining = WS_LIMITS.maxTextLength - text.length;
+  const { remaining } = draft;
   const showCount = remaining <= SHOW_COUNT_WITHIN;
-  const sendable = text.trim() !== '' && remaining >= 0;
 
   useEffect(() => input.current?.focus(), []);
-
-  const send = () => {
-    if (!sendable) return;
-    sendMessage(conversationId, text.trim());
-    setText('');
-  };
 
   return (
     <form
       className="composer"
       onSubmit={(event) => {
         event.preventDefault();
-        send();
+        draft.send();
       }}
     >
+      <button
+        type="button"
+        className="icon-button attach"
+        title="Add a picture"
+        onClick={() => picker.current?.click()}
+      >
+        <PictureIcon />
+        <span className="sr-only">Add a picture</span>
+      </button>
+      <input
+        ref={picker}
+        type="file"
+        accept={PICTURE_TYPES}
+        multiple
+        hidden
+        onChange={(event) => {
+          draft.sendPictures([...(event.target.files ?? [])]);
+          // The same file chosen again is a new picture to send.
+          event.target.value = '';
+        }}
+      />
       <label htmlFor={inputId} className="sr-only">
         Message {peerName}
       </label>
@@ -41,20 +64,23 @@ export function Composer({ conversationId, peerName }: { conversationId: number;
         className="input composer-input"
         rows={1}
         placeholder={`Message ${peerName}`}
-        value={text}
+        value={draft.text}
         aria-describedby={showCount ? countId : undefined}
         aria-invalid={remaining < 0}
-        onChange={(event) => {
-          setText(event.target.value);
-          if (event.target.value.trim() !== '') noteTyping(conversationId);
+        onChange={(event) => draft.change(event.target.value)}
+        onPaste={(event) => {
+          const pictures = pastedPictures(event);
+          if (pictures.length === 0) return;
+          event.preventDefault();
+          draft.sendPictures(pictures);
         }}
         onKeyDown={(event) => {
           if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
           event.preventDefault();
-          send();
+          draft.send();
         }}
       />
-      <button type="submit" className="button primary send" disabled={!sendable}>
+      <button type="submit" className="button primary send" disabled={!draft.sendable}>
         <SendIcon />
         <span className="sr-only">Send</span>
       </button>

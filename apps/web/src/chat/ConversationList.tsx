@@ -5,6 +5,7 @@ import { fullTime, shortAge } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
 import { Avatar } from './Avatar.tsx';
 import { retryConversations } from './actions.ts';
+import { messagePreview } from './pictures.ts';
 import { sortConversations } from './state.ts';
 import { useChat } from './store.ts';
 
@@ -63,7 +64,7 @@ function ConversationRow({ summary, myId, active }: { summary: ConversationSumma
   const preview = typing
     ? 'typing…'
     : lastMessage
-      ? `${lastMessage.senderId === myId ? 'You: ' : ''}${lastMessage.text}`
+      ? `${lastMessage.senderId === myId ? 'You: ' : ''}${messagePreview(lastMessage)}`
       : 'No messages yet';
   return (
     <Link

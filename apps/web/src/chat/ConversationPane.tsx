@@ -10,11 +10,15 @@ import { deleteConversation, showConversation } from './actions.ts';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
 import { useChat } from './store.ts';
+import { useDraft } from './use-draft.ts';
+import { usePictureDrop } from './use-picture-drop.ts';
 
 export function ConversationPane({ id, me }: { id: number; me: Me }) {
   const summary = useChat((state) => state.conversations[id]);
   const error = useChat((state) => state.histories[id]?.error);
   const titleId = useId();
+  const draft = useDraft(id);
+  const drop = usePictureDrop(draft.sendPictures);
 
   useEffect(() => showConversation(id), [id]);
 
@@ -33,10 +37,15 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
     );
   }
   return (
-    <section className="conversation" aria-labelledby={titleId}>
+    <section className="conversation" aria-labelledby={titleId} {...drop.handlers}>
       <ConversationHeader summary={summary} titleId={titleId} />
       <MessageList summary={summary} myId={me.id} />
-      <Composer conversationId={id} peerName={summary.peer.username} />
+      <Composer draft={draft} peerName={summary.peer.username} />
+      {drop.dragging && (
+        <p className="drop-hint" aria-hidden="true">
+          Drop pictures to send them to {summary.peer.username}
+        </p>
+      )}
     </section>
   );
 }

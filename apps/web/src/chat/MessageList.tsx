@@ -2,7 +2,8 @@ import type { ConversationSummary, Message } from '@chat/protocol';
 import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { clockTime, dayLabel, fullTime } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
-import { loadLatest, loadOlder, retryMessage } from './actions.ts';
+import { dismissMessage, loadLatest, loadOlder, retryMessage } from './actions.ts';
+import { LocalPicture, StoredPicture } from './Picture.tsx';
 import type { History, OutgoingMessage } from './state.ts';
 import { useChat } from './store.ts';
 import { buildTimeline } from './timeline.ts';
@@ -99,6 +100,7 @@ export function MessageList({ summary, myId }: { summary: ConversationSummary; m
           }
           if (entry.kind === 'stored') {
             const { message, mine, status } = entry;
+            const { attachment } = message;
             return (
               <MessageItem
                 key={entry.key}
@@ -107,6 +109,15 @@ export function MessageList({ summary, myId }: { summary: ConversationSummary; m
                 sender={mine ? 'You' : peer.username}
                 text={message.text}
                 at={message.createdAt}
+                picture={
+                  attachment && (
+                    <StoredPicture
+                      attachment={attachment}
+                      alt={pictureAlt(mine, peer.username)}
+                      caption={message.text}
+                    />
+                  )
+                }
               >
                 {status && STATUS_LABELS[status]}
               </MessageItem>
@@ -114,19 +125,24 @@ export function MessageList({ summary, myId }: { summary: ConversationSummary; m
           }
           const { item } = entry;
           return (
-            <MessageItem key={entry.key} mine sender="You" text={item.text} at={item.createdAt} state={item.status}>
-              {item.status === 'pending' ? (
-                'Sending…'
-              ) : (
-                <>
-                  <span className="failed" title={item.error}>
-                    Not sent
-                  </span>
-                  <button type="button" className="link-button" onClick={() => retryMessage(id, item.clientId)}>
-                    Retry
-                  </button>
-                </>
-              )}
+            <MessageItem
+              key={entry.key}
+              mine
+              sender="You"
+              text={item.text}
+              at={item.createdAt}
+              state={item.status}
+              picture={
+                item.picture && (
+                  <LocalPicture
+                    picture={item.picture}
+                    alt={pictureAlt(true, peer.username)}
+                    uploading={item.status === 'uploading'}
+                  />
+                )
+              }
+            >
+              <OutgoingStatus conversationId={id} item={item} />
             </MessageItem>
           );
         })}
@@ -160,24 +176,51 @@ function HistoryEdge({ history, id, peerName }: { history: History | undefined; 
   return <p className="history-edge">{note}</p>;
 }
 
+const pictureAlt = (mine: boolean, peerName: string) => `Picture from ${mine ? 'you' : peerName}`;
+
+/** Under a message of mine not stored yet: how far it got, or why it failed and what can be done. */
+function OutgoingStatus({ conversationId, item }: { conversationId: number; item: OutgoingMessage }) {
+  if (item.status === 'uploading') return 'Uploading…';
+  if (item.status === 'pending') return 'Sending…';
+  return (
+    <>
+      <span className="failed" role="alert">
+        Not sent: {item.error}
+      </span>
+      {item.status === 'failed' && (
+        <button type="button" className="link-button" onClick={() => retryMessage(conversationId, item.clientId)}>
+          Retry
+        </button>
+      )}
+      <button type="button" className="link-button" onClick={() => dismissMessage(conversationId, item.clientId)}>
+        Dismiss
+      </button>
+    </>
+  );
+}
+
 interface MessageItemProps {
   /** Stored messages only: the list finds them by it to keep the reader's place. */
   seq?: number;
   mine: boolean;
   sender: string;
+  /** The message, or a picture's caption (then possibly empty). */
   text: string;
+  picture?: ReactNode;
   at: number;
   state?: OutgoingMessage['status'];
-  /** The delivery status under my messages: Sending…, Sent, Seen, or Not sent with Retry. */
+  /** The delivery status under my messages: Uploading…, Sending…, Sent, Seen, or Not sent with Retry. */
   children?: ReactNode;
 }
 
-function MessageItem({ seq, mine, sender, text, at, state, children }: MessageItemProps) {
+function MessageItem({ seq, mine, sender, text, picture, at, state, children }: MessageItemProps) {
   return (
     <li className={`message ${mine ? 'mine' : 'theirs'}${state ? ` ${state}` : ''}`} data-seq={seq}>
       <span className="sr-only">{sender}:</span>
-      {/* Pictures (Message.attachment) will join the text in this bubble. */}
-      <p className="bubble">{text}</p>
+      <div className={`bubble${picture ? ' with-picture' : ''}`}>
+        {picture}
+        {text !== '' && <p className="text">{text}</p>}
+      </div>
       <p className="meta">
         <time dateTime={new Date(at).toISOString()} title={fullTime(at)}>
           {clockTime(at)}

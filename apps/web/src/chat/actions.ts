@@ -1,18 +1,23 @@
 // What the chat screens do: each action goes through REST or the portal, never straight to the socket.
-import { ApiError, SendError } from '@chat/client';
-import type { Message } from '@chat/protocol';
+import { ApiError, newClientId, SendError } from '@chat/client';
+import { REFUSED_UPLOAD_CODES as REFUSED_UPLOAD } from '@chat/protocol';
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
+import { uploadPicture } from '../lib/upload.ts';
 import { endedSession } from '../session/session.ts';
+import { pictureSize, thumbnailUrl } from './pictures.ts';
 import { portal, portalIfRunning } from './portal.ts';
 import {
+  type OutgoingMessage,
   withConversation,
   withHistory,
   withHistoryPage,
   withMessage,
   withOutgoing,
   withoutConversation,
+  withoutOutgoing,
   withSendFailed,
+  withUploadProgress,
 } from './state.ts';
 import { chatStore, updateChat } from './store.ts';
 
@@ -77,30 +82,87 @@ function historyFailed(id: number, error: unknown): void {
   updateChat((state) => withHistory(state, id, (h) => ({ ...h, loading: false, error: message })));
 }
 
+/** The server refused the file itself: retrying cannot help. */
+const REFUSED_UPLOAD_CODES = new Set<string>(REFUSED_UPLOAD);
+
+const outboxItem = (conversationId: number, clientId: string) =>
+  chatStore.get().outbox[conversationId]?.find((item) => item.clientId === clientId);
+
 export function sendMessage(conversationId: number, text: string): void {
-  const { clientId, stored } = portal().send(conversationId, text);
-  updateChat((state) =>
-    withOutgoing(state, conversationId, { clientId, text, createdAt: Date.now(), status: 'pending' }),
-  );
-  settle(conversationId, clientId, stored);
+  transmit(conversationId, { clientId: newClientId(), text, createdAt: Date.now(), status: 'pending' });
 }
 
-/** Sends a failed message again under the same clientId, so that the server can never store it twice. */
+/** Each picture becomes a message, the caption going with the first; they show at once and upload side by side. */
+export async function sendPictures(conversationId: number, files: readonly File[], caption: string): Promise<void> {
+  const sizes = await Promise.all(files.map(pictureSize));
+  files.forEach((file, index) => {
+    void uploadThenSend(conversationId, {
+      clientId: newClientId(),
+      text: index === 0 ? caption : '',
+      createdAt: Date.now(),
+      status: 'uploading',
+      picture: { file, size: sizes[index], progress: 0 },
+    });
+  });
+}
+
+/**
+ * Tries a failed message again: a picture whose upload failed uploads again; anything else is sent
+ * again under the same clientId, so that the server can never store it twice.
+ */
 export function retryMessage(conversationId: number, clientId: string): void {
-  const item = chatStore.get().outbox[conversationId]?.find((candidate) => candidate.clientId === clientId);
-  if (!item) return;
-  const { stored } = portal().send(conversationId, item.text, clientId);
-  updateChat((state) => withOutgoing(state, conversationId, { ...item, status: 'pending', error: undefined }));
-  settle(conversationId, clientId, stored);
+  const item = outboxItem(conversationId, clientId);
+  if (item?.picture && !item.picture.attachment) void uploadThenSend(conversationId, item);
+  else if (item) transmit(conversationId, item);
 }
 
-function settle(conversationId: number, clientId: string, stored: Promise<Message>): void {
+export const dismissMessage = (conversationId: number, clientId: string) =>
+  updateChat((state) => withoutOutgoing(state, conversationId, clientId));
+
+async function uploadThenSend(conversationId: number, item: OutgoingMessage): Promise<void> {
+  const { picture, clientId } = item;
+  if (!picture) return;
+  updateChat((state) =>
+    withOutgoing(state, conversationId, {
+      ...item,
+      status: 'uploading',
+      error: undefined,
+      picture: { ...picture, progress: 0 },
+    }),
+  );
+  try {
+    const attachment = await uploadPicture(picture.file, (percent) =>
+      updateChat((state) => withUploadProgress(state, conversationId, clientId, percent)),
+    );
+    const current = outboxItem(conversationId, clientId);
+    // Dismissed, deleted with its conversation, or signed out meanwhile: there is nothing to send.
+    if (!current?.picture) return;
+    // The stored message will show the thumbnail: fetched while the message goes out, it is there at the swap.
+    new Image().src = thumbnailUrl(attachment);
+    transmit(conversationId, { ...current, picture: { ...current.picture, attachment } });
+  } catch (error) {
+    if (endedSession(error)) return;
+    const refused = error instanceof ApiError && REFUSED_UPLOAD_CODES.has(error.code);
+    const reason = error instanceof ApiError ? error.message : 'The picture could not be uploaded.';
+    updateChat((state) => withSendFailed(state, conversationId, clientId, reason, refused ? 'refused' : 'failed'));
+  }
+}
+
+/** Shows the message as pending and sends it (again, for a retry: the same item keeps its clientId). */
+function transmit(conversationId: number, item: OutgoingMessage): void {
+  updateChat((state) => withOutgoing(state, conversationId, { ...item, status: 'pending', error: undefined }));
+  const { stored } = portal().send({
+    conversationId,
+    text: item.text,
+    clientId: item.clientId,
+    attachmentId: item.picture?.attachment?.id,
+  });
   stored.then(
     // Shown as sent on the ack, even while an earlier message still travels (the socket delivers in order).
     (message) => updateChat((state) => withMessage(state, message, message.senderId)),
     (error: unknown) => {
       const reason = error instanceof SendError ? error.message : 'The message could not be sent.';
-      updateChat((state) => withSendFailed(state, conversationId, clientId, reason));
+      updateChat((state) => withSendFailed(state, conversationId, item.clientId, reason));
     },
   );
 }

@@ -1,4 +1,4 @@
-import { type ConnectionState, RealtimeClient } from '@chat/client';
+import { type ConnectionState, RealtimeClient, type SendRequest } from '@chat/client';
 import type { Message } from '@chat/protocol';
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
@@ -88,8 +88,8 @@ class Portal {
     }
   }
 
-  send(conversationId: number, text: string, clientId?: string) {
-    return this.realtime.send({ conversationId, text, clientId });
+  send(request: SendRequest) {
+    return this.realtime.send(request);
   }
 
   /** History up to `seq` came over REST: the socket delivers only what is newer. */

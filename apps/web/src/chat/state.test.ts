@@ -9,10 +9,12 @@ import {
   withConversationRead,
   withMessage,
   withOutgoing,
+  withoutOutgoing,
   withReadCursor,
   withSendFailed,
   withTyping,
   withUnread,
+  withUploadProgress,
 } from './state.ts';
 
 const ME = 1;
@@ -91,6 +93,25 @@ describe('chat state', () => {
       status: 'pending',
     });
     expect(retried.outbox[7]).toHaveLength(1);
+  });
+
+  it('follows a picture through its upload, and lets a failed one be dismissed', () => {
+    const file = new File(['png'], 'harbour.png', { type: 'image/png' });
+    const uploading = withOutgoing(opened(), 7, {
+      clientId: 'p',
+      text: '',
+      createdAt: 5,
+      status: 'uploading',
+      picture: { file, size: { width: 800, height: 600 }, progress: 0 },
+    });
+    expect(withUploadProgress(uploading, 7, 'p', 40).outbox[7]?.[0]?.picture?.progress).toBe(40);
+    // Progress that comes after the picture left the outbox brings nothing back.
+    const dismissed = withoutOutgoing(uploading, 7, 'p');
+    expect(dismissed.outbox[7]).toEqual([]);
+    expect(withUploadProgress(dismissed, 7, 'p', 50)).toBe(dismissed);
+    expect(withoutOutgoing(dismissed, 7, 'p')).toBe(dismissed);
+    const refused = withSendFailed(uploading, 7, 'p', 'Only pictures', 'refused');
+    expect(refused.outbox[7]?.[0]).toMatchObject({ status: 'refused', error: 'Only pictures' });
   });
 
   it('takes unread counts as absolute, and reading clears them at once', () => {

@@ -1,15 +1,31 @@
 import type { ConnectionState } from '@chat/client';
-import type { ConversationSummary, HistoryResponse, Message, Presence } from '@chat/protocol';
+import type { Attachment, ConversationSummary, HistoryResponse, Message, Presence } from '@chat/protocol';
+
+/** A picture chosen here, on its way to the server. */
+export interface OutgoingPicture {
+  /** Kept until the message is stored: a failed upload is retried from it. */
+  file: File;
+  /** The picture's size as the browser read it, to reserve its box; absent when the browser could not read it. */
+  size?: { width: number; height: number };
+  /** Percent uploaded. */
+  progress: number;
+  /** The stored upload; absent until the upload succeeded, so a retry knows whether to upload again. */
+  attachment?: Attachment;
+}
 
 /** A message written here and not stored yet: shown at once, replaced by the stored one (same clientId). */
 export interface OutgoingMessage {
   clientId: string;
   text: string;
   createdAt: number;
-  /** Pending until the server stores it; failed when the server refused it. */
-  status: 'pending' | 'failed';
+  /**
+   * A picture uploads first; then the message is pending until the server stores it. Failed when
+   * the upload or the send failed, refused when the server will never take the file (its type, its size).
+   */
+  status: 'uploading' | 'pending' | 'failed' | 'refused';
   /** Why it failed, in words the server chose for people. */
   error?: string;
+  picture?: OutgoingPicture;
 }
 
 export interface History {
@@ -195,12 +211,44 @@ export function withOutgoing(state: ChatState, conversationId: number, item: Out
   return { ...state, outbox: { ...state.outbox, [conversationId]: next } };
 }
 
-/** The server refused a send; it stays on screen, marked, with a way to retry. */
-export function withSendFailed(state: ChatState, conversationId: number, clientId: string, error: string): ChatState {
+/** Changes a message still in the outbox; one that left it (stored, dismissed) stays gone. */
+export function withOutgoingChange(
+  state: ChatState,
+  conversationId: number,
+  clientId: string,
+  change: (item: OutgoingMessage) => OutgoingMessage,
+): ChatState {
   const items = state.outbox[conversationId];
   if (!items?.some((item) => item.clientId === clientId)) return state;
-  const next = items.map((item) => (item.clientId === clientId ? { ...item, status: 'failed' as const, error } : item));
+  const next = items.map((item) => (item.clientId === clientId ? change(item) : item));
   return { ...state, outbox: { ...state.outbox, [conversationId]: next } };
+}
+
+/**
+ * The upload or the send failed; it stays on screen, marked, with a way to retry, unless the server
+ * refused the file itself, which no retry can change.
+ */
+export const withSendFailed = (
+  state: ChatState,
+  conversationId: number,
+  clientId: string,
+  error: string,
+  status: 'failed' | 'refused' = 'failed',
+) => withOutgoingChange(state, conversationId, clientId, (item) => ({ ...item, status, error }));
+
+export const withUploadProgress = (state: ChatState, conversationId: number, clientId: string, progress: number) =>
+  withOutgoingChange(state, conversationId, clientId, (item) =>
+    item.picture ? { ...item, picture: { ...item.picture, progress } } : item,
+  );
+
+/** A failed message the user dismissed: it leaves the screen unsent. */
+export function withoutOutgoing(state: ChatState, conversationId: number, clientId: string): ChatState {
+  const items = state.outbox[conversationId];
+  if (!items?.some((item) => item.clientId === clientId)) return state;
+  return {
+    ...state,
+    outbox: { ...state.outbox, [conversationId]: items.filter((item) => item.clientId !== clientId) },
+  };
 }
 
 export function withTyping(state: ChatState, conversationId: number, until: number | null): ChatState {

@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useId } from 'react';
+import { Modal } from './Modal.tsx';
 
 interface ConfirmDialogProps {
   title: string;
@@ -12,10 +13,7 @@ interface ConfirmDialogProps {
   onCancel(): void;
 }
 
-/**
- * A modal question on the native <dialog>: it traps focus, dims the page and closes on Escape by
- * itself. Focus starts on Cancel, so a stray Enter never confirms something that cannot be undone.
- */
+/** A modal question. Focus starts on Cancel, so a stray Enter never confirms something that cannot be undone. */
 export function ConfirmDialog({
   title,
   children,
@@ -26,25 +24,9 @@ export function ConfirmDialog({
   onConfirm,
   onCancel,
 }: ConfirmDialogProps) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-
-  useEffect(() => {
-    const element = dialog.current;
-    element?.showModal();
-    return () => element?.close();
-  }, []);
-
   return (
-    <dialog
-      ref={dialog}
-      className="dialog"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
-    >
+    <Modal className="dialog" labelledBy={titleId} onClose={onCancel}>
       <h2 id={titleId}>{title}</h2>
       <div className="dialog-body">{children}</div>
       {error && (
@@ -61,6 +43,6 @@ export function ConfirmDialog({
           {busy ? busyLabel : confirmLabel}
         </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }

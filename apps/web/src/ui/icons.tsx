@@ -38,3 +38,17 @@ export const SendIcon = () => (
     <path d="M22 2L11 13M22 2l-7 20-4-9-9-4 20-7z" />
   </Icon>
 );
+
+export const PictureIcon = () => (
+  <Icon>
+    <rect x="3" y="3" width="18" height="18" rx="2" />
+    <circle cx="8.5" cy="8.5" r="1.5" />
+    <path d="M21 15l-5-5L5 21" />
+  </Icon>
+);
+
+export const CloseIcon = () => (
+  <Icon>
+    <path d="M18 6L6 18M6 6l12 12" />
+  </Icon>
+);

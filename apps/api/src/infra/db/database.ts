@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, MysqlDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, MysqlDialect, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Database } from './schema.ts';
 
@@ -49,7 +49,34 @@ function openSqlite(dataDir: string): Db {
   file.pragma('synchronous = NORMAL');
   file.pragma('foreign_keys = ON');
   file.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
+}
+
+/** Statements kept prepared; batches of different sizes make some SQL texts rare, so the cache is bounded. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew, and with better-sqlite3 preparing costs more than running a
+ * small query. The same SQL text gets the same prepared statement (they are reusable: the driver
+ * is synchronous), dropping the oldest when the cache is full.
+ */
+function withStatementCache(file: SQLite.Database): SqliteDialectConfig['database'] {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => file.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement) {
+        // Map order is insertion order: re-inserting marks it as recently used.
+        cache.delete(sql);
+      } else {
+        statement = file.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
 }
 
 /** A cheap round trip, for readiness probes. */

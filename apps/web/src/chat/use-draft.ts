@@ -1,0 +1,44 @@
+import { WS_LIMITS } from '@chat/protocol';
+import { useState } from 'react';
+import { noteTyping, sendMessage, sendPictures } from './actions.ts';
+
+export interface Draft {
+  text: string;
+  /** Characters left before the limit; negative past it. */
+  remaining: number;
+  /** Something to send, within the limit. */
+  sendable: boolean;
+  change(text: string): void;
+  send(): void;
+  /** Sends pictures, with the text (if sendable) as the caption of the first. */
+  sendPictures(files: readonly File[]): void;
+}
+
+/**
+ * What is being written in a conversation. It leaves as a message, or as the caption of pictures
+ * chosen in the composer or dropped anywhere on the conversation, which is why it lives above both.
+ */
+export function useDraft(conversationId: number): Draft {
+  const [text, setText] = useState('');
+  const remaining = WS_LIMITS.maxTextLength - text.length;
+  const sendable = text.trim() !== '' && remaining >= 0;
+  return {
+    text,
+    remaining,
+    sendable,
+    change(next) {
+      setText(next);
+      if (next.trim() !== '') noteTyping(conversationId);
+    },
+    send() {
+      if (!sendable) return;
+      sendMessage(conversationId, text.trim());
+      setText('');
+    },
+    sendPictures(files) {
+      if (files.length === 0) return;
+      void sendPictures(conversationId, files, sendable ? text.trim() : '');
+      if (sendable) setText('');
+    },
+  };
+}
