@@ -5,6 +5,8 @@ import { WebSocket } from 'ws';
 interface Order {
   targets: Array<{ url: string; token: string }>;
   count: number;
+  /** The chat server answers an admitted connection with `ready`; the bare relay says nothing. */
+  readyOn: 'message' | 'open';
 }
 
 const CONCURRENCY = 64;
@@ -19,7 +21,7 @@ process.once('message', async (order: Order) => {
       const socket = new WebSocket(`${target.url.replace('http', 'ws')}/ws?v=1`, {
         headers: { authorization: `Bearer ${target.token}` },
       });
-      socket.once('message', () => {
+      socket.once(order.readyOn, () => {
         sockets.push(socket);
         resolve();
       });

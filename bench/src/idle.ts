@@ -39,7 +39,7 @@ export async function idlePhase(
     const worker = fork(path.join(import.meta.dirname, 'idle-worker.ts'), { execArgv: ['--import', 'tsx'] });
     const share = Math.min(PER_WORKER, count - i * PER_WORKER);
     const opened = new Promise<{ open: number; failed: number }>((resolve) => worker.once('message', resolve as never));
-    worker.send({ targets, count: share });
+    worker.send({ targets, count: share, readyOn: options.memoryEndpoint ? 'message' : 'open' });
     return { worker, opened };
   });
   const results = await Promise.all(workers.map((w) => w.opened));
