@@ -1,5 +1,5 @@
 import { type ConnectionState, RealtimeClient, type SendRequest } from '@chat/client';
-import type { Message } from '@chat/protocol';
+import type { Message, ServerFrameOf } from '@chat/protocol';
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
 import { endedSession, loadSession } from '../session/session.ts';
@@ -17,6 +17,8 @@ import {
 } from './state.ts';
 import { chatStore, updateChat } from './store.ts';
 
+type UnreadCounts = ServerFrameOf<'unread'>;
+
 /** Our `typing` frames go out at most this often while the user types (the protocol asks for "every few seconds"). */
 const TYPING_SEND_INTERVAL_MS = 3000;
 /** The peer's "typing…" stays this long after their last frame: longer than their send interval, so it holds steady while they type. */
@@ -33,6 +35,8 @@ class Portal {
   private readonly typingSentAt = new Map<number, number>();
   private readonly typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
   /** Summaries on their way, by conversation: true when an event came meanwhile, so the answer may be stale. */
+  /** The newest unread counts per conversation, to reconcile with summaries fetched over REST. */
+  private readonly latestUnread = new Map<number, UnreadCounts>();
   private readonly summaryFetches = new Map<number, boolean>();
 
   /** The directory rows on screen; the open conversation's peer is watched with them. */
@@ -165,7 +169,8 @@ class Portal {
     else if (message.senderId !== this.myId && this.readableActive() === id) this.read(id);
   }
 
-  private onUnread(frame: { conversationId: number; unread: number; total: number }): void {
+  private onUnread(frame: UnreadCounts): void {
+    this.latestUnread.set(frame.conversationId, frame);
     updateChat((state) => withUnread(state, frame));
     // Unread in a conversation not listed here: it is new, or came back (a delete answers with 0).
     const unknown = !chatStore.get().conversations[frame.conversationId];
@@ -185,7 +190,16 @@ class Portal {
         this.summaryFetches.set(id, false);
         const { conversation } = await api.conversation(id);
         if (this.stopped) return;
-        updateChat((state) => withConversation(state, conversation));
+        // Counts that arrived while the request was on its way may be newer than its answer.
+        const counts = this.latestUnread.get(id);
+        const newer =
+          counts &&
+          (counts.lastSeq > conversation.lastSeq ||
+            (counts.lastSeq === conversation.lastSeq && counts.readSeq > conversation.readSeq));
+        const summary = newer
+          ? { ...conversation, lastSeq: counts.lastSeq, readSeq: counts.readSeq, unread: counts.unread }
+          : conversation;
+        updateChat((state) => withConversation(state, summary));
       } while (this.summaryFetches.get(id));
     } catch (error) {
       endedSession(error);

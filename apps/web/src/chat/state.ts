@@ -96,12 +96,22 @@ export function withConversations(state: ChatState, summaries: ConversationSumma
   return { ...state, conversations, totalUnread, presence, listLoaded: true, listError: undefined };
 }
 
+/** The total is derived from the list once it is loaded: the server's own total can lag under concurrent sends. */
+function withDerivedTotal(state: ChatState, fallback: number): ChatState {
+  if (!state.listLoaded) return { ...state, totalUnread: fallback };
+  const totalUnread = Object.values(state.conversations).reduce((sum, summary) => sum + summary.unread, 0);
+  return { ...state, totalUnread };
+}
+
 export function withConversation(state: ChatState, summary: ConversationSummary): ChatState {
-  return {
-    ...state,
-    conversations: { ...state.conversations, [summary.id]: summary },
-    presence: { ...state.presence, [summary.peer.id]: summary.peer.presence },
-  };
+  return withDerivedTotal(
+    {
+      ...state,
+      conversations: { ...state.conversations, [summary.id]: summary },
+      presence: { ...state.presence, [summary.peer.id]: summary.peer.presence },
+    },
+    state.totalUnread,
+  );
 }
 
 export function withoutConversation(state: ChatState, id: number): ChatState {
@@ -154,7 +164,7 @@ export function withUnread(
   const summary = state.conversations[frame.conversationId];
   if (!summary) return { ...state, totalUnread: frame.total };
   const updated = { ...summary, unread: frame.unread, readSeq: Math.max(0, summary.lastSeq - frame.unread) };
-  return { ...state, totalUnread: frame.total, conversations: { ...state.conversations, [summary.id]: updated } };
+  return withDerivedTotal({ ...state, conversations: { ...state.conversations, [summary.id]: updated } }, frame.total);
 }
 
 /** Reading a conversation here, before the server confirms: the badge and the title clear at once. */
