@@ -30,6 +30,12 @@ if (playwright) {
   totals.skipped += playwright.stats.skipped;
 }
 if (missing) totals.failed += 1;
+const failedSteps = path.join(dir, 'failed-steps');
+if (existsSync(failedSteps)) {
+  const steps = readFileSync(failedSteps, 'utf8').trim().split('\n');
+  console.error(`failed steps: ${steps.join('; ')}`);
+  totals.failed += steps.length;
+}
 
 const skipped = totals.skipped ? `, ${totals.skipped} skipped` : '';
 console.log(`${totals.passed} passed, ${totals.failed} failed${skipped}`);

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 out=.test-output
 rm -rf "$out" && mkdir -p "$out"
 status=0
-step() { echo "== $*"; "$@" || status=1; }
+# A failed check (lint, typecheck, build) counts as a failure in the summary line, like a failed test.
+step() { echo "== $*"; "$@" || { status=1; echo "$*" >> "$out/failed-steps"; }; }
 
 pnpm install --frozen-lockfile --prefer-offline || exit 1
 step pnpm lint
