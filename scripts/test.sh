@@ -9,13 +9,14 @@ cd "$(dirname "$0")/.."
 out=.test-output
 rm -rf "$out" && mkdir -p "$out"
 status=0
-# A failed check (lint, typecheck, build) counts as a failure in the summary line, like a failed test.
-step() { echo "== $*"; "$@" || { status=1; echo "$*" >> "$out/failed-steps"; }; }
+step() { echo "== $*"; "$@" || status=1; }
+# A failed check (lint, typecheck, build) has no test report: it is counted in the summary line here.
+check() { echo "== $*"; "$@" || { status=1; echo "$*" >> "$out/failed-steps"; }; }
 
 pnpm install --frozen-lockfile --prefer-offline || exit 1
-step pnpm lint
-step pnpm typecheck
-step pnpm build
+check pnpm lint
+check pnpm typecheck
+check pnpm build
 step pnpm exec vitest run --reporter=default --reporter=json --outputFile="$out/vitest.json"
 step pnpm exec playwright test
 node scripts/test-summary.mjs "$out" || status=1
