@@ -16,7 +16,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '15' },
     users: { type: 'string', default: '1000' },
     idle: { type: 'string', default: '10000' },
-    storm: { type: 'string', default: '10000' },
+    storm: { type: 'string', default: '3000' },
     scenarios: { type: 'string', default: 'cluster,embedded,relay' },
     quick: { type: 'boolean', default: false },
   },

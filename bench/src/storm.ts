@@ -62,7 +62,15 @@ export async function reconnectStorm(users: BenchUser[], count: number): Promise
     );
   const opened = whenAll('open');
   for (const { client } of clients) client.connect();
-  await opened;
+  const allOpen = await Promise.race([
+    opened.then(() => true),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STORM_DEADLINE_MS)),
+  ]);
+  if (!allOpen) {
+    for (const { client } of clients) client.close();
+    for (const proxy of proxies.values()) await proxy.close();
+    return { clients: count, recoveredInMs: Number.POSITIVE_INFINITY, sentWhileAway: 0, missing: 0 };
+  }
 
   // Senders, already connected directly to the nodes, for a sample of the conversations: each
   // sends one message while the storm clients are away.
