@@ -109,11 +109,6 @@ export async function commitOne(db: Db, send: PreparedSend): Promise<SendResult>
   }
 }
 
-/** Prepares and stores one message, outside any batch. */
-export async function sendMessage(db: Db, senderId: number, input: SendInput): Promise<SendResult> {
-  return commitOne(db, await prepareSend(db, senderId, input));
-}
-
 /** Only the uploader can send a picture: an upload id found elsewhere cannot be replayed into another chat. */
 async function ownAttachment(db: Db, senderId: number, uploadId: string): Promise<Attachment> {
   const upload = await findUpload(db, uploadId);
@@ -173,7 +168,7 @@ export async function deleteForMe(db: Db, userId: number, conversationId: number
 }
 
 /** Messages one sync carries at most; past it the client reloads over REST (`synced.truncated`). */
-export const SYNC_MAX_MESSAGES = 2000;
+const SYNC_MAX_MESSAGES = 2000;
 /**
  * Conversations the client has no cursor for are looked for from this long before its `since`, so
  * that clocks a little apart between nodes cannot hide a message; the client drops what it has.

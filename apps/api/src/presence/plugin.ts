@@ -15,7 +15,7 @@ const SWEEP_INTERVAL_MS = 1000;
 /** A third of NODE_TTL_MS, so two heartbeats can be lost before the node is taken for dead. */
 const HEARTBEAT_INTERVAL_MS = 5000;
 /** Users one connection may watch at once: a directory page and a conversation list, with room to spare. */
-export const MAX_WATCHED = 500;
+const MAX_WATCHED = 500;
 
 interface PresenceEvent {
   userId: number;
