@@ -18,6 +18,7 @@ import { serveWebClient } from './web/static.ts';
 
 /** JSON bodies are small; pictures go through the upload route, which streams. */
 const BODY_LIMIT_BYTES = 64 * 1024;
+const IDLE_SWEEP_MS = 100;
 
 /**
  * Builds the whole server: infrastructure first (database, bus), then capabilities, then routes,
@@ -37,6 +38,15 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+
+  // Keep-alive connections whose last request finishes during the drain (the in-process robot's,
+  // a browser's) would hold close() open until their idle timeout: close each once it is idle.
+  let idleSweep: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    idleSweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS);
+    idleSweep.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(idleSweep));
 
   registerErrorHandler(app);
   await app.register(infrastructure, { config });

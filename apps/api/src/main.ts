@@ -3,7 +3,6 @@ import { ConfigError, loadConfig } from './config/config.ts';
 
 /** Long enough to finish in-flight requests and flush sockets, short enough for an orchestrator's grace period. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
-const IDLE_SWEEP_MS = 100;
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -27,9 +26,6 @@ async function main(): Promise<void> {
       app.log.error('shutdown deadline passed; exiting');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    // Keep-alive connections whose last request finishes during the drain would otherwise hold the
-    // close open until their idle timeout: close each as soon as it is idle.
-    setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS).unref();
     await app.close();
     process.exit(0);
   };
