@@ -16,14 +16,14 @@ export const robot = fp(
     const { config } = app;
     if (config.bot.mode !== 'in-process') return;
     let running: Robot | undefined;
-    let starting = false;
-    let leading = false;
+    /** Set while the robot connects; aborted when leadership ends (or the node stops) meanwhile. */
+    let starting: AbortController | undefined;
     let leadership: { stop(): Promise<void> } | undefined;
 
     const lead = () => {
-      leading = true;
       if (running || starting) return;
-      starting = true;
+      const attempt = new AbortController();
+      starting = attempt;
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       mintRobotSession(app.database.db)
@@ -34,20 +34,23 @@ export const robot = fp(
             responder: responderFor(config.bot),
             WebSocket: WebSocket as never,
             log: app.log,
+            signal: attempt.signal,
           }),
         )
         .then((started) => {
-          // Leadership may have ended (or the node begun to stop) while the robot was connecting.
-          if (leading) running = started;
-          else started.stop();
+          if (attempt.signal.aborted) started.stop();
+          else running = started;
         })
-        .catch((error: unknown) => app.log.error({ err: error }, 'the robot could not start'))
+        .catch((error: unknown) => {
+          if (!attempt.signal.aborted) app.log.error({ err: error }, 'the robot could not start');
+        })
         .finally(() => {
-          starting = false;
+          if (starting === attempt) starting = undefined;
         });
     };
     const resign = () => {
-      leading = false;
+      starting?.abort();
+      starting = undefined;
       running?.stop();
       running = undefined;
     };

@@ -25,6 +25,8 @@ export interface RobotOptions {
   responder: Responder;
   WebSocket: WebSocketConstructor;
   log: { warn(details: object, message: string): void };
+  /** Gives up connecting: the returned promise rejects and the client stops. */
+  signal?: AbortSignal;
 }
 
 export interface Robot {
@@ -121,6 +123,10 @@ export async function startRobot(options: RobotOptions): Promise<Robot> {
   });
   const prune = setInterval(() => limiter.prune(), 60_000);
   prune.unref?.();
+  const stop = () => {
+    clearInterval(prune);
+    client.close();
+  };
   const connected = new Promise<void>((resolve, reject) => {
     const off = client.on('status', (status) => {
       if (status.state === 'refused') reject(new Error(`the server refused the robot: ${status.message}`));
@@ -128,13 +134,15 @@ export async function startRobot(options: RobotOptions): Promise<Robot> {
       off();
       resolve();
     });
+    // A node that stops while its robot is still connecting must not leave it knocking forever.
+    options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });
   });
   client.connect();
-  await connected;
-  return {
-    stop() {
-      clearInterval(prune);
-      client.close();
-    },
-  };
+  try {
+    await connected;
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { stop };
 }

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RealtimeClient } from '@chat/client';
@@ -187,7 +190,30 @@ describe('shutdown', () => {
     expect(await client.closed).toBe(CLOSE_CODES.serviceRestart);
     expect(await server.exited).toBe(0);
   });
+
+  it('an upgrade that arrives after the gateway has closed is answered 503 and does not hold the shutdown open', async () => {
+    const environment = await createEnvironment('embedded');
+    const server = await startServer(environment.backend.env);
+    const { port } = new URL(server.url);
+    // Connected before the shutdown, so the request can arrive after the gateway closed yet before the node stops listening.
+    const late = net.connect(Number(port), '127.0.0.1');
+    await once(late, 'connect');
+    let answer = '';
+    late.on('data', (chunk) => (answer += chunk));
+    const lateClosed = once(late, 'close');
+    server.app.websocketServer.once('close', () => late.write(upgradeRequest(new URL(`${server.url}/ws?v=1`))));
+    const closed = server.close().then(() => 'closed');
+    const timedOut = new Promise((resolve) => setTimeout(resolve, 5000, 'still open after 5 s'));
+    expect(await Promise.race([closed, timedOut])).toBe('closed');
+    await lateClosed;
+    expect(answer).toContain('503');
+    await environment.dispose();
+  });
 });
+
+const upgradeRequest = (url: URL) =>
+  `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+  `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
 
 describe('dead peers', () => {
   let environment: TestEnvironment;

@@ -20,6 +20,7 @@ import { AppError } from '../http/errors.ts';
 import { findUserById, type UserRow } from '../users/users-repository.ts';
 import { Connection } from './connection.ts';
 import { type AddressedEvent, EventPublisher, USER_EVENTS_CHANNEL, type UserEvent } from './events.ts';
+import { PendingUpgrades } from './pending-upgrades.ts';
 import { ConnectionRegistry } from './registry.ts';
 
 type FrameHandler<T extends ClientFrameType> = (
@@ -112,9 +113,11 @@ export const gateway = fp(
         while (server.clients.size > 0 && Date.now() < deadline)
           await new Promise((resolve) => setTimeout(resolve, 50));
         for (const client of server.clients) client.terminate();
+        pendingUpgrades.closeAll();
         await new Promise((resolve) => server.close(resolve));
       },
     });
+    const pendingUpgrades = new PendingUpgrades(app.server, app.websocketServer);
 
     app.post(
       '/api/ws-ticket',
