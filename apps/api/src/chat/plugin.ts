@@ -13,6 +13,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { authOf } from '../auth/authenticate.ts';
 import { AppError, notFound } from '../http/errors.ts';
+import { multiRowInsertIds } from '../infra/db/dialect.ts';
 import { findUsersReceipts } from '../users/users-repository.ts';
 import { history, listConversations, openConversation, requireMembership, summarize } from './conversations.ts';
 import { deleteForMe, markRead, prepareSend, type ReadResult, type SendResult, syncSince } from './messaging.ts';
@@ -36,7 +37,7 @@ export const chat = fp(
     const db = fastify.database.db;
     const publicUsers = fastify.presence.publicUsers;
     const limiter = new SendLimiter(SENDS_PER_SECOND, SEND_BURST);
-    const batcher = new SendBatcher(db);
+    const batcher = new SendBatcher(db, await multiRowInsertIds(fastify.database));
     const prune = setInterval(() => limiter.prune(), 60_000);
     prune.unref();
     fastify.addHook('onClose', async () => clearInterval(prune));

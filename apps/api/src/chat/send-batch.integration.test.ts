@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, type BackendKind } from '../../test/backends.ts';
 import { type ChatUser, createChatUser, opened, record } from '../../test/chat-users.ts';
 import { startTwoNodes, type TestServer, type TwoNodes } from '../../test/server.ts';
+import { commitBatch } from './send-batch.ts';
 
 /** Enough concurrent senders on two nodes that sends are committed in batches, both sides of each pair at once. */
 const PAIRS = 6;
@@ -47,10 +48,13 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
     }
     const stored = await Promise.all(acks);
     expect(new Set(stored.map((m) => m.id)).size).toBe(PAIRS * 2 * PER_SENDER);
+    const ackedByClientId = new Map(stored.map((m) => [m.clientId, m]));
 
     for (const [p, conversationId] of conversations.entries()) {
       const { messages } = await (users[2 * p] as ChatUser).api.history(conversationId, { limit: 100 });
       expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: 2 * PER_SENDER }, (_, i) => i + 1));
+      // What each sender was acked is the stored message, id included.
+      expect(messages.map((m) => ackedByClientId.get(m.clientId))).toEqual(messages);
       // Each sender's messages keep the order they were sent in.
       for (const side of [2 * p, 2 * p + 1]) {
         const mine = messages.filter((m) => m.senderId === (users[side] as ChatUser).me.id).map((m) => m.text);
@@ -70,5 +74,23 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       const told = seen[i]?.events.filter((e) => e.type === 'unread' && e.conversationId === truth?.id).at(-1);
       expect(told).toMatchObject({ unread: truth?.unread, lastSeq: truth?.lastSeq, readSeq: truth?.readSeq });
     }
+  });
+
+  it('looks the ids of a batch up where the database does not hand them out one after another', async () => {
+    const alice = await createChatUser(nodeA.url);
+    const bob = await createChatUser(nodeB.url);
+    const { conversation } = await alice.api.openConversation(bob.me.id);
+    const sends = [alice, bob, alice].map((user, i) => ({
+      senderId: user.me.id,
+      conversationId: conversation.id,
+      clientId: `lookup-${i}`,
+      text: `message ${i}`,
+      attachment: null,
+    }));
+    const results = await commitBatch(nodeA.app.database.db, sends, 'unknown');
+    const { messages } = await alice.api.history(conversation.id, { limit: 10 });
+    expect(results.map((r) => (r instanceof Error ? r : r.message))).toEqual(messages);
+    // Counts as of the end of the batch: Alice's last message read Bob's, Bob has not read hers.
+    expect(results.map((r) => !(r instanceof Error) && r.peerUnread.unread)).toEqual([1, 0, 1]);
   });
 });
