@@ -29,10 +29,12 @@ export async function idlePhase(
   options: { memoryEndpoint: boolean },
 ): Promise<IdleResult> {
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-  const measure = async () => ({
-    rss: sum(serverPids.map(rssBytes)),
-    heap: options.memoryEndpoint ? sum((await Promise.all(urls.map(memoryOf))).map((m) => m.heapUsed)) : 0,
-  });
+  // The memory endpoint collects garbage first, so RSS is read after it: what the load phase left
+  // behind would otherwise be freed between the two readings and count against the connections.
+  const measure = async () => {
+    const heap = options.memoryEndpoint ? sum((await Promise.all(urls.map(memoryOf))).map((m) => m.heapUsed)) : 0;
+    return { heap, rss: sum(serverPids.map(rssBytes)) };
+  };
   const before = await measure();
   const targets = urls.flatMap((url) => tokens.map((token) => ({ url, token })));
   const workers = Array.from({ length: Math.ceil(count / PER_WORKER) }, (_, i) => {

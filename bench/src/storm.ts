@@ -1,6 +1,8 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { ChatApi, RealtimeClient } from '@chat/client';
 import { WebSocket } from 'ws';
-import { startTcpProxy, type TcpProxy } from '../../apps/api/test/tcp-proxy.ts';
+import type { StormClientSpec, StormOrder, StormReport } from './storm-worker.ts';
 import type { BenchUser } from './users.ts';
 
 /** Conversations that get a message during the drop: enough to catch a loss, few enough to send at once. */
@@ -17,64 +19,66 @@ export interface StormResult {
   missing: number;
 }
 
+/** Storm clients per worker process: three sockets each, well under 20,000 open files. */
+const PER_WORKER = 2500;
+
+type Worker = ReturnType<typeof fork>;
+
+/** The next report of `type` from each worker, or undefined when the deadline comes first. */
+function fromAll(workers: Worker[], type: StormReport['type']): Promise<StormReport[] | undefined> {
+  const reports = Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<StormReport>((resolve) => {
+          const listener = (message: StormReport) => {
+            if (message.type !== type) return;
+            worker.off('message', listener);
+            resolve(message);
+          };
+          worker.on('message', listener);
+        }),
+    ),
+  );
+  return Promise.race([
+    reports,
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), STORM_DEADLINE_MS)),
+  ]);
+}
+
+const tell = (workers: Worker[], order: StormOrder) => {
+  for (const worker of workers) worker.send(order);
+};
+
 /**
- * Connects `count` clients through a proxy per node, cuts every connection at once (a load
- * balancer or a network blip), and measures how long until all have reconnected and synced,
- * checking that what was sent in between reached every one of them.
+ * Connects `count` clients through a proxy per node (in worker processes), cuts every connection
+ * at once (a load balancer or a network blip), and measures how long until all have reconnected
+ * and synced, checking that what was sent in between reached every one of them.
  */
 export async function reconnectStorm(users: BenchUser[], count: number): Promise<StormResult> {
-  const proxies = new Map<string, TcpProxy>();
-  for (const url of new Set(users.map((u) => u.url)))
-    proxies.set(url, await startTcpProxy('127.0.0.1', Number(new URL(url).port)));
-  const clients = Array.from({ length: count }, (_, i) => {
+  const specs: StormClientSpec[] = Array.from({ length: count }, (_, i) => {
     const user = users[i % users.length] as BenchUser;
-    const proxy = proxies.get(user.url) as TcpProxy;
-    const api = new ChatApi({ baseUrl: user.url, token: user.token });
-    const client = new RealtimeClient({
-      baseUrl: `http://127.0.0.1:${proxy.port}`,
-      WebSocket: WebSocket as never,
-      ticket: async () => (await api.wsTicket()).ticket,
-    });
-    const received = new Set<string>();
-    client.on('message', (message) => received.add(message.text));
-    return { client, user, received };
+    return { url: user.url, token: user.token, conversationId: user.conversationId };
   });
-  /** Resolves once every client has reached `state` (for 'synced': finished a sync after the drop). */
-  const whenAll = (state: 'open' | 'synced') =>
-    Promise.all(
-      clients.map(
-        ({ client }) =>
-          new Promise<void>((resolve) => {
-            if (state === 'open' && client.isOpen) return resolve();
-            const off =
-              state === 'open'
-                ? client.on('status', (s) => {
-                    if (s.state !== 'open') return;
-                    off();
-                    resolve();
-                  })
-                : client.on('synced', () => {
-                    off();
-                    resolve();
-                  });
-          }),
-      ),
-    );
-  const opened = whenAll('open');
-  for (const { client } of clients) client.connect();
-  const allOpen = await Promise.race([
-    opened.then(() => true),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STORM_DEADLINE_MS)),
-  ]);
-  if (!allOpen) {
-    for (const { client } of clients) client.close();
-    for (const proxy of proxies.values()) await proxy.close();
+  const workers = Array.from({ length: Math.ceil(count / PER_WORKER) }, (_, i) => {
+    const worker = fork(path.join(import.meta.dirname, 'storm-worker.ts'), { execArgv: ['--import', 'tsx'] });
+    worker.send({ type: 'start', clients: specs.slice(i * PER_WORKER, (i + 1) * PER_WORKER) } satisfies StormOrder);
+    return worker;
+  });
+  const exited = workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve)));
+  const stop = async () => {
+    tell(workers, { type: 'exit' });
+    await Promise.all(exited);
+  };
+  if (!(await fromAll(workers, 'open'))) {
+    await stop();
     return { clients: count, recoveredInMs: Number.POSITIVE_INFINITY, sentWhileAway: 0, missing: 0 };
   }
 
   // Senders, already connected directly to the nodes, for a sample of the conversations: each
   // sends one message while the storm clients are away.
-  const sample = [...new Map(clients.map(({ user }) => [user.conversationId, user])).values()].slice(0, SENDER_SAMPLE);
+  const sample = [
+    ...new Map(specs.map((spec, i) => [spec.conversationId, users[i % users.length] as BenchUser])).values(),
+  ].slice(0, SENDER_SAMPLE);
   const senders = await Promise.all(
     sample.map(async (user) => {
       const sender = users[user.partner] as BenchUser;
@@ -98,27 +102,26 @@ export async function reconnectStorm(users: BenchUser[], count: number): Promise
   );
 
   const stamp = `storm-${Date.now()}`;
-  const synced = whenAll('synced');
+  const cut = fromAll(workers, 'cut');
+  const synced = fromAll(workers, 'synced');
   const droppedAt = performance.now();
-  for (const proxy of proxies.values()) proxy.cut();
+  tell(workers, { type: 'cut' });
+  await cut;
   await Promise.all(
     senders.map(
       ({ socket, conversationId }) => socket.send({ conversationId, text: `${stamp}-${conversationId}` }).stored,
     ),
   );
-  for (const proxy of proxies.values()) proxy.restore();
-  const recovered = await Promise.race([
-    synced.then(() => true),
-    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STORM_DEADLINE_MS)),
-  ]);
-  const recoveredInMs = recovered ? performance.now() - droppedAt : Number.POSITIVE_INFINITY;
+  tell(workers, { type: 'restore' });
+  const recoveredInMs = (await synced) ? performance.now() - droppedAt : Number.POSITIVE_INFINITY;
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const sampled = new Set(sample.map((user) => user.conversationId));
-  const missing = clients.filter(
-    ({ user, received }) => sampled.has(user.conversationId) && !received.has(`${stamp}-${user.conversationId}`),
-  ).length;
+  const counted = fromAll(workers, 'missing');
+  tell(workers, { type: 'count', stamp, conversationIds: sample.map((user) => user.conversationId) });
+  const missing = ((await counted) ?? []).reduce(
+    (sum, report) => sum + (report.type === 'missing' ? report.missing : 0),
+    0,
+  );
   for (const { socket } of senders) socket.close();
-  for (const { client } of clients) client.close();
-  for (const proxy of proxies.values()) await proxy.close();
+  await stop();
   return { clients: count, recoveredInMs, sentWhileAway: senders.length, missing };
 }

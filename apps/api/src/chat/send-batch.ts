@@ -20,7 +20,6 @@ export async function commitBatch(
   sends: readonly PreparedSend[],
   insertIds: MultiRowInsertIds,
 ): Promise<Array<SendResult | Error>> {
-  if (sends.length === 1) return [await commitOne(db, sends[0] as PreparedSend).catch((error: Error) => error)];
   let committed: CommittedBatch;
   try {
     committed = await commitTogether(db, sends, insertIds);

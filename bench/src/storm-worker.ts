@@ -1,0 +1,108 @@
+// A share of the reconnect storm's clients, in a process of its own: each client costs three
+// sockets here (its own and the proxy's two), and one process may open only so many files.
+import { ChatApi, RealtimeClient } from '@chat/client';
+import { WebSocket } from 'ws';
+import { startTcpProxy, type TcpProxy } from '../../apps/api/test/tcp-proxy.ts';
+
+export interface StormClientSpec {
+  url: string;
+  token: string;
+  conversationId: number;
+}
+
+/** What the storm's conductor tells a worker, in this order. */
+export type StormOrder =
+  | { type: 'start'; clients: StormClientSpec[] }
+  | { type: 'cut' }
+  | { type: 'restore' }
+  | { type: 'count'; stamp: string; conversationIds: number[] }
+  | { type: 'exit' };
+
+export type StormReport =
+  | { type: 'open' }
+  | { type: 'cut' }
+  | { type: 'synced' }
+  | { type: 'missing'; missing: number };
+
+const report = (message: StormReport) => process.send?.(message);
+
+interface StormClient {
+  client: RealtimeClient;
+  conversationId: number;
+  received: Set<string>;
+}
+
+let clients: StormClient[] = [];
+const proxies = new Map<string, TcpProxy>();
+
+/** Resolves once every client has reached `state`; for 'synced', a sync finished after this call. */
+function whenAll(state: 'open' | 'synced'): Promise<void> {
+  return Promise.all(
+    clients.map(
+      ({ client }) =>
+        new Promise<void>((resolve) => {
+          if (state === 'open' && client.isOpen) return resolve();
+          const off =
+            state === 'open'
+              ? client.on('status', (s) => {
+                  if (s.state !== 'open') return;
+                  off();
+                  resolve();
+                })
+              : client.on('synced', () => {
+                  off();
+                  resolve();
+                });
+        }),
+    ),
+  ).then(() => undefined);
+}
+
+async function start(specs: StormClientSpec[]): Promise<void> {
+  for (const url of new Set(specs.map((s) => s.url)))
+    proxies.set(url, await startTcpProxy('127.0.0.1', Number(new URL(url).port)));
+  clients = specs.map((spec) => {
+    const api = new ChatApi({ baseUrl: spec.url, token: spec.token });
+    const client = new RealtimeClient({
+      baseUrl: `http://127.0.0.1:${(proxies.get(spec.url) as TcpProxy).port}`,
+      WebSocket: WebSocket as never,
+      ticket: async () => (await api.wsTicket()).ticket,
+    });
+    const received = new Set<string>();
+    client.on('message', (message) => received.add(message.text));
+    return { client, conversationId: spec.conversationId, received };
+  });
+  const opened = whenAll('open');
+  for (const { client } of clients) client.connect();
+  await opened;
+  report({ type: 'open' });
+}
+
+process.on('message', (order: StormOrder) => {
+  switch (order.type) {
+    case 'start':
+      void start(order.clients);
+      return;
+    case 'cut': {
+      void whenAll('synced').then(() => report({ type: 'synced' }));
+      for (const proxy of proxies.values()) proxy.cut();
+      report({ type: 'cut' });
+      return;
+    }
+    case 'restore':
+      for (const proxy of proxies.values()) proxy.restore();
+      return;
+    case 'count': {
+      const sampled = new Set(order.conversationIds);
+      const missing = clients.filter(
+        ({ conversationId, received }) =>
+          sampled.has(conversationId) && !received.has(`${order.stamp}-${conversationId}`),
+      ).length;
+      report({ type: 'missing', missing });
+      return;
+    }
+    case 'exit':
+      for (const { client } of clients) client.close();
+      void Promise.all([...proxies.values()].map((proxy) => proxy.close())).finally(() => process.exit(0));
+  }
+});
