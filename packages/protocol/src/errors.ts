@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'protocol_version_unsupported',
   'unknown_frame',
   'malformed_frame',
+  'ticket_expired',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -25,18 +25,24 @@ export function issueWsTicket(
   return { ticket: `${body}.${sign(secret, body)}`, expiresAt };
 }
 
-/** The session id hash a ticket names, if its signature holds and it has not expired. */
-export function readWsTicket(secret: string, ticket: string, now: number): string | undefined {
+/**
+ * What a ticket says: the session it names while it is valid. An expired ticket is told apart from
+ * a forged one because its holder did nothing wrong (the socket was slow to arrive) and may ask again.
+ */
+export type TicketReading = { sessionIdHash: string } | { refused: 'expired' | 'invalid' };
+
+export function readWsTicket(secret: string, ticket: string, now: number): TicketReading {
   const [body, signature] = ticket.split('.');
-  if (!body || !signature) return undefined;
+  if (!body || !signature) return { refused: 'invalid' };
   const expected = Buffer.from(sign(secret, body));
   const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { refused: 'invalid' };
   try {
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString()) as TicketPayload;
-    return payload.exp > now && typeof payload.s === 'string' ? payload.s : undefined;
+    if (typeof payload.s !== 'string' || typeof payload.exp !== 'number') return { refused: 'invalid' };
+    return payload.exp > now ? { sessionIdHash: payload.s } : { refused: 'expired' };
   } catch {
-    return undefined;
+    return { refused: 'invalid' };
   }
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RealtimeClient } from '@chat/client';
+import { RealtimeClient } from '@chat/client';
 import { CLOSE_CODES, type ServerFrame, WS_LIMITS } from '@chat/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -12,6 +12,7 @@ import { type ChatUser, createChatUser, opened, PASSWORD } from '../../test/chat
 import { TestAgent } from '../../test/http.ts';
 import { freePort, spawnServer, waitUntilServing } from '../../test/process.ts';
 import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../test/server.ts';
+import { issueWsTicket, WS_TICKET_TTL_MS } from '../auth/ws-ticket.ts';
 
 const PUBLIC_URL = 'http://chat.test';
 
@@ -73,6 +74,29 @@ describe('the WebSocket gateway (embedded default)', () => {
     expect(anonymous.frames[0]).toMatchObject({ type: 'error', code: 'unauthenticated' });
     const forged = rawSocket(`${wsUrl}?v=1&ticket=eyJzIjoieCIsImV4cCI6OTk5OTk5OTk5OTk5OX0.bad`);
     expect(await forged.closed).toBe(CLOSE_CODES.unauthenticated);
+  });
+
+  it('turns away an expired ticket as retryable, and the client library comes back with a new one', async () => {
+    // A ticket for Alice's session that expired a second ago, as if the socket had been slow to arrive.
+    const fresh = (await alice.api.wsTicket()).ticket;
+    const { s: sessionIdHash } = JSON.parse(Buffer.from(fresh.split('.')[0] ?? '', 'base64url').toString());
+    const expired = issueWsTicket(server.app.config.sessionSecret, sessionIdHash, Date.now() - WS_TICKET_TTL_MS - 1000);
+    const raw = rawSocket(`${wsUrl}?v=1&ticket=${expired.ticket}`);
+    expect(await raw.closed).toBe(CLOSE_CODES.ticketExpired);
+    expect(raw.frames[0]).toMatchObject({ type: 'error', code: 'ticket_expired' });
+
+    const tickets = [expired.ticket];
+    const client = new RealtimeClient({
+      baseUrl: server.url,
+      WebSocket: WebSocket as never,
+      ticket: async () => tickets.shift() ?? (await alice.api.wsTicket()).ticket,
+    });
+    clients.push(client);
+    const states: string[] = [];
+    client.on('status', (status) => states.push(status.state));
+    client.connect();
+    await opened(client);
+    expect(states).toEqual(['connecting', 'waiting', 'connecting', 'open']);
   });
 
   it('refuses a browser on another origin', async () => {

@@ -141,8 +141,11 @@ export const gateway = fp(
       }
       const now = Date.now();
       const session = query.ticket
-        ? await findTicketSession(query.ticket, now)
+        ? await ticketSession(query.ticket, now)
         : (await app.authenticate(request))?.session;
+      if (session === 'expired') {
+        return refuse('ticket_expired', 'That ticket has expired: ask for a new one.', CLOSE_CODES.ticketExpired);
+      }
       const user = session && (await findUserById(app.database.db, session.userId));
       if (!session || !user) return refuse('unauthenticated', 'Sign in first.', CLOSE_CODES.unauthenticated);
       if (user.email_verified_at === null) {
@@ -151,9 +154,11 @@ export const gateway = fp(
       return { user, sessionIdHash: session.idHash };
     }
 
-    async function findTicketSession(ticket: string, now: number) {
-      const idHash = readWsTicket(app.config.sessionSecret, ticket, now);
-      return idHash ? findSessionByHash(app.database.db, idHash, now) : undefined;
+    /** The session a ticket names, or 'expired' when its holder only has to ask for another one. */
+    async function ticketSession(ticket: string, now: number) {
+      const reading = readWsTicket(app.config.sessionSecret, ticket, now);
+      if ('refused' in reading) return reading.refused === 'expired' ? ('expired' as const) : undefined;
+      return findSessionByHash(app.database.db, reading.sessionIdHash, now);
     }
 
     async function dispatch(connection: Connection, raw: string): Promise<void> {

@@ -24,6 +24,8 @@ export const CLOSE_CODES = {
   protocolVersionUnsupported: 4000,
   /** No valid session, bearer token or ticket: sign in again. */
   unauthenticated: 4001,
+  /** The ticket expired before the socket reached the server (a slow network, a busy server): ask for another and reconnect. */
+  ticketExpired: 4002,
   /** Signed in, but not allowed to chat yet (email address not confirmed). */
   forbidden: 4003,
   /** The client read too slowly and its unsent buffer passed the bound: reconnect and sync. */
