@@ -2,17 +2,13 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../http/errors.ts';
-import { findUserById, type UserRow } from '../users/users-repository.ts';
-import { findSession, type Session } from './sessions.ts';
+import { findSession, type SignedIn } from './sessions.ts';
 
 export const SESSION_COOKIE = 'sid';
 /** Browsers cap cookie lifetimes at 400 days. */
 const COOKIE_MAX_AGE_S = 400 * 24 * 60 * 60;
 
-export interface Auth {
-  session: Session;
-  user: UserRow;
-}
+export type Auth = SignedIn;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,10 +51,7 @@ export const authentication = fp(
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const token = presentedToken(request);
       if (!token) return undefined;
-      const session = await findSession(app.database.db, token, Date.now());
-      if (!session) return undefined;
-      const user = await findUserById(app.database.db, session.userId);
-      return user ? { session, user } : undefined;
+      return findSession(app.database.db, token, Date.now());
     });
 
     app.decorate('requireUser', async (request: FastifyRequest) => {

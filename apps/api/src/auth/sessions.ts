@@ -1,4 +1,5 @@
 import type { Db } from '../infra/db/database.ts';
+import type { UserRow } from '../users/users-repository.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
 /** A session lives this long after its last use. */
@@ -20,33 +21,44 @@ export async function createSession(db: Db, userId: number, now: number): Promis
   return { token, session: { idHash: hash, userId } };
 }
 
-/** The live session a token names, its expiry pushed forward when it is due. */
-export async function findSession(db: Db, token: string, now: number): Promise<Session | undefined> {
+/** A live session and the account it belongs to. */
+export interface SignedIn {
+  session: Session;
+  user: UserRow;
+}
+
+/** The live session a token names, with its user, its expiry pushed forward when it is due. */
+export async function findSession(db: Db, token: string, now: number): Promise<SignedIn | undefined> {
   const found = await findLiveSession(db, hashSecret(token), now);
   if (!found) return undefined;
   if (found.expiresAt - now < SESSION_TTL_MS - SESSION_REFRESH_MS) {
     await db
       .updateTable('sessions')
       .set({ expires_at: now + SESSION_TTL_MS })
-      .where('id_hash', '=', found.idHash)
+      .where('id_hash', '=', found.session.idHash)
       .execute();
   }
-  return { idHash: found.idHash, userId: found.userId };
+  return { session: found.session, user: found.user };
 }
 
-/** The live session with this id hash (a WebSocket ticket names sessions by hash). */
-export async function findSessionByHash(db: Db, idHash: string, now: number): Promise<Session | undefined> {
+/** The live session with this id hash, with its user (a WebSocket ticket names sessions by hash). */
+export async function findSessionByHash(db: Db, idHash: string, now: number): Promise<SignedIn | undefined> {
   const found = await findLiveSession(db, idHash, now);
-  return found && { idHash: found.idHash, userId: found.userId };
+  return found && { session: found.session, user: found.user };
 }
 
+/** One query for both: every authenticated request and every WebSocket admission asks it. */
 async function findLiveSession(db: Db, idHash: string, now: number) {
   const row = await db
-    .selectFrom('sessions')
-    .select(['user_id', 'expires_at'])
-    .where('id_hash', '=', idHash)
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectAll('u')
+    .select('s.expires_at as session_expires_at')
+    .where('s.id_hash', '=', idHash)
     .executeTakeFirst();
-  return row && row.expires_at > now ? { idHash, userId: row.user_id, expiresAt: row.expires_at } : undefined;
+  if (!row || row.session_expires_at <= now) return undefined;
+  const { session_expires_at: expiresAt, ...user } = row;
+  return { session: { idHash, userId: user.id }, user, expiresAt };
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {

@@ -17,7 +17,7 @@ import { authOf } from '../auth/authenticate.ts';
 import { findSessionByHash } from '../auth/sessions.ts';
 import { issueWsTicket, readWsTicket } from '../auth/ws-ticket.ts';
 import { AppError } from '../http/errors.ts';
-import { findUserById, type UserRow } from '../users/users-repository.ts';
+import type { UserRow } from '../users/users-repository.ts';
 import { Connection } from './connection.ts';
 import { type AddressedEvent, EventPublisher, USER_EVENTS_CHANNEL, type UserEvent } from './events.ts';
 import { PendingUpgrades } from './pending-upgrades.ts';
@@ -140,14 +140,12 @@ export const gateway = fp(
         return refuse('bad_origin', `Connect from ${app.config.publicUrl.origin}.`, CLOSE_CODES.policyViolation);
       }
       const now = Date.now();
-      const session = query.ticket
-        ? await ticketSession(query.ticket, now)
-        : (await app.authenticate(request))?.session;
-      if (session === 'expired') {
+      const signedIn = query.ticket ? await ticketSession(query.ticket, now) : await app.authenticate(request);
+      if (signedIn === 'expired') {
         return refuse('ticket_expired', 'That ticket has expired: ask for a new one.', CLOSE_CODES.ticketExpired);
       }
-      const user = session && (await findUserById(app.database.db, session.userId));
-      if (!session || !user) return refuse('unauthenticated', 'Sign in first.', CLOSE_CODES.unauthenticated);
+      if (!signedIn) return refuse('unauthenticated', 'Sign in first.', CLOSE_CODES.unauthenticated);
+      const { session, user } = signedIn;
       if (user.email_verified_at === null) {
         return refuse('email_not_verified', 'Confirm your email address first.', CLOSE_CODES.forbidden);
       }
