@@ -70,9 +70,25 @@ export async function listVisibleMemberships(db: Db, userId: number): Promise<Me
   return rows.map(toMembership);
 }
 
-/** Every conversation of a user with something they have not seen, visible or not (for sync). */
-export async function listMembershipsChangedAfter(db: Db, userId: number, since: number): Promise<Membership[]> {
-  const rows = await memberships(db).where('m.user_id', '=', userId).where('c.updated_at', '>=', since).execute();
+/**
+ * What a sync looks at, in one query: the conversations the client has cursors for, and every other
+ * conversation of the user with something new since `since`, visible or not.
+ */
+export async function listMembershipsForSync(
+  db: Db,
+  userId: number,
+  knownIds: number[],
+  since: number,
+): Promise<Membership[]> {
+  const rows = await memberships(db)
+    .where('m.user_id', '=', userId)
+    .where((eb) =>
+      eb.or([
+        eb('c.updated_at', '>=', since),
+        ...(knownIds.length > 0 ? [eb('m.conversation_id', 'in', knownIds)] : []),
+      ]),
+    )
+    .execute();
   return rows.map(toMembership);
 }
 

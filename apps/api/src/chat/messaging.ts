@@ -9,7 +9,7 @@ import {
   clearForMember,
   getOrCreateConversation,
   listMemberships,
-  listMembershipsChangedAfter,
+  listMembershipsForSync,
   nextSeq,
   recordSent,
   totalUnread,
@@ -188,9 +188,12 @@ export async function syncSince(
   frame: Extract<ClientFrame, { type: 'sync' }>,
 ): Promise<SyncResult> {
   const cursors = new Map(frame.cursors.map((c) => [c.conversationId, c.seq]));
-  const known = await listMemberships(db, userId, [...cursors.keys()]);
-  const changed = await listMembershipsChangedAfter(db, userId, frame.since - SYNC_CLOCK_SLACK_MS);
-  const memberships = new Map([...changed, ...known].map((m) => [m.conversationId, m]));
+  const memberships = new Map(
+    (await listMembershipsForSync(db, userId, [...cursors.keys()], frame.since - SYNC_CLOCK_SLACK_MS)).map((m) => [
+      m.conversationId,
+      m,
+    ]),
+  );
   const total = await totalUnread(db, userId);
   const unread = [...memberships.values()].map((m) => unreadState(m.conversationId, m.lastSeq, m.readSeq, total));
   const messages: Message[] = [];
