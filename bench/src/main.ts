@@ -16,7 +16,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '15' },
     users: { type: 'string', default: '1000' },
     idle: { type: 'string', default: '10000' },
-    storm: { type: 'string', default: '3000' },
+    storm: { type: 'string', default: '10000' },
     scenarios: { type: 'string', default: 'cluster,embedded,relay' },
     quick: { type: 'boolean', default: false },
   },
@@ -89,6 +89,12 @@ async function runLoad(target: Target, driver: Driver): Promise<void> {
   }
 }
 
+async function measureIdle(target: Target, tokens: string[], memoryEndpoint: boolean): Promise<void> {
+  const idle = await idlePhase(target.urls, tokens, Object.values(target.serverPids), idleCount, { memoryEndpoint });
+  results.idle.push({ scenario: target.name, ...idle });
+  log(`idle: ${idle.connections} connections, ${(idle.rssPerConnection / 1024).toFixed(1)} KiB RSS each`);
+}
+
 async function scenario(name: string): Promise<void> {
   const target =
     name === 'relay'
@@ -96,27 +102,25 @@ async function scenario(name: string): Promise<void> {
       : await startChat(name === 'embedded' ? { nodes: 1, backend: 'embedded' } : { nodes: 2, backend: 'mysql+redis' });
   log(`started ${target.name}`);
   try {
+    // Idle first, on nodes that have carried no load yet: what a load phase leaves behind is
+    // returned to the system at its own pace and would blur a per-connection figure.
     if (name === 'relay') {
+      await measureIdle(target, ['-'], false);
       const driver = await relayDriver(target.urls[0] as string, userCount);
       await runLoad(target, driver);
       driver.close();
-      const idle = await idlePhase(target.urls, ['-'], Object.values(target.serverPids), idleCount, {
-        memoryEndpoint: false,
-      });
-      results.idle.push({ scenario: target.name, ...idle });
       return;
     }
     log(`creating ${userCount} users`);
     const users = await createPairs(target.urls, userCount);
+    await measureIdle(
+      target,
+      users.slice(0, 50).map((u) => u.token),
+      true,
+    );
     const driver = await chatDriver(users);
     await runLoad(target, driver);
     driver.close();
-    const tokens = users.slice(0, 50).map((u) => u.token);
-    const idle = await idlePhase(target.urls, tokens, Object.values(target.serverPids), idleCount, {
-      memoryEndpoint: true,
-    });
-    results.idle.push({ scenario: target.name, ...idle });
-    log(`idle: ${idle.connections} connections, ${(idle.rssPerConnection / 1024).toFixed(1)} KiB RSS each`);
     if (name === 'cluster') {
       const storm = await reconnectStorm(users, stormCount);
       results.storm.push({ scenario: target.name, ...storm });
