@@ -7,6 +7,7 @@ import {
   type ServerFrame,
   type ServerFrameOf,
 } from '@chat/protocol';
+import { ApiError } from './api.ts';
 import { reconnectDelay } from './backoff.ts';
 import { Emitter } from './emitter.ts';
 import { Sequencer } from './sequencer.ts';
@@ -250,7 +251,12 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     let url: string;
     try {
       url = await this.socketUrl();
-    } catch {
+    } catch (error) {
+      // A ticket is had from the session: one that ended (or is not allowed to chat) will not give one on retry either.
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        this.refuse({ code: error.code, message: error.message });
+        return;
+      }
       this.scheduleReconnect();
       return;
     }
@@ -269,12 +275,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       this.stopHeartbeat();
       if (this.stopped) return;
       if (FINAL_CLOSE_CODES.has(event.code)) {
-        this.stopped = true;
-        const refusal = this.refusal ?? {
-          code: 'refused',
-          message: event.reason || 'The server refused the connection.',
-        };
-        this.emit('status', { state: 'refused', ...refusal });
+        this.refuse(this.refusal ?? { code: 'refused', message: event.reason || 'The server refused the connection.' });
         return;
       }
       this.scheduleReconnect();
@@ -288,6 +289,12 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     url.searchParams.set(PROTOCOL_VERSION_PARAM, String(PROTOCOL_VERSION));
     if (this.options.ticket) url.searchParams.set('ticket', await this.options.ticket());
     return url.toString();
+  }
+
+  /** Stops for good: reconnecting would get the same answer. */
+  private refuse(refusal: { code: string; message: string }): void {
+    this.stopped = true;
+    this.emit('status', { state: 'refused', ...refusal });
   }
 
   private scheduleReconnect(): void {

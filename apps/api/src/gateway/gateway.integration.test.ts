@@ -187,6 +187,18 @@ describe('the WebSocket gateway (embedded default)', () => {
     expect(await phoneSocket.closed).toBe(CLOSE_CODES.unauthenticated);
   });
 
+  it('the client library stops, saying why, when the session it would get a ticket from has ended', async () => {
+    const bob = await createChatUser(server.url);
+    await bob.api.logoutAll();
+    const client = bob.connect(server.url);
+    clients.push(client);
+    const states: string[] = [];
+    client.on('status', (status) => states.push(status.state));
+    await expect.poll(() => states.at(-1)).toBe('refused');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(states).toEqual(['refused']);
+  });
+
   it('the client library stops reconnecting when the server refuses for good', async () => {
     const bob = await createChatUser(server.url);
     const client = bob.connect(server.url);
