@@ -368,7 +368,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     this.pending.delete(frame.clientId);
     this.emit('ack', frame);
     pending?.resolve(frame.message);
-    this.sequencer.push(frame.message);
+    this.sequencer.pushOwn(frame.message);
   }
 
   private onError(frame: ServerFrameOf<'error'>): void {

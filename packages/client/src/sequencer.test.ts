@@ -54,6 +54,25 @@ describe('Sequencer', () => {
     expect(delivered).toEqual(['1:4']);
   });
 
+  it('does not let an own message start a conversation, so a peer message it overtook still arrives', () => {
+    const { sequencer, delivered, gaps } = harness();
+    sequencer.pushOwn(message(1, 2));
+    expect(delivered).toEqual([]);
+    expect(gaps).toEqual([1]);
+    sequencer.push(message(1, 1));
+    expect(delivered).toEqual(['1:1', '1:2']);
+    expect(sequencer.hasGap(1)).toBe(false);
+  });
+
+  it('delivers an own message once when a sync brings it back instead', () => {
+    const { sequencer, delivered } = harness();
+    sequencer.pushOwn(message(1, 7));
+    sequencer.push(message(1, 7));
+    sequencer.pushOwn(message(1, 8));
+    expect(delivered).toEqual(['1:7', '1:8']);
+    expect(sequencer.hasGap(1)).toBe(false);
+  });
+
   it('starts a forgotten conversation afresh', () => {
     const { sequencer, delivered } = harness();
     sequencer.advance(1, 9);

@@ -53,13 +53,28 @@ export class Sequencer {
       this.flush(conversationId);
       return;
     }
-    let pending = this.waiting.get(conversationId);
+    this.hold(message);
+  }
+
+  /**
+   * One's own message, from its ack. In a conversation this client has no cursor for, it may have
+   * overtaken a peer's message committed in the same batch: rather than start the conversation
+   * (which would make that message look old), it waits like a message past a gap, and what comes
+   * next (the peer's message, or a sync) starts the conversation.
+   */
+  pushOwn(message: Message): void {
+    if (this.delivered.has(message.conversationId) || message.seq === 1) this.push(message);
+    else this.hold(message);
+  }
+
+  private hold(message: Message): void {
+    let pending = this.waiting.get(message.conversationId);
     if (!pending) {
       pending = new Map();
-      this.waiting.set(conversationId, pending);
+      this.waiting.set(message.conversationId, pending);
     }
-    pending.set(seq, message);
-    this.onGap(conversationId);
+    pending.set(message.seq, message);
+    this.onGap(message.conversationId);
   }
 
   private flush(conversationId: number): void {
