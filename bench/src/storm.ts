@@ -117,10 +117,11 @@ export async function reconnectStorm(users: BenchUser[], count: number): Promise
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const counted = fromAll(workers, 'missing');
   tell(workers, { type: 'count', stamp, conversationIds: sample.map((user) => user.conversationId) });
-  const missing = ((await counted) ?? []).reduce(
-    (sum, report) => sum + (report.type === 'missing' ? report.missing : 0),
-    0,
-  );
+  const reports = await counted;
+  // Workers that did not answer cannot vouch for anything: unknown, not zero.
+  const missing = reports
+    ? reports.reduce((sum, report) => sum + (report.type === 'missing' ? report.missing : 0), 0)
+    : Number.NaN;
   for (const { socket } of senders) socket.close();
   await stop();
   return { clients: count, recoveredInMs, sentWhileAway: senders.length, missing };

@@ -252,6 +252,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     try {
       url = await this.socketUrl();
     } catch (error) {
+      if (this.stopped) return;
       // A ticket is had from the session: one that ended (or is not allowed to chat) will not give one on retry either.
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
         this.refuse({ code: error.code, message: error.message });

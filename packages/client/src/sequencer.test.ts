@@ -64,6 +64,18 @@ describe('Sequencer', () => {
     expect(sequencer.hasGap(1)).toBe(false);
   });
 
+  it('starts from a held own message when the next peer message comes first, or fills the gap before it', () => {
+    const { sequencer, delivered } = harness();
+    sequencer.pushOwn(message(1, 5));
+    sequencer.push(message(1, 6));
+    expect(delivered).toEqual(['1:5', '1:6']);
+    sequencer.pushOwn(message(2, 5));
+    sequencer.push(message(2, 3));
+    expect(delivered.slice(2)).toEqual(['2:3']);
+    sequencer.push(message(2, 4));
+    expect(delivered.slice(2)).toEqual(['2:3', '2:4', '2:5']);
+  });
+
   it('delivers an own message once when a sync brings it back instead', () => {
     const { sequencer, delivered } = harness();
     sequencer.pushOwn(message(1, 7));

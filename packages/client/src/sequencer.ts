@@ -40,9 +40,11 @@ export class Sequencer {
     const { conversationId, seq } = message;
     const last = this.delivered.get(conversationId);
     if (last === undefined) {
-      // A conversation this client has not seen: start from whatever comes first.
-      this.delivered.set(conversationId, seq);
-      this.deliver(message);
+      // A conversation this client has not seen: start from whatever comes first, counting the
+      // own messages pushOwn held back.
+      const held = this.waiting.get(conversationId)?.keys() ?? [];
+      this.delivered.set(conversationId, Math.min(seq, ...held) - 1);
+      this.push(message);
       this.flush(conversationId);
       return;
     }

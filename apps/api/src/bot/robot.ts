@@ -40,8 +40,10 @@ export interface Robot {
  */
 /** Resolves once the robot's socket is open: from then on every message to it is answered. */
 export async function startRobot(options: RobotOptions): Promise<Robot> {
+  options.signal?.throwIfAborted();
   const api = new ChatApi({ baseUrl: options.baseUrl, token: options.token });
   const { user: me } = await api.me();
+  options.signal?.throwIfAborted();
   const client = new RealtimeClient({
     baseUrl: options.baseUrl,
     WebSocket: options.WebSocket,
@@ -135,6 +137,7 @@ export async function startRobot(options: RobotOptions): Promise<Robot> {
       resolve();
     });
     // A node that stops while its robot is still connecting must not leave it knocking forever.
+    if (options.signal?.aborted) reject(options.signal.reason);
     options.signal?.addEventListener('abort', () => reject(options.signal?.reason), { once: true });
   });
   client.connect();

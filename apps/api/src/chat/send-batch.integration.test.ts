@@ -93,4 +93,25 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
     // Counts as of the end of the batch: Alice's last message read Bob's, Bob has not read hers.
     expect(results.map((r) => !(r instanceof Error) && r.peerUnread.unread)).toEqual([1, 0, 1]);
   });
+
+  it('answers a resent, already stored send in a batch as a replay and stores the rest in order', async () => {
+    const alice = await createChatUser(nodeA.url);
+    const bob = await createChatUser(nodeB.url);
+    const { conversation } = await alice.api.openConversation(bob.me.id);
+    const send = (clientId: string) => ({
+      senderId: alice.me.id,
+      conversationId: conversation.id,
+      clientId,
+      text: clientId,
+      attachment: null,
+    });
+    const [first] = await commitBatch(nodeA.app.database.db, [send('a'), send('b')], 'unknown');
+    const results = await commitBatch(nodeA.app.database.db, [send('c'), send('a'), send('d')], 'unknown');
+    expect(results.map((r) => (r instanceof Error ? r.message : [r.message.text, r.message.seq, r.created]))).toEqual([
+      ['c', 3, true],
+      ['a', 1, false],
+      ['d', 4, true],
+    ]);
+    expect(results[1]).toMatchObject({ message: { id: (first as { message: { id: number } }).message.id } });
+  });
 });

@@ -1,7 +1,7 @@
 import type { Message } from '@chat/protocol';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
-import { insertedIds, type MultiRowInsertIds } from '../infra/db/dialect.ts';
+import { insertedIds, isUniqueViolation, type MultiRowInsertIds } from '../infra/db/dialect.ts';
 import { toMessage } from './messages-repository.ts';
 import { commitOne, type PreparedSend, type SendResult, unreadState } from './messaging.ts';
 
@@ -23,12 +23,48 @@ export async function commitBatch(
   let committed: CommittedBatch;
   try {
     committed = await commitTogether(db, sends, insertIds);
-  } catch {
+  } catch (error) {
+    const replays = isUniqueViolation(error) ? await storedAlready(db, sends) : new Set<string>();
+    if (replays.size > 0) return commitAroundReplays(db, sends, replays, insertIds);
     const results: Array<SendResult | Error> = [];
     for (const send of sends) results.push(await commitOne(db, send).catch((e: Error) => e));
     return results;
   }
   return withUnreadCounts(db, committed);
+}
+
+const clientKey = (send: PreparedSend) => `${send.senderId}:${send.clientId}`;
+
+/** The sends of a batch whose (sender, client id) is stored already: retries of acked sends. */
+async function storedAlready(db: Db, sends: readonly PreparedSend[]): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['sender_id', 'client_id'])
+    .where((eb) =>
+      eb.or(sends.map((send) => eb.and([eb('sender_id', '=', send.senderId), eb('client_id', '=', send.clientId)]))),
+    )
+    .execute();
+  return new Set(rows.map((row) => `${row.sender_id}:${row.client_id}`));
+}
+
+/**
+ * A client that reconnects resends what was not acked, and some of it was stored: those few are
+ * answered one by one, the rest is committed together again rather than one transaction each.
+ */
+async function commitAroundReplays(
+  db: Db,
+  sends: readonly PreparedSend[],
+  replays: ReadonlySet<string>,
+  insertIds: MultiRowInsertIds,
+): Promise<Array<SendResult | Error>> {
+  const fresh = sends.filter((send) => !replays.has(clientKey(send)));
+  const freshResults = fresh.length > 0 ? await commitBatch(db, fresh, insertIds) : [];
+  const results: Array<SendResult | Error> = [];
+  for (const send of sends) {
+    if (replays.has(clientKey(send))) results.push(await commitOne(db, send).catch((e: Error) => e));
+    else results.push(freshResults[fresh.indexOf(send)] as SendResult | Error);
+  }
+  return results;
 }
 
 class BatchItemError extends Error {}
@@ -180,6 +216,24 @@ async function lookUpIds(
  * held for them. A count that moved again meanwhile is newer, not wrong: the next event corrects it.
  */
 async function withUnreadCounts(db: Db, batch: CommittedBatch): Promise<SendResult[]> {
+  // The sends are stored whatever happens here: without the totals, each count stands for itself
+  // until the next event brings the real total.
+  const totalOf = await unreadTotals(db, batch.userIds).catch(() => new Map<number, number>());
+  return batch.sends.map((send) => {
+    const conversationId = send.message.conversationId;
+    const state = (readSeq: number, userId: number) =>
+      unreadState(conversationId, send.lastSeq, readSeq, totalOf.get(userId) ?? Math.max(0, send.lastSeq - readSeq));
+    return {
+      message: send.message,
+      created: true,
+      peerId: send.peerId,
+      peerUnread: state(send.peerReadSeq, send.peerId),
+      senderUnread: state(send.senderReadSeq, send.message.senderId),
+    };
+  });
+}
+
+async function unreadTotals(db: Db, userIds: number[]): Promise<Map<number, number>> {
   const totals = await db
     .selectFrom('conversation_members as m')
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
@@ -187,22 +241,11 @@ async function withUnreadCounts(db: Db, batch: CommittedBatch): Promise<SendResu
       'm.user_id',
       (eb) => eb.fn.sum<string | number | null>(eb('c.last_seq', '-', eb.ref('m.read_seq'))).as('total'),
     ])
-    .where('m.user_id', 'in', batch.userIds)
+    .where('m.user_id', 'in', userIds)
     .groupBy('m.user_id')
     .execute();
-  const totalOf = new Map(totals.map((t) => [t.user_id, Number(t.total ?? 0)]));
-  return batch.sends.map((send) => ({
-    message: send.message,
-    created: true,
-    peerId: send.peerId,
-    peerUnread: unreadState(send.message.conversationId, send.lastSeq, send.peerReadSeq, totalOf.get(send.peerId) ?? 0),
-    senderUnread: unreadState(
-      send.message.conversationId,
-      send.lastSeq,
-      send.senderReadSeq,
-      totalOf.get(send.message.senderId) ?? 0,
-    ),
-  }));
+  // MySQL sums to DECIMAL, which arrives as a string.
+  return new Map(totals.map((t) => [t.user_id, Number(t.total ?? 0)]));
 }
 
 /** Upper bound of one batch: the statements stay small, and one slow batch holds few senders. */

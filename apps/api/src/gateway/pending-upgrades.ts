@@ -13,8 +13,9 @@ export class PendingUpgrades {
 
   constructor(server: Server, wss: WebSocketServer) {
     server.on('upgrade', (_request, socket: Socket) => {
-      // Listeners run in registration order: any refusal has been written by now, and end() flushes it.
-      if (this.closing) return void socket.end();
+      // Listeners run in registration order: any refusal has been written by now. end() flushes it;
+      // the socket is then destroyed, as a client that never closes its side would hold it half-open.
+      if (this.closing) return void socket.end(() => socket.destroy());
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });

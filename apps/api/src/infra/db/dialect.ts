@@ -24,19 +24,22 @@ export function violatedUniqueColumn(error: unknown): string | undefined {
 /**
  * What the id a multi-row insert reports says about the others. SQLite reports the last one and,
  * with one writer at a time, hands ids out one after the other. MySQL reports the first, and the
- * others follow it only with innodb_autoinc_lock_mode 0 or 1 (MySQL 8 defaults to 2, interleaved).
+ * others follow it only with innodb_autoinc_lock_mode 0 or 1 (MySQL 8 defaults to 2, interleaved)
+ * and a step of 1 (a multi-primary setup steps by its number of primaries).
  */
 export type MultiRowInsertIds = 'last-reported' | 'first-reported' | 'unknown';
 
 export async function multiRowInsertIds(handle: DatabaseHandle): Promise<MultiRowInsertIds> {
   if (handle.dialect === 'sqlite') return 'last-reported';
-  const { rows } = await sql<{ mode: number | string }>`select @@innodb_autoinc_lock_mode as mode`.execute(handle.db);
-  return Number(rows[0]?.mode) <= 1 ? 'first-reported' : 'unknown';
+  const { rows } = await sql<{ mode: number | string; step: number | string }>`
+    select @@innodb_autoinc_lock_mode as mode, @@auto_increment_increment as step`.execute(handle.db);
+  const [settings] = rows;
+  return Number(settings?.mode) <= 1 && Number(settings?.step) === 1 ? 'first-reported' : 'unknown';
 }
 
 /** The ids of `count` rows inserted by one statement, when the reported one tells them. */
 export function insertedIds(kind: MultiRowInsertIds, reported: number, count: number): number[] | undefined {
-  if (kind === 'unknown') return undefined;
+  if (kind === 'unknown' || !Number.isSafeInteger(reported)) return undefined;
   const first = kind === 'first-reported' ? reported : reported - count + 1;
   return Array.from({ length: count }, (_, i) => first + i);
 }
