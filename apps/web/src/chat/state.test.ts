@@ -133,6 +133,14 @@ describe('chat state', () => {
     expect(withReadCursor(seen, { conversationId: 7, userId: ME, seq: 2 }, ME).conversations[7]?.readSeq).toBe(2);
   });
 
+  it('keeps a preview the socket brought when a summary fetched before it arrives after it', () => {
+    const stale = summary({ lastMessage: message(1), lastSeq: 1, unread: 1 });
+    const live = withMessage(withConversation(initialChatState(), stale), message(2), ME);
+    const after = withConversation(live, stale).conversations[7];
+    expect(after?.lastMessage?.text).toBe('text 2');
+    expect(after?.lastSeq).toBe(2);
+  });
+
   it('lists the most recent conversation first', () => {
     const older = summary({ id: 1, updatedAt: 10 });
     const newer = summary({ id: 2, updatedAt: 20 });

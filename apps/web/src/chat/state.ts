@@ -103,7 +103,21 @@ function withDerivedTotal(state: ChatState, fallback: number): ChatState {
   return { ...state, totalUnread };
 }
 
-export function withConversation(state: ChatState, summary: ConversationSummary): ChatState {
+/**
+ * A summary fetched over REST. The socket may have brought a newer message while it was on its way
+ * (the answer was read before that message was stored): the newer preview stays.
+ */
+export function withConversation(state: ChatState, fetched: ConversationSummary): ChatState {
+  const known = state.conversations[fetched.id]?.lastMessage;
+  const summary =
+    known && known.seq > (fetched.lastMessage?.seq ?? 0)
+      ? {
+          ...fetched,
+          lastMessage: known,
+          lastSeq: Math.max(fetched.lastSeq, known.seq),
+          updatedAt: Math.max(fetched.updatedAt, known.createdAt),
+        }
+      : fetched;
   return withDerivedTotal(
     {
       ...state,
