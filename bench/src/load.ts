@@ -1,5 +1,6 @@
-import { ChatApi, RealtimeClient } from '@chat/client';
+import type { RealtimeClient } from '@chat/client';
 import { WebSocket } from 'ws';
+import { benchClient, untilOpen } from './clients.ts';
 import type { BenchUser } from './users.ts';
 
 /** Endpoints that each send to a partner; deliveries are reported with the stamp that was sent. */
@@ -14,35 +15,17 @@ export interface Driver {
 export async function chatDriver(users: BenchUser[]): Promise<Driver> {
   const listeners: Array<(stamp: string) => void> = [];
   const clients = users.map((user) => {
-    const api = new ChatApi({ baseUrl: user.url, token: user.token });
-    const client = new RealtimeClient({
-      baseUrl: user.url,
-      WebSocket: WebSocket as never,
-      ticket: async () => (await api.wsTicket()).ticket,
-    });
+    const client = benchClient(user);
     client.on('message', (message) => {
       if (message.senderId !== user.id) for (const listener of listeners) listener(message.text);
     });
     // As an app does with the conversations it has loaded: this one is known, and empty so far.
-    // Otherwise the first message seen would start it, and a peer's message committed in the same
-    // batch as one's own, but arriving after one's ack, would count as already seen.
     client.setCursor(user.conversationId, 0);
     return client;
   });
-  await Promise.all(
-    clients.map(
-      (client) =>
-        new Promise<void>((resolve) => {
-          const off = client.on('status', (status) => {
-            if (status.state === 'open') {
-              off();
-              resolve();
-            }
-          });
-          client.connect();
-        }),
-    ),
-  );
+  const opened = Promise.all(clients.map(untilOpen));
+  for (const client of clients) client.connect();
+  await opened;
   return {
     endpoints: users.length,
     send(endpoint, stamp) {

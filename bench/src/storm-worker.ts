@@ -1,8 +1,8 @@
 // A share of the reconnect storm's clients, in a process of its own: each client costs three
 // sockets here (its own and the proxy's two), and one process may open only so many files.
-import { ChatApi, RealtimeClient } from '@chat/client';
-import { WebSocket } from 'ws';
+import type { RealtimeClient } from '@chat/client';
 import { startTcpProxy, type TcpProxy } from '../../apps/api/test/tcp-proxy.ts';
+import { benchClient, untilOpen } from './clients.ts';
 
 export interface StormClientSpec {
   url: string;
@@ -35,24 +35,16 @@ interface StormClient {
 let clients: StormClient[] = [];
 const proxies = new Map<string, TcpProxy>();
 
-/** Resolves once every client has reached `state`; for 'synced', a sync finished after this call. */
-function whenAll(state: 'open' | 'synced'): Promise<void> {
+/** Resolves once every client has finished a sync that began after this call. */
+function allSynced(): Promise<void> {
   return Promise.all(
     clients.map(
       ({ client }) =>
         new Promise<void>((resolve) => {
-          if (state === 'open' && client.isOpen) return resolve();
-          const off =
-            state === 'open'
-              ? client.on('status', (s) => {
-                  if (s.state !== 'open') return;
-                  off();
-                  resolve();
-                })
-              : client.on('synced', () => {
-                  off();
-                  resolve();
-                });
+          const off = client.on('synced', () => {
+            off();
+            resolve();
+          });
         }),
     ),
   ).then(() => undefined);
@@ -62,17 +54,12 @@ async function start(specs: StormClientSpec[]): Promise<void> {
   for (const url of new Set(specs.map((s) => s.url)))
     proxies.set(url, await startTcpProxy('127.0.0.1', Number(new URL(url).port)));
   clients = specs.map((spec) => {
-    const api = new ChatApi({ baseUrl: spec.url, token: spec.token });
-    const client = new RealtimeClient({
-      baseUrl: `http://127.0.0.1:${(proxies.get(spec.url) as TcpProxy).port}`,
-      WebSocket: WebSocket as never,
-      ticket: async () => (await api.wsTicket()).ticket,
-    });
+    const client = benchClient(spec, `http://127.0.0.1:${(proxies.get(spec.url) as TcpProxy).port}`);
     const received = new Set<string>();
     client.on('message', (message) => received.add(message.text));
     return { client, conversationId: spec.conversationId, received };
   });
-  const opened = whenAll('open');
+  const opened = Promise.all(clients.map(({ client }) => untilOpen(client)));
   for (const { client } of clients) client.connect();
   await opened;
   report({ type: 'open' });
@@ -84,7 +71,7 @@ process.on('message', (order: StormOrder) => {
       void start(order.clients);
       return;
     case 'cut': {
-      void whenAll('synced').then(() => report({ type: 'synced' }));
+      void allSynced().then(() => report({ type: 'synced' }));
       for (const proxy of proxies.values()) proxy.cut();
       report({ type: 'cut' });
       return;

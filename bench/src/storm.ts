@@ -1,7 +1,6 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { ChatApi, RealtimeClient } from '@chat/client';
-import { WebSocket } from 'ws';
+import { benchClient, untilOpen } from './clients.ts';
 import type { StormClientSpec, StormOrder, StormReport } from './storm-worker.ts';
 import type { BenchUser } from './users.ts';
 
@@ -82,19 +81,8 @@ export async function reconnectStorm(users: BenchUser[], count: number): Promise
   const senders = await Promise.all(
     sample.map(async (user) => {
       const sender = users[user.partner] as BenchUser;
-      const api = new ChatApi({ baseUrl: sender.url, token: sender.token });
-      const socket = new RealtimeClient({
-        baseUrl: sender.url,
-        WebSocket: WebSocket as never,
-        ticket: async () => (await api.wsTicket()).ticket,
-      });
-      const open = new Promise<void>((resolve) => {
-        const off = socket.on('status', (s) => {
-          if (s.state !== 'open') return;
-          off();
-          resolve();
-        });
-      });
+      const socket = benchClient(sender);
+      const open = untilOpen(socket);
       socket.connect();
       await open;
       return { socket, conversationId: sender.conversationId };
