@@ -63,3 +63,15 @@ export const ErrorBody = Type.Object(
   { $id: 'ErrorBody' },
 );
 export type ErrorBody = Static<typeof ErrorBody>;
+
+/**
+ * Codes that answer a send whose fate the server does not know (its database or bus failed, or a
+ * commit was cut off): the message may or may not be stored. A client keeps such a send pending and
+ * resends it with the same `clientId`, with back-off, until it is acked or refused: the server
+ * stores one message per client id, so a resend can never duplicate it. Every other code that
+ * answers a send is final: the message was not stored and resending it unchanged will not help.
+ */
+export const RETRYABLE_ERROR_CODES = ['internal_error', 'service_unavailable'] as const satisfies readonly ErrorCode[];
+
+/** True when an error that names a send means "not known, try again" rather than "refused". */
+export const isRetryableError = (code: string): boolean => (RETRYABLE_ERROR_CODES as readonly string[]).includes(code);
