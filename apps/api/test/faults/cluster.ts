@@ -1,0 +1,142 @@
+import type { RealtimeClient } from '@chat/client';
+import { expect } from 'vitest';
+import type { BackendKind } from '../backends.ts';
+import { type ChatUser, createChatUser, opened } from '../chat-users.ts';
+import type { Figures, Ledger, StoreLocation } from '../ledger.ts';
+import { NodeProcess } from '../node-process.ts';
+import { createEnvironment, type TestEnvironment } from '../server.ts';
+
+/** Short, so that presence settles within a scenario's time; the robot stays out of the counts. */
+const NODE_ENV = { TRUST_PROXY: 'true', BOT_MODE: 'off', PRESENCE_GRACE_MS: '1000', LOG_LEVEL: 'error' };
+
+export interface Cluster {
+  environment: TestEnvironment;
+  /** Two nodes on MariaDB + Redis; one on the embedded default. */
+  nodes: NodeProcess[];
+  store: StoreLocation;
+  /** Remembers a realtime client so that close() closes it. */
+  track(client: RealtimeClient): RealtimeClient;
+  close(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  /** Overrides of the backend's environment (a private Redis, a proxied database). */
+  env?: Record<string, string>;
+  /** Environment of each node's first run only, by index (failpoints). */
+  firstRun?: Array<Record<string, string>>;
+}
+
+/** Spawned nodes on a fresh backend; close() kills by PID whatever still runs, whether the test passed or not. */
+export async function startCluster(kind: BackendKind, options: ClusterOptions = {}): Promise<Cluster> {
+  const environment = await createEnvironment(kind);
+  const env: Record<string, string> = { ...environment.backend.env, ...NODE_ENV, ...options.env };
+  const count = kind === 'embedded' ? 1 : 2;
+  const nodes: NodeProcess[] = [];
+  const clients: RealtimeClient[] = [];
+  const close = async () => {
+    for (const client of clients) client.close();
+    await Promise.all(nodes.map((node) => node.stop()));
+    if (process.env.FAULTS_DEBUG) for (const node of nodes) console.log(node.name, node.output());
+    await environment.dispose();
+  };
+  try {
+    // One after the other: both run migrations, and the second then finds them done.
+    for (let i = 0; i < count; i++) nodes.push(await NodeProcess.start(`node${i}`, env, options.firstRun?.[i]));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    environment,
+    nodes,
+    store: { databaseUrl: env.DATABASE_URL, dataDir: environment.dataDir },
+    track(client) {
+      clients.push(client);
+      return client;
+    },
+    close,
+  };
+}
+
+export interface Pair {
+  left: ChatUser;
+  right: ChatUser;
+  conversationId: number;
+  leftClient: RealtimeClient;
+  rightClient: RealtimeClient;
+}
+
+/**
+ * Pairs of users in one conversation each, the left one connected through `leftNode`'s balancer
+ * and the right one through `rightNode`'s, both watched by the ledger.
+ */
+export async function makePairs(
+  cluster: Cluster,
+  ledger: Ledger,
+  count: number,
+  leftNode: NodeProcess,
+  rightNode: NodeProcess,
+): Promise<Pair[]> {
+  const pairs: Pair[] = [];
+  for (let i = 0; i < count; i++) {
+    const [left, right] = await Promise.all([
+      createChatUser(leftNode.balancerUrl),
+      createChatUser(rightNode.balancerUrl),
+    ]);
+    const { conversation } = await left.api.openConversation(right.me.id);
+    const leftClient = cluster.track(left.connect(leftNode.balancerUrl));
+    const rightClient = cluster.track(right.connect(rightNode.balancerUrl));
+    ledger.watch(leftClient, [conversation.id]);
+    ledger.watch(rightClient, [conversation.id]);
+    pairs.push({ left, right, conversationId: conversation.id, leftClient, rightClient });
+  }
+  await Promise.all(pairs.flatMap((p) => [opened(p.leftClient), opened(p.rightClient)]));
+  return pairs;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Traffic, not an assertion: every pair sends `perSecond` messages a second in turns from both
+ * sides, without waiting for acks (a stream keeps several in flight), until `stop` resolves.
+ */
+export async function stream(ledger: Ledger, pairs: Pair[], perSecond: number, stop: Promise<unknown>) {
+  let stopped = false;
+  void stop.then(() => (stopped = true));
+  const inFlight: Array<Promise<void>> = [];
+  for (let tick = 0; !stopped; tick++) {
+    for (const pair of pairs) {
+      const client = tick % 2 === 0 ? pair.leftClient : pair.rightClient;
+      inFlight.push(ledger.send(client, pair.conversationId, tick % 2 === 0 ? 'left' : 'right'));
+    }
+    await sleep(1000 / perSecond);
+  }
+  return inFlight;
+}
+
+/**
+ * The end of every scenario: wait until every send is settled and every acked message is in
+ * every recipient's app, then ask for a final sync and count against the database.
+ */
+export async function drainAndTally(ledger: Ledger, store: StoreLocation, timeoutMs = 20_000): Promise<Figures> {
+  await ledger.settle(timeoutMs);
+  const deadline = Date.now() + timeoutMs;
+  while (!ledger.allAckedDelivered() && Date.now() < deadline) await sleep(50);
+  await ledger.finalSync();
+  return ledger.tally(store);
+}
+
+/** What every fault scenario promises a user: nothing lost, nothing twice, in order, no false failure. */
+export function expectNoHarm(figures: Figures): void {
+  expect({
+    lost: figures.lost,
+    duplicated: figures.duplicated,
+    outOfOrder: figures.outOfOrder,
+    wronglyFailed: figures.wronglyFailed,
+    refused: figures.refused,
+    unsettled: figures.unsettled,
+    afterFinalSync: figures.afterFinalSync,
+  }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, wronglyFailed: 0, refused: 0, unsettled: 0, afterFinalSync: 0 });
+  expect(figures.acked).toBe(figures.sent);
+  expect(figures.stored).toBe(figures.sent);
+}
