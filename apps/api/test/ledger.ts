@@ -58,12 +58,15 @@ export interface Figures {
   refused: number;
   /** Neither acked nor rejected when the ledger was tallied. */
   unsettled: number;
+  /** How many rejections carried each error code. */
+  failedWith: Record<string, number>;
   ackP50Ms: number;
   ackP99Ms: number;
   ackMaxMs: number;
 }
 
-const percentile = (sorted: number[], p: number) =>
+/** The p-th percentile of sorted values. */
+export const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
 
 /**
@@ -122,13 +125,19 @@ export class Ledger {
       .sort((a, b) => a - b);
   }
 
-  /** Whether every recipient's app has every acked message (no final sync asked). */
-  allAckedDelivered(): boolean {
-    const acked = [...this.entries.values()].filter((e) => e.ackedAt !== undefined);
-    return this.recipients.every((r) => {
-      const seen = new Set(r.live.map((m) => m.clientId));
-      return acked.every((e) => !r.conversationIds.has(e.conversationId) || seen.has(e.clientId));
-    });
+  /** Acked sends (in the given conversations, sent before an instant) some recipient's app does not have yet. */
+  undelivered(filter: { conversationIds?: ReadonlySet<number>; sentBefore?: number } = {}): number {
+    const acked = [...this.entries.values()].filter(
+      (e) =>
+        e.ackedAt !== undefined &&
+        (filter.conversationIds?.has(e.conversationId) ?? true) &&
+        e.sentAt < (filter.sentBefore ?? Number.POSITIVE_INFINITY),
+    );
+    return acked.filter((e) =>
+      this.recipients.some(
+        (r) => r.conversationIds.has(e.conversationId) && !r.live.some((m) => m.clientId === e.clientId),
+      ),
+    ).length;
   }
 
   /** Whether the send made with `clientId` reached every recipient of its conversation live. */
@@ -224,6 +233,12 @@ export class Ledger {
       wronglyFailed,
       refused: failed.length - wronglyFailed,
       unsettled: entries.filter((e) => e.ackedAt === undefined && e.failedWith === undefined).length,
+      failedWith: Object.fromEntries(
+        [...new Set(failed.map((e) => e.failedWith as string))].map((code) => [
+          code,
+          failed.filter((e) => e.failedWith === code).length,
+        ]),
+      ),
       ackP50Ms: Math.round(percentile(latencies, 50)),
       ackP99Ms: Math.round(percentile(latencies, 99)),
       ackMaxMs: Math.round(latencies.at(-1) ?? 0),

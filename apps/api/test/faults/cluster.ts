@@ -1,4 +1,5 @@
 import type { RealtimeClient } from '@chat/client';
+import { newerPresence, type Presence } from '@chat/protocol';
 import { expect } from 'vitest';
 import type { BackendKind } from '../backends.ts';
 import { type ChatUser, createChatUser, opened } from '../chat-users.ts';
@@ -22,6 +23,8 @@ export interface Cluster {
 export interface ClusterOptions {
   /** Overrides of the backend's environment (a private Redis, a proxied database). */
   env?: Record<string, string>;
+  /** The nodes reach the backend's database at this address instead (a proxy in front of it). */
+  databaseThrough?: (directUrl: string) => string;
   /** Environment of each node's first run only, by index (failpoints). */
   firstRun?: Array<Record<string, string>>;
 }
@@ -30,6 +33,8 @@ export interface ClusterOptions {
 export async function startCluster(kind: BackendKind, options: ClusterOptions = {}): Promise<Cluster> {
   const environment = await createEnvironment(kind);
   const env: Record<string, string> = { ...environment.backend.env, ...NODE_ENV, ...options.env };
+  const directDatabaseUrl = env.DATABASE_URL;
+  if (directDatabaseUrl && options.databaseThrough) env.DATABASE_URL = options.databaseThrough(directDatabaseUrl);
   const count = kind === 'embedded' ? 1 : 2;
   const nodes: NodeProcess[] = [];
   const clients: RealtimeClient[] = [];
@@ -49,7 +54,7 @@ export async function startCluster(kind: BackendKind, options: ClusterOptions = 
   return {
     environment,
     nodes,
-    store: { databaseUrl: env.DATABASE_URL, dataDir: environment.dataDir },
+    store: { databaseUrl: directDatabaseUrl, dataDir: environment.dataDir },
     track(client) {
       clients.push(client);
       return client;
@@ -121,7 +126,7 @@ export async function stream(ledger: Ledger, pairs: Pair[], perSecond: number, s
 export async function drainAndTally(ledger: Ledger, store: StoreLocation, timeoutMs = 20_000): Promise<Figures> {
   await ledger.settle(timeoutMs);
   const deadline = Date.now() + timeoutMs;
-  while (!ledger.allAckedDelivered() && Date.now() < deadline) await sleep(50);
+  while (ledger.undelivered() > 0 && Date.now() < deadline) await sleep(50);
   await ledger.finalSync();
   return ledger.tally(store);
 }
@@ -139,4 +144,24 @@ export function expectNoHarm(figures: Figures): void {
   }).toEqual({ lost: 0, duplicated: 0, outOfOrder: 0, wronglyFailed: 0, refused: 0, unsettled: 0, afterFinalSync: 0 });
   expect(figures.acked).toBe(figures.sent);
   expect(figures.stored).toBe(figures.sent);
+}
+
+/** What a client's app shows about other users' presence: of the frames about each, the newest. */
+export function presenceView(client: RealtimeClient): Map<number, Presence> {
+  const view = new Map<number, Presence>();
+  client.on('presence', ({ userId, presence }) => {
+    const known = view.get(userId);
+    view.set(userId, known ? newerPresence(known, presence) : presence);
+  });
+  return view;
+}
+
+/** Polls `condition` until it holds or the time is up; resolves with how long it took, or undefined. */
+export async function within(timeoutMs: number, condition: () => boolean | Promise<boolean>) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (await condition()) return Date.now() - started;
+    await sleep(50);
+  }
+  return undefined;
 }
