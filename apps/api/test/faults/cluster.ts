@@ -67,13 +67,35 @@ export interface Pair {
   left: ChatUser;
   right: ChatUser;
   conversationId: number;
+  /** The first of each side's tabs: the one that sends. */
   leftClient: RealtimeClient;
   rightClient: RealtimeClient;
+  leftTabs: RealtimeClient[];
+  rightTabs: RealtimeClient[];
+  /** What the left user's first tab shows about the right user's presence, and the other way round. */
+  leftSees: Map<number, Presence>;
+  rightSees: Map<number, Presence>;
+}
+
+/** Sign-ups at once: enough to fill a crowd quickly, few enough not to starve the nodes. */
+const SIGNUP_CONCURRENCY = 32;
+
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /**
  * Pairs of users in one conversation each, the left one connected through `leftNode`'s balancer
- * and the right one through `rightNode`'s, both watched by the ledger.
+ * and the right one through `rightNode`'s, with `tabs` connections each, all watched by the ledger.
  */
 export async function makePairs(
   cluster: Cluster,
@@ -81,21 +103,38 @@ export async function makePairs(
   count: number,
   leftNode: NodeProcess,
   rightNode: NodeProcess,
+  tabs = 1,
 ): Promise<Pair[]> {
-  const pairs: Pair[] = [];
-  for (let i = 0; i < count; i++) {
+  const pairs = await mapLimited(Array.from({ length: count }), SIGNUP_CONCURRENCY / 2, async () => {
     const [left, right] = await Promise.all([
       createChatUser(leftNode.balancerUrl),
       createChatUser(rightNode.balancerUrl),
     ]);
     const { conversation } = await left.api.openConversation(right.me.id);
-    const leftClient = cluster.track(left.connect(leftNode.balancerUrl));
-    const rightClient = cluster.track(right.connect(rightNode.balancerUrl));
-    ledger.watch(leftClient, [conversation.id]);
-    ledger.watch(rightClient, [conversation.id]);
-    pairs.push({ left, right, conversationId: conversation.id, leftClient, rightClient });
-  }
-  await Promise.all(pairs.flatMap((p) => [opened(p.leftClient), opened(p.rightClient)]));
+    // Opened from both sides, so each has the other among its peers (and hears their presence) before any message.
+    await right.api.openConversation(left.me.id);
+    const connectTabs = (user: ChatUser, node: NodeProcess) =>
+      Array.from({ length: tabs }, () => {
+        const client = cluster.track(user.connect(node.balancerUrl));
+        ledger.watch(client, [conversation.id]);
+        return client;
+      });
+    const leftTabs = connectTabs(left, leftNode);
+    const rightTabs = connectTabs(right, rightNode);
+    const pair: Pair = {
+      leftSees: presenceView(leftTabs[0] as RealtimeClient),
+      rightSees: presenceView(rightTabs[0] as RealtimeClient),
+      left,
+      right,
+      conversationId: conversation.id,
+      leftClient: leftTabs[0] as RealtimeClient,
+      rightClient: rightTabs[0] as RealtimeClient,
+      leftTabs,
+      rightTabs,
+    };
+    return pair;
+  });
+  await Promise.all(pairs.flatMap((p) => [...p.leftTabs, ...p.rightTabs].map((c) => opened(c, 30_000))));
   return pairs;
 }
 
@@ -126,7 +165,7 @@ export async function stream(ledger: Ledger, pairs: Pair[], perSecond: number, s
 export async function drainAndTally(ledger: Ledger, store: StoreLocation, timeoutMs = 20_000): Promise<Figures> {
   await ledger.settle(timeoutMs);
   const deadline = Date.now() + timeoutMs;
-  while (ledger.undelivered() > 0 && Date.now() < deadline) await sleep(50);
+  while (ledger.undelivered() > 0 && Date.now() < deadline) await sleep(200);
   await ledger.finalSync();
   return ledger.tally(store);
 }

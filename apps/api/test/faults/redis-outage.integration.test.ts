@@ -3,16 +3,7 @@ import type { ChatUser } from '../chat-users.ts';
 import { Ledger, percentile, printFigures } from '../ledger.ts';
 import type { NodeProcess } from '../node-process.ts';
 import { type PrivateRedis, startPrivateRedis } from '../private-redis.ts';
-import {
-  type Cluster,
-  drainAndTally,
-  expectNoHarm,
-  makePairs,
-  presenceView,
-  startCluster,
-  stream,
-  within,
-} from './cluster.ts';
+import { type Cluster, drainAndTally, expectNoHarm, makePairs, startCluster, stream, within } from './cluster.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const OUTAGE_MS = 10_000;
@@ -39,12 +30,7 @@ describe('Redis killed for 10 s and started again empty, under two nodes', () =>
     const sameNode = await makePairs(cluster, ledger, 2, a, a);
     const [leaving] = await makePairs(cluster, ledger, 1, a, b);
     if (!leaving) throw new Error('no pair');
-    const views = [...across, leaving].map((pair) => {
-      const view = { pair, ofLeft: presenceView(pair.rightClient), ofRight: presenceView(pair.leftClient) };
-      pair.rightClient.watchPresence([pair.left.me.id]);
-      pair.leftClient.watchPresence([pair.right.me.id]);
-      return view;
-    });
+    const watched = [...across, leaving];
 
     let stopTraffic!: () => void;
     const traffic = stream(
@@ -71,10 +57,10 @@ describe('Redis killed for 10 s and started again empty, under two nodes', () =>
     const online = async (viewer: ChatUser, user: ChatUser) =>
       (await viewer.api.directory({ query: user.me.username })).users.find((u) => u.id === user.me.id)?.presence.online;
     const presenceRight = async () => {
-      for (const { pair, ofLeft, ofRight } of views) {
+      for (const pair of watched) {
         const leftOnline = pair !== leaving;
-        if (ofLeft.get(pair.left.me.id)?.online !== leftOnline) return false;
-        if (ofRight.get(pair.right.me.id)?.online !== true) return false;
+        if (pair.rightSees.get(pair.left.me.id)?.online !== leftOnline) return false;
+        if (pair.leftSees.get(pair.right.me.id)?.online !== true) return false;
         if ((await online(pair.right, pair.left)) !== leftOnline) return false;
         if ((await online(pair.left, pair.right)) !== true) return false;
       }
