@@ -7,7 +7,7 @@ export const WS_LIMITS = {
   /** Longest client message id: room for a UUID or ULID with a prefix. */
   maxClientIdLength: 64,
   /**
-   * Open sockets one user may hold across all nodes' tabs and devices. A person needs a handful;
+   * Open sockets one user may hold on one node, tabs and devices together. A person needs a handful;
    * 300 sockets of one user were enough to slow a node for everyone. Past it: close 4009.
    */
   maxSocketsPerUser: 20,
@@ -40,4 +40,8 @@ export const CLOSE_CODES = {
   forbidden: 4003,
   /** The client read too slowly and its unsent buffer passed the bound: reconnect and sync. */
   slowConsumer: 4008,
+  /** The user has WS_LIMITS.maxSocketsPerUser sockets open on this node already: close a tab or device first. */
+  tooManySockets: 4009,
+  /** The client sent more than WS_LIMITS.maxQueuedFrames frames without waiting for answers. */
+  tooManyFrames: 4010,
 } as const;
