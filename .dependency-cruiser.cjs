@@ -21,7 +21,9 @@ const folder = (names) => `^apps/api/src/(${names.join('|')})/`;
 
 const layerRules = LAYERS.slice(0, -1).map((layer, i) => ({
   name: `layer-${layer.join('+')}`,
-  comment: `${layer.join(', ')} may not depend on ${LAYERS.slice(i + 1).flat().join(', ')}`,
+  comment: `${layer.join(', ')} may not depend on ${LAYERS.slice(i + 1)
+    .flat()
+    .join(', ')}`,
   severity: 'error',
   from: { path: folder(layer), pathNot: '\\.test\\.ts$' },
   to: { path: folder(LAYERS.slice(i + 1).flat()) },

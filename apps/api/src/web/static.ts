@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { SpaFallback } from '../http/errors.ts';
 
 /** Paths the single-page app never owns: unknown ones there are real 404s, not the app shell. */
