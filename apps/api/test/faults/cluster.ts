@@ -111,7 +111,7 @@ export async function makePairs(
       createChatUser(rightNode.balancerUrl),
     ]);
     const { conversation } = await left.api.openConversation(right.me.id);
-    // Opened from both sides, so each has the other among its peers (and hears their presence) before any message.
+    // Both have it in their list, as after a first message: each watches the other's presence from the start.
     await right.api.openConversation(left.me.id);
     const connectTabs = (user: ChatUser, node: NodeProcess) =>
       Array.from({ length: tabs }, () => {

@@ -56,17 +56,24 @@ describe('Redis killed for 10 s and started again empty, under two nodes', () =>
 
     const online = async (viewer: ChatUser, user: ChatUser) =>
       (await viewer.api.directory({ query: user.me.username })).users.find((u) => u.id === user.me.id)?.presence.online;
-    const presenceRight = async () => {
-      for (const pair of watched) {
+    /** Every view that is wrong now, named, so that a failure says whose presence and where. */
+    const presenceWrong = async () => {
+      const wrong: string[] = [];
+      for (const [index, pair] of watched.entries()) {
         const leftOnline = pair !== leaving;
-        if (pair.rightSees.get(pair.left.me.id)?.online !== leftOnline) return false;
-        if (pair.leftSees.get(pair.right.me.id)?.online !== true) return false;
-        if ((await online(pair.right, pair.left)) !== leftOnline) return false;
-        if ((await online(pair.left, pair.right)) !== true) return false;
+        const views = {
+          'left as its peer sees it live': [pair.rightSees.get(pair.left.me.id)?.online, leftOnline],
+          'right as its peer sees it live': [pair.leftSees.get(pair.right.me.id)?.online, true],
+          'left in its peer directory': [await online(pair.right, pair.left), leftOnline],
+          'right in its peer directory': [await online(pair.left, pair.right), true],
+        };
+        for (const [view, [shown, truth]] of Object.entries(views))
+          if (shown !== truth) wrong.push(`pair ${index}: ${view} is ${shown}, should be ${truth}`);
       }
-      return true;
+      return wrong;
     };
-    const presenceAfterMs = await within(PRESENCE_BOUND_MS, presenceRight);
+    const presenceAfterMs = await within(PRESENCE_BOUND_MS, async () => (await presenceWrong()).length === 0);
+    const presenceWrongAtBound = await presenceWrong();
     await sleep(2000);
     stopTraffic();
     await traffic;
@@ -79,6 +86,7 @@ describe('Redis killed for 10 s and started again empty, under two nodes', () =>
       outageAckP99Ms,
       sameNodeUndelivered,
       presenceAfterMs: presenceAfterMs ?? null,
+      presenceWrongAtBound,
     });
     expect(outageAckP99Ms).toBeLessThan(OUTAGE_ACK_P99_BOUND_MS);
     expect(sameNodeUndelivered, 'same-node messages not delivered live while Redis was down').toBe(0);
