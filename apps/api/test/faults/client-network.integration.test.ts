@@ -2,9 +2,8 @@ import { afterEach, describe, it } from 'vitest';
 import { BACKENDS, type BackendKind } from '../backends.ts';
 import { Ledger, printFigures } from '../ledger.ts';
 import type { NodeProcess } from '../node-process.ts';
-import { type Cluster, drainAndTally, expectNoHarm, makePairs, startCluster, stream } from './cluster.ts';
+import { type Cluster, drainAndTally, expectNoHarm, makePairs, sleep, startCluster, stream } from './cluster.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CUTS = 5;
 const CUT_EVERY_MS = 2000;
 /** Long enough for every client to notice and start backing off, short enough that they come back in the step. */

@@ -138,7 +138,8 @@ export async function makePairs(
   return pairs;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Paces traffic and faults; never the thing a scenario asserts on. */
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Traffic, not an assertion: every pair sends `perSecond` messages a second in turns from both

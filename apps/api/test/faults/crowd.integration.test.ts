@@ -2,12 +2,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ChatUser } from '../chat-users.ts';
 import { Ledger, printFigures } from '../ledger.ts';
 import type { NodeProcess } from '../node-process.ts';
-import { type Cluster, drainAndTally, expectNoHarm, makePairs, startCluster, within } from './cluster.ts';
+import { type Cluster, drainAndTally, expectNoHarm, makePairs, sleep, startCluster, within } from './cluster.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** 500 users in 250 conversations, four tabs each: 2,000 clients, the left half on the node that dies. */
-const PAIRS = 250;
-const TABS = 4;
+/**
+ * 250 users in 125 conversations, eight tabs each: 2,000 clients, the left half on the node that
+ * dies. Eight tabs stay under the per-user limits (20 sockets a node; a burst of 10 syncs, one per
+ * reconnecting tab) and need half the sign-ups of four.
+ */
+const PAIRS = 125;
+const TABS = 8;
 /** A dead node's presence lease (NODE_TTL_MS in presence/redis-store.ts) and a sweep after it. */
 const DEAD_NODE_FORGOTTEN_MS = 15_000 + 3000;
 

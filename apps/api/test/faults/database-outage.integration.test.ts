@@ -4,9 +4,8 @@ import { Ledger, printFigures } from '../ledger.ts';
 import type { NodeProcess } from '../node-process.ts';
 import { type PrivateMariadb, startPrivateMariadb } from '../private-mariadb.ts';
 import { startTcpProxy, type TcpProxy } from '../tcp-proxy.ts';
-import { type Cluster, drainAndTally, expectNoHarm, makePairs, startCluster, stream } from './cluster.ts';
+import { type Cluster, drainAndTally, expectNoHarm, makePairs, sleep, startCluster, stream } from './cluster.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const CUT_MS = 10_000;
 /** After the database returns, the clients' resends (with back-off) must all have been acked by then. */
 const RECOVERY_MS = 30_000;

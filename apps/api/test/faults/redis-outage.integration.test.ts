@@ -3,9 +3,17 @@ import type { ChatUser } from '../chat-users.ts';
 import { Ledger, percentile, printFigures } from '../ledger.ts';
 import type { NodeProcess } from '../node-process.ts';
 import { type PrivateRedis, startPrivateRedis } from '../private-redis.ts';
-import { type Cluster, drainAndTally, expectNoHarm, makePairs, startCluster, stream, within } from './cluster.ts';
+import {
+  type Cluster,
+  drainAndTally,
+  expectNoHarm,
+  makePairs,
+  sleep,
+  startCluster,
+  stream,
+  within,
+} from './cluster.ts';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const OUTAGE_MS = 10_000;
 /** Generous against a normal p99 of tens of ms: a send that waited for Redis would take the whole outage. */
 const OUTAGE_ACK_P99_BOUND_MS = 1000;
