@@ -4,7 +4,7 @@ import { authentication } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';
 import { chat } from './chat/plugin.ts';
-import type { Config } from './config/config.ts';
+import { type Config, proxyTrust } from './config/config.ts';
 import { gateway } from './gateway/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './http/errors.ts';
@@ -31,7 +31,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Behind a load balancer the client's address is in X-Forwarded-For; rate limits need it.
-    trustProxy: config.trustProxy,
+    trustProxy: proxyTrust(config.trustProxy),
   });
 
   // The id in the logs, handed back so a user's bug report can be matched to them.
