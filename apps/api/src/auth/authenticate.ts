@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../http/errors.ts';
 import { findSession, type SignedIn } from './sessions.ts';
+import { memoryUsedTickets, redisUsedTickets } from './used-tickets.ts';
+import { redeemWsTicket, type TicketReading } from './ws-ticket.ts';
 
 export const SESSION_COOKIE = 'sid';
 /** Browsers cap cookie lifetimes at 400 days. */
@@ -23,6 +25,8 @@ declare module 'fastify' {
     requireVerifiedUser(request: FastifyRequest, reply: FastifyReply): Promise<void>;
     setSessionCookie(reply: FastifyReply, token: string): void;
     clearSessionCookie(reply: FastifyReply): void;
+    /** Reads a WebSocket ticket and uses it up, on every node at once: a second use is refused as 'used'. */
+    redeemWsTicket(ticket: string, now: number): Promise<TicketReading>;
   }
 }
 
@@ -82,6 +86,12 @@ export const authentication = fp(
     app.decorate('clearSessionCookie', (reply: FastifyReply) => {
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
     });
+
+    const usedTickets = app.redis ? redisUsedTickets(app.redis, config.redisPrefix) : memoryUsedTickets();
+    app.addHook('onClose', async () => usedTickets.close());
+    app.decorate('redeemWsTicket', (ticket: string, now: number) =>
+      redeemWsTicket(usedTickets, config.sessionSecret, ticket, now),
+    );
   },
   { name: 'authentication', dependencies: ['infrastructure'] },
 );

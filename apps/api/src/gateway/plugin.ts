@@ -15,7 +15,7 @@ import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { authOf } from '../auth/authenticate.ts';
 import { findSessionByHash } from '../auth/sessions.ts';
-import { issueWsTicket, readWsTicket } from '../auth/ws-ticket.ts';
+import { issueWsTicket } from '../auth/ws-ticket.ts';
 import { AppError } from '../http/errors.ts';
 import type { UserRow } from '../users/users-repository.ts';
 import { Connection } from './connection.ts';
@@ -154,7 +154,7 @@ export const gateway = fp(
 
     /** The session a ticket names, or 'expired' when its holder only has to ask for another one. */
     async function ticketSession(ticket: string, now: number) {
-      const reading = readWsTicket(app.config.sessionSecret, ticket, now);
+      const reading = await app.redeemWsTicket(ticket, now);
       if ('refused' in reading) return reading.refused === 'expired' ? ('expired' as const) : undefined;
       return findSessionByHash(app.database.db, reading.sessionIdHash, now);
     }
