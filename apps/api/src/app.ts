@@ -9,6 +9,7 @@ import { gateway } from './gateway/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './http/errors.ts';
 import { registerOriginCheck } from './http/origin.ts';
+import { serializeRequest } from './http/redact.ts';
 import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
 import { presence } from './presence/plugin.ts';
@@ -26,7 +27,8 @@ const IDLE_SWEEP_MS = 100;
  */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    // Tickets and mailed tokens travel in query strings; the request log line must not keep them.
+    logger: { level: config.logLevel, serializers: { req: serializeRequest } },
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
