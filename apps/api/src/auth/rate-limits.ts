@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import type { RateLimitRule } from '../infra/rate-limit/rate-limiter.ts';
+import type { Device } from './device-cookie.ts';
 
 const MINUTE = 60_000;
 
@@ -11,7 +12,10 @@ const MINUTE = 60_000;
  */
 export const AUTH_LIMITS = {
   loginPerIp: { limit: 30, windowMs: 5 * MINUTE },
+  /** Attempts on one account (by id: its username and email are one account) from browsers it never signed in on. */
   loginPerAccount: { limit: 10, windowMs: 15 * MINUTE },
+  /** Attempts from one browser where the account signed in before: its own bucket, so others cannot lock it. */
+  loginPerDevice: { limit: 10, windowMs: 15 * MINUTE },
   signupPerIp: { limit: 10, windowMs: 60 * MINUTE },
   forgotPerIp: { limit: 10, windowMs: 60 * MINUTE },
   forgotPerEmail: { limit: 3, windowMs: 60 * MINUTE },
@@ -20,6 +24,25 @@ export const AUTH_LIMITS = {
 } as const satisfies Record<string, RateLimitRule>;
 
 export type AuthLimit = keyof typeof AUTH_LIMITS;
+
+/**
+ * Where a login attempt counts (OWASP's account lock-out with device cookies): with a device cookie
+ * of the account it names, in that device's bucket; otherwise against the account, keyed on its id
+ * so that its username and its email share one count. A login naming no account counts under the
+ * name given, at the same limit, so the answer tells nothing about which accounts exist.
+ */
+export function loginBucket(
+  accountId: number | undefined,
+  login: string,
+  device: Device | undefined,
+): { name: AuthLimit; subject: string } {
+  if (accountId !== undefined && device?.userId === accountId)
+    return { name: 'loginPerDevice', subject: device.deviceId };
+  return {
+    name: 'loginPerAccount',
+    subject: accountId !== undefined ? `id:${accountId}` : `name:${login.trim().toLowerCase()}`,
+  };
+}
 
 /** Counts one attempt; past the limit answers 429 with Retry-After. */
 export async function enforceLimit(app: FastifyInstance, name: AuthLimit, subject: string): Promise<void> {
