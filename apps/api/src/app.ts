@@ -15,6 +15,7 @@ import { mail } from './mail/plugin.ts';
 import { presence } from './presence/plugin.ts';
 import { uploadsRoutes } from './uploads/plugin.ts';
 import { usersRoutes } from './users/routes.ts';
+import { registerSecurityHeaders } from './web/security-headers.ts';
 import { serveWebClient } from './web/static.ts';
 
 /** JSON bodies are small; pictures go through the upload route, which streams. */
@@ -51,6 +52,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook('onClose', async () => clearInterval(idleSweep));
 
   registerErrorHandler(app);
+  await registerSecurityHeaders(app, config.publicUrl);
   await app.register(infrastructure, { config });
   registerOriginCheck(app, config.publicUrl.origin);
   await app.register(mail);
