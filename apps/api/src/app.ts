@@ -10,6 +10,7 @@ import { healthRoutes } from './health/routes.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './http/errors.ts';
 import { registerOriginCheck } from './http/origin.ts';
 import { serializeRequest } from './http/redact.ts';
+import { registerRequestLimits } from './http/request-limits.ts';
 import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
 import { presence } from './presence/plugin.ts';
@@ -54,6 +55,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   registerErrorHandler(app);
   await registerSecurityHeaders(app, config.publicUrl);
   await app.register(infrastructure, { config });
+  registerRequestLimits(app);
   registerOriginCheck(app, config.publicUrl.origin);
   await app.register(mail);
   await app.register(authentication);

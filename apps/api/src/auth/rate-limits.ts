@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../http/errors.ts';
+import { enforceRateLimit } from '../http/request-limits.ts';
 import type { RateLimitRule } from '../infra/rate-limit/rate-limiter.ts';
 import type { Device } from './device-cookie.ts';
 
@@ -20,7 +20,9 @@ export const AUTH_LIMITS = {
   forgotPerIp: { limit: 10, windowMs: 60 * MINUTE },
   forgotPerEmail: { limit: 3, windowMs: 60 * MINUTE },
   resendPerUser: { limit: 3, windowMs: 15 * MINUTE },
-  availabilityPerIp: { limit: 120, windowMs: MINUTE },
+  availabilityUsernamePerIp: { limit: 120, windowMs: MINUTE },
+  /** Tighter: whether an address has an account is worth more to an attacker than whether a name is free. */
+  availabilityEmailPerIp: { limit: 30, windowMs: 15 * MINUTE },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type AuthLimit = keyof typeof AUTH_LIMITS;
@@ -45,11 +47,5 @@ export function loginBucket(
 }
 
 /** Counts one attempt; past the limit answers 429 with Retry-After. */
-export async function enforceLimit(app: FastifyInstance, name: AuthLimit, subject: string): Promise<void> {
-  const result = await app.rateLimiter.hit(`${name}:${subject}`, AUTH_LIMITS[name]);
-  if (result.allowed) return;
-  const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-  throw new AppError(429, 'rate_limited', `Too many attempts. Try again in ${seconds} seconds.`, {
-    headers: { 'retry-after': String(seconds) },
-  });
-}
+export const enforceLimit = (app: FastifyInstance, name: AuthLimit, subject: string): Promise<void> =>
+  enforceRateLimit(app, `${name}:${subject}`, AUTH_LIMITS[name], 'attempts');

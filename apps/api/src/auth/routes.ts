@@ -50,7 +50,9 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     '/availability',
     { schema: { querystring: AvailabilityQuery, response: { 200: AvailabilityResponse } } },
     async (request) => {
-      await enforceLimit(app, 'availabilityPerIp', request.ip);
+      // Charged for the field that is answered: availabilityProblem asks about the username first.
+      const field = request.query.username !== undefined ? 'availabilityUsernamePerIp' : 'availabilityEmailPerIp';
+      await enforceLimit(app, field, request.ip);
       const reason = await availabilityProblem(context, request.query);
       return reason ? { available: false, reason } : { available: true };
     },
