@@ -6,6 +6,16 @@ export const WS_LIMITS = {
   maxFrameBytes: 64 * 1024,
   /** Longest client message id: room for a UUID or ULID with a prefix. */
   maxClientIdLength: 64,
+  /**
+   * Open sockets one user may hold on one node, tabs and devices together. A person needs a handful;
+   * 300 sockets of one user were enough to slow a node for everyone. Past it: close 4009.
+   */
+  maxSocketsPerUser: 20,
+  /**
+   * Frames of one connection waiting to be handled. A client waits for answers (acks, synced) and
+   * never needs more; a client that floods past it is closed (4010) instead of holding the node.
+   */
+  maxQueuedFrames: 200,
 } as const;
 
 /** Close codes the server uses, so clients can decide whether and where to reconnect. */
@@ -30,4 +40,8 @@ export const CLOSE_CODES = {
   forbidden: 4003,
   /** The client read too slowly and its unsent buffer passed the bound: reconnect and sync. */
   slowConsumer: 4008,
+  /** The user has WS_LIMITS.maxSocketsPerUser sockets open on this node already: close a tab or device first. */
+  tooManySockets: 4009,
+  /** The client sent more than WS_LIMITS.maxQueuedFrames frames without waiting for answers. */
+  tooManyFrames: 4010,
 } as const;
