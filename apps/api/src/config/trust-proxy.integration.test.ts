@@ -6,13 +6,16 @@ import { AUTH_LIMITS } from '../auth/rate-limits.ts';
 
 const PUBLIC_URL = 'http://chat.test';
 
-describe.each(BACKENDS)('behind one proxy (TRUST_PROXY=1) on %s', (kind: BackendKind) => {
+/** One proxy in front, named by hop count or by its address (the test's proxy is this machine). */
+const SETTINGS = BACKENDS.flatMap((kind) => ['1', '127.0.0.0/8,::1'].map((trust) => [trust, kind] as const));
+
+describe.each(SETTINGS)('behind one proxy (TRUST_PROXY=%s) on %s', (trust: string, kind: BackendKind) => {
   let environment: TestEnvironment;
   let server: TestServer;
 
   beforeAll(async () => {
     environment = await createEnvironment(kind);
-    server = await startServer({ ...environment.backend.env, PUBLIC_URL, TRUST_PROXY: '1' });
+    server = await startServer({ ...environment.backend.env, PUBLIC_URL, TRUST_PROXY: trust });
   });
   afterAll(async () => {
     await server.close();
