@@ -1,3 +1,4 @@
+import { TYPING, WS_LIMITS } from '@chat/protocol';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import { UserLimiter } from '../infra/rate-limit/user-limiter.ts';
@@ -10,17 +11,6 @@ import type { GroupCommit } from './send/group-commit.ts';
 import { prepareSend } from './send/prepare.ts';
 import { syncSince } from './sync.ts';
 
-/** Sustained sends per user per second, and the burst allowed on top (a pasted list, a quick exchange). */
-const SENDS_PER_SECOND = 20;
-const SEND_BURST = 40;
-/**
- * Syncs per user: one on each connect and one per gap is all a client needs. Each is a few queries
- * and up to 2,000 messages, so 400 of them in a row held an embedded node for seconds.
- */
-const SYNCS_PER_SECOND = 1;
-const SYNC_BURST = 10;
-const TYPING_MIN_INTERVAL_MS = 1000;
-
 /** The socket frames of chat: send, read, typing and sync. */
 export function registerChatFrames(
   app: FastifyInstance,
@@ -29,8 +19,8 @@ export function registerChatFrames(
 ) {
   const { gateway } = app;
   const db = app.database.db;
-  const sends = new UserLimiter(SENDS_PER_SECOND, SEND_BURST);
-  const syncs = new UserLimiter(SYNCS_PER_SECOND, SYNC_BURST);
+  const sends = new UserLimiter(WS_LIMITS.sendsPerSecond, WS_LIMITS.sendBurst);
+  const syncs = new UserLimiter(WS_LIMITS.syncsPerSecond, WS_LIMITS.syncBurst);
   const peers = new PeerCache(db);
   const lastTyping = new Map<string, number>();
   const prune = setInterval(() => {
@@ -62,7 +52,7 @@ export function registerChatFrames(
     const key = `${connection.id}:${frame.conversationId}`;
     const now = Date.now();
     // "Typing" is a hint: extra ones within a second are dropped, so a flood cannot reach the peer.
-    if (now - (lastTyping.get(key) ?? 0) < TYPING_MIN_INTERVAL_MS) return;
+    if (now - (lastTyping.get(key) ?? 0) < TYPING.serverMinIntervalMs) return;
     if (lastTyping.size > 100_000) lastTyping.clear();
     lastTyping.set(key, now);
     const peerId = await peers.peerOf(frame.conversationId, connection.userId);

@@ -16,6 +16,28 @@ export const WS_LIMITS = {
    * never needs more; a client that floods past it is closed (4010) instead of holding the node.
    */
   maxQueuedFrames: 200,
+  /**
+   * Sends per user per second on one node, and the burst allowed on top (a pasted list, a quick
+   * exchange); past it a send is refused with `rate_limited`.
+   */
+  sendsPerSecond: 20,
+  sendBurst: 40,
+  /**
+   * Syncs per user per second, and the burst: one on each connect and one per gap is all a client
+   * needs. Each costs a few queries and up to 2,000 messages; 400 in a row held an embedded node
+   * for seconds. Past it: `rate_limited` with `frame: "sync"`; sync again a second later.
+   */
+  syncsPerSecond: 1,
+  syncBurst: 10,
+} as const;
+
+/** "Typing…": how often a client says so while the user types, and how long the peer shows it. */
+export const TYPING = {
+  /** A client sends `typing` at most this often; the server drops extra ones within `serverMinIntervalMs`. */
+  sendIntervalMs: 3000,
+  /** Longer than the send interval, so that the indicator holds steady while the peer types. */
+  shownMs: 4000,
+  serverMinIntervalMs: 1000,
 } as const;
 
 /** Close codes the server uses, so clients can decide whether and where to reconnect. */
