@@ -49,9 +49,6 @@ export const UnreadFrame = Type.Object({
   total: Type.Integer({ minimum: 0 }),
 });
 
-/** The unread rule, the same for server and clients: what comes after the read cursor. */
-export const unreadCount = (lastSeq: number, readSeq: number): number => Math.max(0, lastSeq - readSeq);
-
 /** A member's read cursor moved (the peer's, for "seen"; or the user's own, from another tab). */
 export const ReadReceiptFrame = Type.Object({
   type: Type.Literal('read'),
