@@ -6,6 +6,16 @@ export const WS_LIMITS = {
   maxFrameBytes: 64 * 1024,
   /** Longest client message id: room for a UUID or ULID with a prefix. */
   maxClientIdLength: 64,
+  /**
+   * Open sockets one user may hold across all nodes' tabs and devices. A person needs a handful;
+   * 300 sockets of one user were enough to slow a node for everyone. Past it: close 4009.
+   */
+  maxSocketsPerUser: 20,
+  /**
+   * Frames of one connection waiting to be handled. A client waits for answers (acks, synced) and
+   * never needs more; a client that floods past it is closed (4010) instead of holding the node.
+   */
+  maxQueuedFrames: 200,
 } as const;
 
 /** Close codes the server uses, so clients can decide whether and where to reconnect. */
