@@ -51,7 +51,7 @@ export async function loadLatest(id: number): Promise<void> {
     const page = await api.history(id, { limit: PAGE_SIZE });
     const newest = page.messages.at(-1);
     if (newest) portal().loadedUpTo(id, newest.seq);
-    updateChat((state) => withHistoryPage(state, id, page));
+    updateChat((state) => withHistoryPage(state, id, page, portal().myId));
     portal().readActive();
   } catch (error) {
     historyFailed(id, error);
@@ -66,7 +66,7 @@ export async function loadOlder(id: number): Promise<void> {
   updateChat((state) => withHistory(state, id, (h) => ({ ...h, loading: true, error: undefined })));
   try {
     const page = await api.history(id, { before: oldest.seq, limit: PAGE_SIZE });
-    updateChat((state) => withHistoryPage(state, id, page));
+    updateChat((state) => withHistoryPage(state, id, page, portal().myId));
   } catch (error) {
     historyFailed(id, error);
   }

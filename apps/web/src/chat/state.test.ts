@@ -7,6 +7,7 @@ import {
   sortConversations,
   withConversation,
   withConversationRead,
+  withHistoryPage,
   withMessage,
   withOutgoing,
   withoutOutgoing,
@@ -158,6 +159,23 @@ describe('chat state', () => {
     const stored = withMessage(restored, { ...message(3, ME, 'left-behind'), text: 'written before the reload' }, ME);
     expect(stored.outbox[7]).toEqual([]);
     expect(stored.histories[7]?.messages.filter((m) => m.clientId === 'left-behind')).toHaveLength(1);
+  });
+
+  it('lets a history page replace the optimistic copy of a message of mine it holds', () => {
+    const pending = withOutgoing(opened([message(1)]), 7, {
+      clientId: 'lost-ack',
+      text: 'hi',
+      createdAt: 5,
+      status: 'pending',
+    });
+    const page = { messages: [message(1), message(2, ME, 'lost-ack')], hasMore: false };
+    const loaded = withHistoryPage(pending, 7, page, ME);
+    expect(loaded.outbox[7]).toEqual([]);
+    expect(loaded.histories[7]?.messages.map((m) => m.clientId)).toEqual(['c1', 'lost-ack']);
+    // A peer's message is never taken for mine.
+    expect(
+      withHistoryPage(pending, 7, { messages: [message(2, PEER, 'lost-ack')], hasMore: false }, ME).outbox[7],
+    ).toHaveLength(1);
   });
 
   it('takes presence from what the client library found newest', () => {

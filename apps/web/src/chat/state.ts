@@ -232,14 +232,23 @@ export function withHistory(state: ChatState, id: number, change: (history: Hist
   return { ...state, histories: { ...state.histories, [id]: change(history) } };
 }
 
-/** A page of history: the newest one (`latest`) says whether older ones exist; so does each older one. */
-export const withHistoryPage = (state: ChatState, id: number, page: HistoryResponse) =>
-  withHistory(state, id, (history) => ({
+/**
+ * A page of history: the newest one (`latest`) says whether older ones exist; so does each older one.
+ * A message of mine in it replaces its optimistic copy: one stored before its ack was lost (then
+ * resent after a reload) comes back in the history, not as a new message.
+ */
+export function withHistoryPage(state: ChatState, id: number, page: HistoryResponse, myId: number): ChatState {
+  const next = withHistory(state, id, (history) => ({
     messages: mergeMessages(page.messages, history.messages),
     hasMore: page.hasMore,
     loading: false,
     loaded: true,
   }));
+  const mine = new Set(page.messages.filter((message) => message.senderId === myId).map((message) => message.clientId));
+  const outbox = next.outbox[id];
+  if (!outbox?.some((item) => mine.has(item.clientId))) return next;
+  return { ...next, outbox: { ...next.outbox, [id]: outbox.filter((item) => !mine.has(item.clientId)) } };
+}
 
 /** Adds a message being sent, or puts a failed one back to pending for a retry (same clientId). */
 export function withOutgoing(state: ChatState, conversationId: number, item: OutgoingMessage): ChatState {
