@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { SpaFallback } from '../http/errors.ts';
 
 /** Paths the single-page app never owns: unknown ones there are real 404s, not the app shell. */
 const SERVER_PREFIXES = ['/api/', '/api?', '/ws', '/dev/', '/healthz', '/readyz'];
-
-export type SpaFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
 
 /**
  * Serves the built web client. Hashed assets are cached for a year; the shell never is.

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { failpoint } from '../failpoints/failpoints.ts';
 import { connectRedis } from '../redis.ts';
 import type { Bus, BusHandler } from './bus.ts';
 import { HandlerRegistry } from './bus.ts';
@@ -15,7 +16,7 @@ export interface RedisBusOptions {
  * run nothing but (un)subscribe commands.
  */
 export function createRedisBus(options: RedisBusOptions): Bus {
-  const publisher = connectRedis(options.url, 'bus-pub');
+  const publisher = connectRedis(options.url, 'bus-pub', { offlineQueue: false });
   const subscriber = connectRedis(options.url, 'bus-sub');
   const registry = new HandlerRegistry();
   const reconnectListeners: Array<() => void> = [];
@@ -52,7 +53,9 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   });
 
   return {
+    reachesOtherNodes: true,
     async publish(channel, payload) {
+      await failpoint('bus.publish');
       await publisher.publish(prefixed(channel), JSON.stringify(payload));
     },
     async subscribe(channel: string, handler: BusHandler) {
