@@ -1,4 +1,4 @@
-import type { ClientFrame, Message, PublicUser, ServerFrame, ServerFrameOf } from '@chat/protocol';
+import type { ClientFrame, Message, Presence, PublicUser, ServerFrame, ServerFrameOf } from '@chat/protocol';
 import { Connection, type ConnectionOptions, type ConnectionState } from './connection.ts';
 import { Emitter } from './emitter.ts';
 import type { OutboxStorage } from './outbox-storage.ts';
@@ -111,7 +111,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
    * Users from a REST answer: their presence is kept where it is newer than what is known (a
    * snapshot that left before a live event must not undo it). Returns the newest presence per user.
    */
-  notePresence(users: readonly PublicUser[]): Map<number, PublicUser['presence']> {
+  notePresence(users: readonly PublicUser[]): Map<number, Presence> {
     return new Map(users.map((user) => [user.id, this.state.notePresence(user.id, user.presence).presence]));
   }
 

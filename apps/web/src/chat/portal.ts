@@ -37,9 +37,9 @@ class Portal {
   private readonly stops: Array<() => void> = [];
   private readonly typingSentAt = new Map<number, number>();
   private readonly typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
-  /** Summaries on their way, by conversation: true when an event came meanwhile, so the answer may be stale. */
   /** The newest unread counts per conversation, to reconcile with summaries fetched over REST. */
   private readonly latestUnread = new Map<number, UnreadCounts>();
+  /** Summaries on their way, by conversation: true when an event came meanwhile, so the answer may be stale. */
   private readonly summaryFetches = new Map<number, boolean>();
 
   /** The directory rows on screen; the open conversation's peer is watched with them. */
