@@ -153,6 +153,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         this.state.own(frame.message);
         break;
       case 'error':
+        if (frame.frame === 'sync') this.state.syncRefused();
         if (!this.ledger.failed(frame)) this.emit('error', frame);
         break;
       case 'resync':

@@ -11,6 +11,8 @@ import { Sequencer } from './sequencer.ts';
 
 /** A message still ahead of a gap this long asks the server for what is missing. */
 const DEFAULT_GAP_TIMEOUT_MS = 500;
+/** A sync the server refused (rate limited, or failed underneath) is asked for again this much later. */
+const SYNC_RETRY_MS = 1000;
 
 export interface SyncHandlers {
   /** Each message once, in seq order per conversation. */
@@ -31,6 +33,7 @@ export class SyncState {
   private readonly unreadCursors = new Map<number, { lastSeq: number; readSeq: number }>();
   private readonly presence = new Map<number, Presence>();
   private lastServerTime = 0;
+  private syncRetry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly handlers: SyncHandlers,
@@ -105,9 +108,20 @@ export class SyncState {
     return { presence: newest, changed: true };
   }
 
+  /** The server answered a sync with an error: what it would have sent is still missing, so ask again soon. */
+  syncRefused(): void {
+    if (this.syncRetry) return;
+    this.syncRetry = setTimeout(() => {
+      this.syncRetry = undefined;
+      this.handlers.requestSync();
+    }, SYNC_RETRY_MS);
+  }
+
   close(): void {
     for (const timer of this.gapTimers.values()) clearTimeout(timer);
     this.gapTimers.clear();
+    clearTimeout(this.syncRetry);
+    this.syncRetry = undefined;
   }
 
   private scheduleGapCheck(conversationId: number): void {
