@@ -8,7 +8,7 @@ import { NodeProcess } from '../node-process.ts';
 import { createEnvironment, type TestEnvironment } from '../server.ts';
 
 /** Short, so that presence settles within a scenario's time; the robot stays out of the counts. */
-const NODE_ENV = { TRUST_PROXY: 'true', BOT_MODE: 'off', PRESENCE_GRACE_MS: '1000', LOG_LEVEL: 'error' };
+const NODE_ENV = { TRUST_PROXY: '1', BOT_MODE: 'off', PRESENCE_GRACE_MS: '1000', LOG_LEVEL: 'error' };
 
 export interface Cluster {
   environment: TestEnvironment;
