@@ -2,7 +2,7 @@ import { afterEach, describe, it } from 'vitest';
 import { BACKENDS, type BackendKind } from '../backends.ts';
 import { Ledger, printFigures } from '../ledger.ts';
 import type { NodeProcess } from '../node-process.ts';
-import { type Cluster, drainAndTally, expectNoHarm, makePairs, sleep, startCluster, stream } from './cluster.ts';
+import { type Cluster, drainAndTally, expectNoHarm, makePairs, sleep, startCluster, startTraffic } from './cluster.ts';
 
 const CUTS = 5;
 const CUT_EVERY_MS = 2000;
@@ -23,8 +23,7 @@ describe.each(BACKENDS)('clients whose TCP connections are cut every 2 s, on %s'
     const ledger = new Ledger(`client TCP cut every 2 s, ${kind}`);
     const pairs = await makePairs(cluster, ledger, 4, a, b);
 
-    let stopTraffic!: () => void;
-    const traffic = stream(ledger, pairs, 8, new Promise<void>((resolve) => (stopTraffic = resolve)));
+    const traffic = startTraffic(ledger, pairs, 8);
     for (let cut = 0; cut < CUTS; cut++) {
       await sleep(CUT_EVERY_MS - CUT_LASTS_MS);
       for (const node of new Set([a, b])) node.balancer.cut();
@@ -32,8 +31,7 @@ describe.each(BACKENDS)('clients whose TCP connections are cut every 2 s, on %s'
       for (const node of new Set([a, b])) node.balancer.restore();
     }
     await sleep(1000);
-    stopTraffic();
-    await traffic;
+    await traffic.stop();
 
     const figures = await drainAndTally(ledger, cluster.store);
     printFigures(figures, { cuts: CUTS });

@@ -143,20 +143,25 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 
 /**
  * Traffic, not an assertion: every pair sends `perSecond` messages a second in turns from both
- * sides, without waiting for acks (a stream keeps several in flight), until `stop` resolves.
+ * sides, without waiting for acks (a stream keeps several in flight), until stopped.
  */
-export async function stream(ledger: Ledger, pairs: Pair[], perSecond: number, stop: Promise<unknown>) {
+export function startTraffic(ledger: Ledger, pairs: Pair[], perSecond: number): { stop(): Promise<void> } {
   let stopped = false;
-  void stop.then(() => (stopped = true));
-  const inFlight: Array<Promise<void>> = [];
-  for (let tick = 0; !stopped; tick++) {
-    for (const pair of pairs) {
-      const client = tick % 2 === 0 ? pair.leftClient : pair.rightClient;
-      inFlight.push(ledger.send(client, pair.conversationId, tick % 2 === 0 ? 'left' : 'right'));
+  const loop = (async () => {
+    for (let tick = 0; !stopped; tick++) {
+      for (const pair of pairs) {
+        const client = tick % 2 === 0 ? pair.leftClient : pair.rightClient;
+        void ledger.send(client, pair.conversationId, tick % 2 === 0 ? 'left' : 'right');
+      }
+      await sleep(1000 / perSecond);
     }
-    await sleep(1000 / perSecond);
-  }
-  return inFlight;
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+    },
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { Ledger, printFigures } from '../ledger.ts';
 import type { NodeProcess } from '../node-process.ts';
 import { type PrivateMariadb, startPrivateMariadb } from '../private-mariadb.ts';
 import { startTcpProxy, type TcpProxy } from '../tcp-proxy.ts';
-import { type Cluster, drainAndTally, expectNoHarm, makePairs, sleep, startCluster, stream } from './cluster.ts';
+import { type Cluster, drainAndTally, expectNoHarm, makePairs, sleep, startCluster, startTraffic } from './cluster.ts';
 
 const CUT_MS = 10_000;
 /** After the database returns, the clients' resends (with back-off) must all have been acked by then. */
@@ -35,8 +35,7 @@ describe('the database cut for 10 s through a TCP proxy, under two nodes', () =>
     const ledger = new Ledger('database cut 10 s, mysql+redis');
     const pairs = await makePairs(cluster, ledger, 4, a, b);
 
-    let stopTraffic!: () => void;
-    const traffic = stream(ledger, pairs, 5, new Promise<void>((resolve) => (stopTraffic = resolve)));
+    const traffic = startTraffic(ledger, pairs, 5);
     await sleep(2000);
     proxy.cut();
     const cutAt = performance.now();
@@ -44,8 +43,7 @@ describe('the database cut for 10 s through a TCP proxy, under two nodes', () =>
     const ackedDuringCut = ledger.ackLatencies(cutAt + 1000, performance.now()).length;
     proxy.restore();
     await sleep(2000);
-    stopTraffic();
-    await traffic;
+    await traffic.stop();
 
     const figures = await drainAndTally(ledger, cluster.store, RECOVERY_MS);
     printFigures(figures, { ackedDuringCut });
@@ -66,16 +64,14 @@ describe('a private mariadbd killed with SIGKILL and started again on its data, 
     const ledger = new Ledger('mariadbd SIGKILL + restart, mysql+redis');
     const pairs = await makePairs(cluster, ledger, 4, a, b);
 
-    let stopTraffic!: () => void;
-    const traffic = stream(ledger, pairs, 8, new Promise<void>((resolve) => (stopTraffic = resolve)));
+    const traffic = startTraffic(ledger, pairs, 8);
     await sleep(2000);
     await mariadb.kill();
     const killedAt = Date.now();
     await mariadb.start();
     const downMs = Date.now() - killedAt;
     await sleep(2000);
-    stopTraffic();
-    await traffic;
+    await traffic.stop();
 
     const figures = await drainAndTally(ledger, cluster.store, RECOVERY_MS);
     printFigures(figures, { databaseDownMs: downMs });

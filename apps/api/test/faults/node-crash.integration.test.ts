@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BackendKind } from '../backends.ts';
 import { Ledger, printFigures } from '../ledger.ts';
 import type { NodeProcess } from '../node-process.ts';
-import { type Cluster, drainAndTally, expectNoHarm, makePairs, sleep, startCluster, stream } from './cluster.ts';
+import { type Cluster, drainAndTally, expectNoHarm, makePairs, sleep, startCluster, startTraffic } from './cluster.ts';
 
 /** Each pair sends this many messages a second: well under the per-user limit (20/s), so no send is refused. */
 const PER_SECOND = 8;
@@ -31,14 +31,15 @@ describe.each([
     const ledger = new Ledger(`${signal} mid-stream, ${kind}`);
     const pairs = await makePairs(cluster, ledger, PAIRS, doomed, other);
 
-    const traffic = stream(ledger, pairs, PER_SECOND, sleep(5000));
+    const traffic = startTraffic(ledger, pairs, PER_SECOND);
     await sleep(2000);
     const exit = await doomed.kill(signal);
     // A graceful stop finishes what it started and exits 0; a kill gives no chance to.
     expect(exit).toBe(signal === 'SIGTERM' ? 0 : 'SIGKILL');
     if (other === doomed) await doomed.restart();
     else doomed.balancer.retarget(other.port);
-    await traffic;
+    await sleep(2000);
+    await traffic.stop();
 
     const figures = await drainAndTally(ledger, cluster.store);
     printFigures(figures);
