@@ -51,8 +51,11 @@ export interface Config {
     /** Where `pnpm bot` connects; PUBLIC_URL when unset. */
     serverUrl: string | undefined;
   };
-  /** The built web client; when the folder is missing the API runs alone. */
-  webDir: string;
+  /**
+   * The built web client; when the folder is missing, or WEB_DIR is unset and no workspace web
+   * client is installed (the production image sets WEB_DIR), the API runs alone.
+   */
+  webDir: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -71,11 +74,17 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 /** Secrets shorter than this are guessable; 32 characters of hex carry 128 bits. */
 const MIN_SECRET_LENGTH = 32;
 const SESSION_SECRET_FILE = 'session-secret';
-/** Resolved through the workspace link, so it holds from the sources and from the bundle alike. */
-const DEFAULT_WEB_DIR = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('@chat/web/package.json')),
-  'dist',
-);
+/**
+ * Resolved through the workspace link, so it holds from the sources and from the bundle alike.
+ * Only when WEB_DIR is unset: a deployed server has no workspace, and must not fail to load for it.
+ */
+function workspaceWebDir(): string | undefined {
+  try {
+    return path.join(path.dirname(createRequire(import.meta.url).resolve('@chat/web/package.json')), 'dist');
+  } catch {
+    return undefined;
+  }
+}
 
 function readVar(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -144,6 +153,11 @@ function sessionSecret(env: Env, production: boolean, dataDir: string): string {
   return generated;
 }
 
+function webDir(env: Env): string | undefined {
+  const configured = readVar(env, 'WEB_DIR');
+  return configured === undefined ? workspaceWebDir() : path.resolve(configured);
+}
+
 /** Parses and validates the whole environment once; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
@@ -181,6 +195,6 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: integer(env, 'BOT_TIMEOUT_MS', 20_000, 100, 300_000),
       serverUrl: url(env, 'BOT_SERVER_URL', ['http:', 'https:'])?.origin,
     },
-    webDir: path.resolve(readVar(env, 'WEB_DIR') ?? DEFAULT_WEB_DIR),
+    webDir: webDir(env),
   };
 }

@@ -12,8 +12,11 @@ export type SpaFallback = (request: FastifyRequest, reply: FastifyReply) => Fast
  * Returns the history-API fallback (index.html for any other GET, so that client-side routes such
  * as /verify survive a reload), or undefined when there is no built client to serve.
  */
-export async function serveWebClient(app: FastifyInstance, webDir: string): Promise<SpaFallback | undefined> {
-  if (!existsSync(webDir)) {
+export async function serveWebClient(
+  app: FastifyInstance,
+  webDir: string | undefined,
+): Promise<SpaFallback | undefined> {
+  if (webDir === undefined || !existsSync(webDir)) {
     app.log.warn({ webDir }, 'web client not built; serving the API only');
     return undefined;
   }
