@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { authentication } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';
@@ -7,7 +7,9 @@ import { chat } from './chat/plugin.ts';
 import type { Config } from './config/config.ts';
 import { gateway } from './gateway/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
+import { registerCompression } from './http/compression.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './http/errors.ts';
+import { registerOpenApi } from './http/openapi.ts';
 import { registerOriginCheck } from './http/origin.ts';
 import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
@@ -20,11 +22,16 @@ import { serveWebClient } from './web/static.ts';
 const BODY_LIMIT_BYTES = 64 * 1024;
 const IDLE_SWEEP_MS = 100;
 
+export interface BuildOptions {
+  /** Sees every route as it is registered: the test that the OpenAPI document covers them walks them so. */
+  onRoute?: (route: RouteOptions) => void;
+}
+
 /**
  * Builds the whole server: infrastructure first (database, bus), then capabilities, then routes,
  * then the web client. Nothing listens until the caller says so.
  */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel },
     bodyLimit: BODY_LIMIT_BYTES,
@@ -33,6 +40,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     // Behind a load balancer the client's address is in X-Forwarded-For; rate limits need it.
     trustProxy: config.trustProxy,
   });
+
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   // The id in the logs, handed back so a user's bug report can be matched to them.
   app.addHook('onRequest', async (request, reply) => {
@@ -49,6 +58,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook('onClose', async () => clearInterval(idleSweep));
 
   registerErrorHandler(app);
+  await registerCompression(app);
+  await registerOpenApi(app);
   await app.register(infrastructure, { config });
   registerOriginCheck(app, config.publicUrl.origin);
   await app.register(mail);
