@@ -11,8 +11,10 @@ import { registerCompression } from './http/compression.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerOriginCheck } from './http/origin.ts';
+import { type LogStream, loggerSetup } from './infra/logger.ts';
 import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
+import { metrics } from './metrics/plugin.ts';
 import { presence } from './presence/plugin.ts';
 import { uploadsRoutes } from './uploads/plugin.ts';
 import { usersRoutes } from './users/routes.ts';
@@ -25,6 +27,8 @@ const IDLE_SWEEP_MS = 100;
 export interface BuildOptions {
   /** Sees every route as it is registered: the test that the OpenAPI document covers them walks them so. */
   onRoute?: (route: RouteOptions) => void;
+  /** Where the logs go instead of stdout, as JSON lines: tests read them. */
+  logStream?: LogStream;
 }
 
 /**
@@ -33,7 +37,7 @@ export interface BuildOptions {
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: loggerSetup(config, Boolean(process.stdout.isTTY), options.logStream),
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -66,6 +70,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authentication);
   await app.register(healthRoutes);
   await app.register(gateway);
+  await app.register(metrics);
   await app.register(presence);
   await app.register(chat);
   await app.register(authRoutes, { prefix: '/api/auth' });

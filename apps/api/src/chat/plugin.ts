@@ -14,6 +14,7 @@ import fp from 'fastify-plugin';
 import { authOf } from '../auth/authenticate.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { multiRowInsertIds } from '../infra/db/dialect.ts';
+import { sendMetrics } from '../infra/metrics/instruments.ts';
 import { findUsersReceipts } from '../users/users-repository.ts';
 import { history, listConversations, openConversation, requireMembership, summarize } from './conversations.ts';
 import { deleteForMe, markRead, prepareSend, type ReadResult, type SendResult, syncSince } from './messaging.ts';
@@ -99,11 +100,13 @@ export const chat = fp(
     });
 
     gateway.handle('send', async (connection, frame) => {
+      const acked = sendMetrics.started();
       if (!limiter.take(connection.userId)) {
         throw new AppError(429, 'rate_limited', 'You are sending too fast. Wait a moment and try again.');
       }
       const result = await batcher.submit(await prepareSend(db, connection.userId, frame));
       connection.send({ type: 'ack', clientId: frame.clientId, message: result.message });
+      acked();
       if (!result.created) return;
       connection.send({ type: 'unread', ...result.senderUnread });
       // Stored means stored: a bus hiccup now costs others only latency (they resync), never the message.

@@ -2,6 +2,7 @@ import type { Message } from '@chat/protocol';
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
 import { insertedIds, isUniqueViolation, type MultiRowInsertIds } from '../infra/db/dialect.ts';
+import { sendMetrics } from '../infra/metrics/instruments.ts';
 import { toMessage } from './messages-repository.ts';
 import { commitOne, type PreparedSend, type SendResult, unreadState } from './messaging.ts';
 
@@ -281,6 +282,7 @@ export class SendBatcher {
   private pump(): void {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
+      sendMetrics.batchCommitting(batch.length);
       this.inFlight++;
       commitBatch(
         this.db,

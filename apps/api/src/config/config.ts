@@ -5,6 +5,8 @@ import path from 'node:path';
 import { DEFAULT_UPLOAD_MAX_BYTES } from '@chat/protocol';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** auto: readable lines on a terminal, JSON (one object a line, for log collectors) otherwise. */
+export type LogFormat = 'auto' | 'pretty' | 'json';
 
 export interface Config {
   production: boolean;
@@ -27,6 +29,9 @@ export interface Config {
   uploadMaxBytes: number;
   sessionSecret: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** Bearer token that /metrics requires; unset, /metrics answers loopback peers only. */
+  metricsToken: string | undefined;
   bcryptCost: number;
   /** Trust X-Forwarded-For from the load balancer for the client's address (rate limits). Never without one. */
   trustProxy: boolean;
@@ -131,18 +136,21 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
+function secret(env: Env, name: string): string | undefined {
+  const value = readVar(env, name);
+  if (value !== undefined && value.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(name, `must be at least ${MIN_SECRET_LENGTH} characters long`);
+  }
+  return value;
+}
+
 /**
  * Outside production a missing secret is generated once and kept in DATA_DIR, so sessions survive
  * restarts without anyone configuring anything; in production a missing one is a deployment mistake.
  */
 function sessionSecret(env: Env, production: boolean, dataDir: string): string {
-  const configured = readVar(env, 'SESSION_SECRET');
-  if (configured !== undefined) {
-    if (configured.length < MIN_SECRET_LENGTH) {
-      throw new ConfigError('SESSION_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters long`);
-    }
-    return configured;
-  }
+  const configured = secret(env, 'SESSION_SECRET');
+  if (configured !== undefined) return configured;
   if (production) throw new ConfigError('SESSION_SECRET', 'is required in production (NODE_ENV=production)');
   const file = path.join(dataDir, SESSION_SECRET_FILE);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -182,6 +190,8 @@ export function loadConfig(env: Env = process.env): Config {
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', DEFAULT_UPLOAD_MAX_BYTES, 1024, 100 * 1024 * 1024),
     sessionSecret: sessionSecret(env, production, dataDir),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'pretty', 'json'] as const, 'auto'),
+    metricsToken: secret(env, 'METRICS_TOKEN'),
     bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 10_000, 0, 300_000),

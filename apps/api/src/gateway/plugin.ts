@@ -10,13 +10,14 @@ import {
   WsTicketResponse,
 } from '@chat/protocol';
 import websocket from '@fastify/websocket';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { WebSocket } from 'ws';
 import { authOf } from '../auth/authenticate.ts';
 import { findSessionByHash } from '../auth/sessions.ts';
 import { issueWsTicket, readWsTicket } from '../auth/ws-ticket.ts';
 import { AppError } from '../http/errors.ts';
+import { sendMetrics } from '../infra/metrics/instruments.ts';
 import type { UserRow } from '../users/users-repository.ts';
 import { Connection } from './connection.ts';
 import { type AddressedEvent, EventPublisher, USER_EVENTS_CHANNEL, type UserEvent } from './events.ts';
@@ -159,10 +160,12 @@ export const gateway = fp(
       return findSessionByHash(app.database.db, reading.sessionIdHash, now);
     }
 
-    async function dispatch(connection: Connection, raw: string): Promise<void> {
+    async function dispatch(connection: Connection, raw: string, log: FastifyBaseLogger): Promise<void> {
       const parsed = parseClientFrame(raw);
       if (!parsed.ok) {
-        connection.send({ type: 'error', code: parsed.code, message: parsed.message, frame: parsed.frameType });
+        if (parsed.frameType === 'send') sendMetrics.refused(parsed.code);
+        const { code, message, frameType: frame, clientId } = parsed;
+        connection.send({ type: 'error', code, message, frame, clientId });
         return;
       }
       const { frame } = parsed;
@@ -172,11 +175,12 @@ export const gateway = fp(
         await handler(connection, frame);
       } catch (error) {
         const clientId = frame.type === 'send' ? frame.clientId : undefined;
+        if (frame.type === 'send') sendMetrics.refused(error instanceof AppError ? error.code : 'internal_error');
         if (error instanceof AppError) {
           connection.send({ type: 'error', code: error.code, message: error.message, frame: frame.type, clientId });
           return;
         }
-        app.log.error({ err: error, frame: frame.type }, 'frame handler failed');
+        log.error({ err: error, frame: frame.type }, 'frame handler failed');
         connection.send({
           type: 'error',
           code: 'internal_error',
@@ -204,6 +208,8 @@ export const gateway = fp(
       }
 
       const connection = new Connection(`${nodeId}:${++sequence}`, admitted.user.id, admitted.sessionIdHash, socket);
+      // Whatever goes wrong on this socket names whose it is and which one.
+      const log = request.log.child({ userId: connection.userId, connectionId: connection.id });
       registry.add(connection);
       let cleanedUp = false;
       const cleanUp = () => {
@@ -213,7 +219,7 @@ export const gateway = fp(
         const lastOnNode = registry.remove(connection);
         void (async () => {
           for (const listener of disconnectListeners) await listener(connection, lastOnNode);
-        })().catch((error: unknown) => request.log.warn({ err: error }, 'websocket disconnect listener failed'));
+        })().catch((error: unknown) => log.warn({ err: error }, 'websocket disconnect listener failed'));
       };
       socket.on('close', cleanUp);
       if (socket.readyState !== socket.OPEN) {
@@ -229,7 +235,7 @@ export const gateway = fp(
       });
       const enqueue = (raw: string) => {
         connection.alive = true;
-        queue = queue.then(() => dispatch(connection, raw));
+        queue = queue.then(() => dispatch(connection, raw, log));
       };
       socket.off('message', collectEarly);
       for (const raw of early) enqueue(raw);
@@ -248,7 +254,7 @@ export const gateway = fp(
       try {
         for (const listener of connectListeners) await listener(connection, admitted.user);
       } catch (error) {
-        request.log.error({ err: error }, 'websocket connect listener failed');
+        log.error({ err: error }, 'websocket connect listener failed');
       }
       startHandling();
     });

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { busMetrics } from '../metrics/instruments.ts';
 import { connectRedis } from '../redis.ts';
 import type { Bus, BusHandler } from './bus.ts';
 import { HandlerRegistry } from './bus.ts';
@@ -53,7 +54,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
 
   return {
     async publish(channel, payload) {
-      await publisher.publish(prefixed(channel), JSON.stringify(payload));
+      await busMetrics.published(publisher.publish(prefixed(channel), JSON.stringify(payload)));
     },
     async subscribe(channel: string, handler: BusHandler) {
       if (!registry.add(channel, handler)) return;
