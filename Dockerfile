@@ -1,8 +1,10 @@
 # The app image: builds the workspace, then runs the bundled server with its production dependencies
 # only, as an unprivileged user. Used by docker-compose.yml.
 FROM node:20.20-bookworm AS build
-RUN npm install --global pnpm@12.21.0
 WORKDIR /src
+# The pnpm version package.json pins (packageManager).
+COPY package.json ./
+RUN npm install --global "$(node -p "require('./package.json').packageManager")"
 COPY . .
 # The web build reads NODE_ENV; the image's assets are always the production ones.
 RUN pnpm install --frozen-lockfile && pnpm build && sh scripts/image-layout.sh /image

@@ -124,3 +124,14 @@ describe('docker-compose.yml', () => {
     expect(compose.match(/^\s*SESSION_SECRET:/gm)).toHaveLength(1);
   });
 });
+
+describe('the pnpm version', () => {
+  it('is pinned in package.json, and the start and test scripts and the image install that one', () => {
+    const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
+    const pinned = (JSON.parse(read('package.json')) as { packageManager?: string }).packageManager;
+    expect(pinned).toMatch(/^pnpm@\d+\.\d+\.\d+$/);
+    const sourced = execFileSync('sh', ['-c', '. scripts/pnpm.sh && echo "$PNPM_VERSION"'], { cwd: REPO_ROOT });
+    expect(`pnpm@${sourced.toString().trim()}`).toBe(pinned);
+    expect(dockerfile).toContain('npm install --global "$(node -p "require(\'./package.json\').packageManager")"');
+  });
+});
