@@ -5,6 +5,7 @@ import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';
 import { chat } from './chat/plugin.ts';
 import type { Config } from './config/config.ts';
+import { directoryRoutes } from './directory/routes.ts';
 import { gateway } from './gateway/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
 import { registerCompression } from './http/compression.ts';
@@ -16,8 +17,9 @@ import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
 import { metrics } from './metrics/plugin.ts';
 import { presence } from './presence/plugin.ts';
+import { settingsRoutes } from './settings/routes.ts';
 import { uploadsRoutes } from './uploads/plugin.ts';
-import { usersRoutes } from './users/routes.ts';
+import { users } from './users/public-users.ts';
 import { serveWebClient } from './web/static.ts';
 
 /** JSON bodies are small; pictures go through the upload route, which streams. */
@@ -69,12 +71,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(mail);
   await app.register(authentication);
   await app.register(healthRoutes);
+  await app.register(users);
   await app.register(gateway);
   await app.register(metrics);
-  await app.register(presence);
   await app.register(chat);
+  await app.register(presence);
   await app.register(authRoutes, { prefix: '/api/auth' });
-  await app.register(usersRoutes, { prefix: '/api' });
+  await app.register(directoryRoutes, { prefix: '/api' });
+  await app.register(settingsRoutes, { prefix: '/api' });
   await app.register(uploadsRoutes, { prefix: '/api' });
   await app.register(robot);
   registerNotFoundHandler(app, await serveWebClient(app, config.webDir));

@@ -11,6 +11,12 @@ export const Presence = Type.Object({
   online: Type.Boolean(),
   /** When the user was last seen online; null while online or if never seen. */
   lastSeenAt: Type.Union([Timestamp, Type.Null()]),
+  /**
+   * Orders the changes of one user's presence: of two states for a user (a live event and a
+   * snapshot that overtook it, frames from different nodes), keep the one with the larger version.
+   * It grows with every change and with time, so it stays ordered across node and Redis restarts.
+   */
+  version: Type.Integer({ minimum: 0 }),
 });
 export type Presence = Static<typeof Presence>;
 
@@ -62,3 +68,6 @@ export const Message = Type.Object({
   createdAt: Timestamp,
 });
 export type Message = Static<typeof Message>;
+
+/** Of two presence states of one user, the one to keep. */
+export const newerPresence = (a: Presence, b: Presence): Presence => (b.version > a.version ? b : a);

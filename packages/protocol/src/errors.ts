@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   'unknown_frame',
   'malformed_frame',
   'ticket_expired',
+  'too_many_sockets',
+  'too_many_frames',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

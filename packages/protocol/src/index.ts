@@ -5,6 +5,7 @@ export * from './rest/auth.ts';
 export * from './rest/chat.ts';
 export * from './rest/health.ts';
 export * from './rest/uploads.ts';
+export * from './unread.ts';
 export * from './version.ts';
 export * from './ws/client-frames.ts';
 export * from './ws/limits.ts';

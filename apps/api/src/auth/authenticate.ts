@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../http/errors.ts';
+import { Signal } from '../infra/signal.ts';
 import { findSession, type SignedIn } from './sessions.ts';
 
 export const SESSION_COOKIE = 'sid';
@@ -23,8 +24,14 @@ declare module 'fastify' {
     requireVerifiedUser(request: FastifyRequest, reply: FastifyReply): Promise<void>;
     setSessionCookie(reply: FastifyReply, token: string): void;
     clearSessionCookie(reply: FastifyReply): void;
+    /** Sessions ended (sign-out, password reset): whoever holds their connections closes them. */
+    sessionsEnded: SessionsEnded;
   }
 }
+
+export type EndedSessions = string[] | 'all';
+/** Auth's one outward event; the gateway, a higher capability, closes the sockets of ended sessions. */
+export type SessionsEnded = Signal<[userId: number, sessionIdHashes: EndedSessions]>;
 
 /** The caller of a route behind requireUser or requireVerifiedUser. */
 export function authOf(request: FastifyRequest): Auth {
@@ -47,6 +54,7 @@ export const authentication = fp(
     const { config } = app;
     await app.register(cookie, { secret: config.sessionSecret });
     app.decorateRequest('auth', null);
+    app.decorate('sessionsEnded', new Signal<[number, EndedSessions]>());
 
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const token = presentedToken(request);

@@ -85,7 +85,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   app.post('/logout', { preHandler: app.requireUser }, async (request, reply) => {
     const { session } = authOf(request);
     await deleteSession(app.database.db, session.idHash);
-    await app.gateway.publish(session.userId, { kind: 'end_sessions', sessionIdHashes: [session.idHash] });
+    app.sessionsEnded.emit(session.userId, [session.idHash]);
     app.clearSessionCookie(reply);
     return reply.status(204).send();
   });
@@ -93,7 +93,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   app.post('/logout-all', { preHandler: app.requireUser }, async (request, reply) => {
     const { user } = authOf(request);
     await deleteUserSessions(app.database.db, user.id);
-    await app.gateway.publish(user.id, { kind: 'end_sessions', sessionIdHashes: 'all' });
+    app.sessionsEnded.emit(user.id, 'all');
     app.clearSessionCookie(reply);
     return reply.status(204).send();
   });
@@ -118,7 +118,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     { schema: { body: ResetPasswordBody, response: { 200: UserResponse } } },
     async (request, reply) => {
       const { user, sessionToken } = await resetPassword(context, request.body);
-      await app.gateway.publish(user.id, { kind: 'end_sessions', sessionIdHashes: 'all' });
+      app.sessionsEnded.emit(user.id, 'all');
       signIn(reply, sessionToken);
       return { user };
     },

@@ -1,6 +1,6 @@
 import { ChatApi, RealtimeClient, type WebSocketConstructor } from '@chat/client';
 import { type Message, WS_LIMITS } from '@chat/protocol';
-import { SendLimiter } from '../chat/send-limiter.ts';
+import { UserLimiter } from '../infra/rate-limit/user-limiter.ts';
 import type { Responder, Turn } from './responder.ts';
 
 /** Answers per user: a quick exchange flows, a script hammering the robot is slowed down. */
@@ -49,7 +49,7 @@ export async function startRobot(options: RobotOptions): Promise<Robot> {
     WebSocket: options.WebSocket,
     ticket: async () => (await api.wsTicket()).ticket,
   });
-  const limiter = new SendLimiter(ANSWERS_PER_MINUTE / 60, ANSWER_BURST);
+  const limiter = new UserLimiter(ANSWERS_PER_MINUTE / 60, ANSWER_BURST);
   const warned = new Set<number>();
   const usernames = new Map<number, string>();
   /** One answer at a time per conversation, so answers come in the order of the questions. */

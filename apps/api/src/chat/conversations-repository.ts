@@ -139,37 +139,6 @@ export async function setHidden(db: Db, conversationId: number, userId: number, 
     .execute();
 }
 
-/** Takes the next seq of a conversation. In a transaction the row stays locked until commit, which serialises senders. */
-export async function nextSeq(db: Db, conversationId: number, now: number): Promise<number> {
-  await db
-    .updateTable('conversations')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: now }))
-    .where('id', '=', conversationId)
-    .execute();
-  const { last_seq } = await db
-    .selectFrom('conversations')
-    .select('last_seq')
-    .where('id', '=', conversationId)
-    .executeTakeFirstOrThrow();
-  return last_seq;
-}
-
-/** After a new message: both sides see the conversation again, and the sender has read up to it. */
-export async function recordSent(db: Db, conversationId: number, senderId: number, seq: number): Promise<void> {
-  await db
-    .updateTable('conversation_members')
-    .set({ hidden: 0 })
-    .where('conversation_id', '=', conversationId)
-    .where('hidden', '=', 1)
-    .execute();
-  await db
-    .updateTable('conversation_members')
-    .set({ read_seq: seq })
-    .where('conversation_id', '=', conversationId)
-    .where('user_id', '=', senderId)
-    .execute();
-}
-
 /** Moves a read cursor forward only, and never past the last message. Returns whether it moved. */
 export async function advanceReadSeq(db: Db, conversationId: number, userId: number, seq: number): Promise<boolean> {
   const result = await db
@@ -195,14 +164,24 @@ export async function clearForMember(db: Db, conversationId: number, userId: num
     .execute();
 }
 
-/** The sum of a user's unread counts. */
-export async function totalUnread(db: Db, userId: number): Promise<number> {
-  const row = await db
+/** The sum of each user's unread counts (users in no conversation are left out). */
+export async function totalsUnread(db: Db, userIds: readonly number[]): Promise<Map<number, number>> {
+  if (userIds.length === 0) return new Map();
+  const totals = await db
     .selectFrom('conversation_members as m')
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
-    .select((eb) => eb.fn.sum<string | number | null>(eb('c.last_seq', '-', eb.ref('m.read_seq'))).as('total'))
-    .where('m.user_id', '=', userId)
-    .executeTakeFirst();
+    .select([
+      'm.user_id',
+      (eb) => eb.fn.sum<string | number | null>(eb('c.last_seq', '-', eb.ref('m.read_seq'))).as('total'),
+    ])
+    .where('m.user_id', 'in', userIds)
+    .groupBy('m.user_id')
+    .execute();
   // MySQL sums to DECIMAL, which arrives as a string.
-  return Number(row?.total ?? 0);
+  return new Map(totals.map((t) => [t.user_id, Number(t.total ?? 0)]));
+}
+
+/** The sum of a user's unread counts. */
+export async function totalUnread(db: Db, userId: number): Promise<number> {
+  return (await totalsUnread(db, [userId])).get(userId) ?? 0;
 }

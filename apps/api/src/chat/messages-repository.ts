@@ -53,15 +53,6 @@ function fromJoinedRow(row: MessageWithUploadRow): Message {
   return toMessage(row, attachment);
 }
 
-export async function insertMessage(
-  db: Db,
-  message: Omit<MessageRow, 'id'>,
-  attachment: Attachment | null,
-): Promise<Message> {
-  const result = await db.insertInto('messages').values(message).executeTakeFirstOrThrow();
-  return toMessage({ ...message, id: Number(result.insertId) }, attachment);
-}
-
 export async function findByClientId(db: Db, senderId: number, clientId: string): Promise<Message | undefined> {
   const row = await messagesWithUploads(db)
     .where('messages.sender_id', '=', senderId)

@@ -1,48 +1,36 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CLOSE_CODES,
-  type ClientFrame,
-  type ClientFrameType,
-  PROTOCOL_VERSION,
-  PROTOCOL_VERSION_PARAM,
-  parseClientFrame,
-  WS_LIMITS,
-  WsTicketResponse,
-} from '@chat/protocol';
+import { CLOSE_CODES, type ClientFrameType, WS_LIMITS } from '@chat/protocol';
 import websocket from '@fastify/websocket';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { WebSocket } from 'ws';
-import { authOf } from '../auth/authenticate.ts';
-import { findSessionByHash } from '../auth/sessions.ts';
-import { issueWsTicket, readWsTicket } from '../auth/ws-ticket.ts';
-import { AppError } from '../http/errors.ts';
-import { sendMetrics } from '../infra/metrics/instruments.ts';
-import type { UserRow } from '../users/users-repository.ts';
-import { Connection } from './connection.ts';
-import { type AddressedEvent, EventPublisher, USER_EVENTS_CHANNEL, type UserEvent } from './events.ts';
+import type { Connection } from './connection.ts';
+import { Dispatcher, type FrameHandler } from './dispatch.ts';
+import { type AddressedEvent, type EventBatch, USER_EVENTS_CHANNEL } from './events.ts';
+import { startHeartbeat } from './heartbeat.ts';
 import { PendingUpgrades } from './pending-upgrades.ts';
 import { ConnectionRegistry } from './registry.ts';
+import { RemotePublisher } from './remote-publisher.ts';
+import { type ConnectListener, type DisconnectListener, registerSocketRoute } from './socket-route.ts';
+import { registerTicketRoute } from './ticket-route.ts';
 
-type FrameHandler<T extends ClientFrameType> = (
-  connection: Connection,
-  frame: Extract<ClientFrame, { type: T }>,
-) => Promise<void> | void;
 /** How long clients get to answer the close frame on shutdown before their sockets are cut. */
 const CLOSE_HANDSHAKE_GRACE_MS = 1000;
-
-type AnyFrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void> | void;
-type Lifecycle = (connection: Connection, user: UserRow) => Promise<void> | void;
 
 export interface Gateway {
   /** Registers the handler of one client frame type; capabilities own their frames. */
   handle<T extends ClientFrameType>(type: T, handler: FrameHandler<T>): void;
   /** Runs after `ready` is sent, in registration order (e.g. presence sends the current state). */
-  onConnect(listener: Lifecycle): void;
-  onDisconnect(listener: (connection: Connection, lastOnNode: boolean) => Promise<void> | void): void;
-  /** Sends an event to every connection of a user, on every node. */
-  publish(userId: number, event: UserEvent): Promise<void>;
+  onConnect(listener: ConnectListener): void;
+  onDisconnect(listener: DisconnectListener): void;
+  /**
+   * Delivers events to every connection of their users, on every node: at once to this node's,
+   * through the bus to the others'. Never waits for the bus, so nothing a user does is held up by
+   * it; what the bus loses is repaired by a resync.
+   */
+  deliver(events: readonly AddressedEvent[]): void;
   connectionsOf(userId: number): ReadonlySet<Connection>;
+  /** Every connection on this node (presence re-registers them after Redis comes back). */
+  connections(): Iterable<Connection>;
   readonly connectionCount: number;
 }
 
@@ -52,61 +40,57 @@ declare module 'fastify' {
   }
 }
 
-interface Refusal {
-  code: string;
-  message: string;
-  close: number;
-}
-
-const refuse = (code: string, message: string, close: number): Refusal => ({ code, message, close });
-
+/** The WebSocket gateway: admission, connections, frame dispatch and event delivery across nodes. */
 export const gateway = fp(
   async (app: FastifyInstance) => {
-    const registry = new ConnectionRegistry();
-    const publisher = new EventPublisher(app.bus);
-    await app.bus.subscribe(USER_EVENTS_CHANNEL, (payload) => registry.deliverBatch(payload as AddressedEvent[]));
-    // Keyed by the frame's type, so each handler only ever receives frames of its own type.
-    const handlers = new Map<ClientFrameType, AnyFrameHandler>();
-    const connectListeners: Lifecycle[] = [];
-    const disconnectListeners: Array<(connection: Connection, lastOnNode: boolean) => Promise<void> | void> = [];
     const nodeId = randomUUID().slice(0, 8);
+    const registry = new ConnectionRegistry();
+    const dispatcher = new Dispatcher(app.log);
+    const connectListeners: ConnectListener[] = [];
+    const disconnectListeners: DisconnectListener[] = [];
+    const remote = new RemotePublisher(app.bus, nodeId, (error) =>
+      app.log.warn({ err: error }, 'bus publish failed; the users concerned will resync'),
+    );
     let sequence = 0;
 
+    await app.bus.subscribe(USER_EVENTS_CHANNEL, (payload) => {
+      const batch = payload as EventBatch;
+      // This node delivered its own events when it published them.
+      if (batch.origin === nodeId) return;
+      if (batch.resync) registry.resync(batch.resync, 'events_lost');
+      registry.deliverBatch(batch.events);
+    });
+    // Pub/sub drops what was published while the subscriber was away: every client must catch up.
+    app.bus.onReconnect(() => registry.resync('all', 'bus_reconnected'));
+
     app.decorate('gateway', {
-      handle(type, handler) {
-        handlers.set(type, handler as unknown as AnyFrameHandler);
-      },
+      handle: (type, handler) => dispatcher.handle(type, handler),
       onConnect: (listener) => void connectListeners.push(listener),
       onDisconnect: (listener) => void disconnectListeners.push(listener),
-      publish: (userId, event) => publisher.publish(userId, event),
+      deliver(events) {
+        registry.deliverBatch(events);
+        remote.publish(events);
+      },
       connectionsOf: (userId) => registry.connectionsOf(userId),
+      connections: () => registry.all(),
       get connectionCount() {
         return registry.size;
       },
     } satisfies Gateway);
 
-    // Pub/sub drops what was published while the subscriber was away: every client must catch up.
-    app.bus.onReconnect(() => {
-      for (const connection of registry.all()) connection.send({ type: 'resync', reason: 'bus_reconnected' });
+    app.sessionsEnded.listen((userId, sessionIdHashes) =>
+      app.gateway.deliver([{ userId, event: { kind: 'end_sessions', sessionIdHashes } }]),
+    );
+    dispatcher.handle('ping', (connection, frame) => {
+      connection.send({ type: 'pong', ref: frame.ref, serverTime: Date.now() });
     });
 
-    const heartbeat = setInterval(() => {
-      for (const connection of registry.all()) {
-        if (!connection.alive) {
-          connection.terminate();
-          continue;
-        }
-        connection.alive = false;
-        connection.ping();
-      }
-    }, app.config.wsHeartbeatMs);
-    heartbeat.unref();
-
+    const stopHeartbeat = startHeartbeat(registry, app.config.wsHeartbeatMs);
     await app.register(websocket, {
       options: { maxPayload: WS_LIMITS.maxFrameBytes },
       // On shutdown, 1012 tells clients to reconnect at once: the load balancer sends them to another node.
       preClose: async () => {
-        clearInterval(heartbeat);
+        stopHeartbeat();
         const server = app.websocketServer;
         for (const client of server.clients) client.close(CLOSE_CODES.serviceRestart, 'server restarting');
         // A peer that does not answer the close handshake must not hold the shutdown open.
@@ -120,143 +104,13 @@ export const gateway = fp(
     });
     const pendingUpgrades = new PendingUpgrades(app.server, app.websocketServer);
 
-    app.post(
-      '/api/ws-ticket',
-      { preHandler: app.requireUser, schema: { response: { 200: WsTicketResponse } } },
-      async (request) => issueWsTicket(app.config.sessionSecret, authOf(request).session.idHash, Date.now()),
-    );
-
-    async function admit(request: FastifyRequest): Promise<{ user: UserRow; sessionIdHash: string } | Refusal> {
-      const query = request.query as Record<string, string | undefined>;
-      const version = Number(query[PROTOCOL_VERSION_PARAM]);
-      if (version !== PROTOCOL_VERSION) {
-        return refuse(
-          'protocol_version_unsupported',
-          `This server speaks protocol version ${PROTOCOL_VERSION}; connect to /ws?${PROTOCOL_VERSION_PARAM}=${PROTOCOL_VERSION}.`,
-          CLOSE_CODES.protocolVersionUnsupported,
-        );
-      }
-      const origin = request.headers.origin;
-      if (origin !== undefined && origin !== app.config.publicUrl.origin) {
-        return refuse('bad_origin', `Connect from ${app.config.publicUrl.origin}.`, CLOSE_CODES.policyViolation);
-      }
-      const now = Date.now();
-      const signedIn = query.ticket ? await ticketSession(query.ticket, now) : await app.authenticate(request);
-      if (signedIn === 'expired') {
-        return refuse('ticket_expired', 'That ticket has expired: ask for a new one.', CLOSE_CODES.ticketExpired);
-      }
-      if (!signedIn) return refuse('unauthenticated', 'Sign in first.', CLOSE_CODES.unauthenticated);
-      const { session, user } = signedIn;
-      if (user.email_verified_at === null) {
-        return refuse('email_not_verified', 'Confirm your email address first.', CLOSE_CODES.forbidden);
-      }
-      return { user, sessionIdHash: session.idHash };
-    }
-
-    /** The session a ticket names, or 'expired' when its holder only has to ask for another one. */
-    async function ticketSession(ticket: string, now: number) {
-      const reading = readWsTicket(app.config.sessionSecret, ticket, now);
-      if ('refused' in reading) return reading.refused === 'expired' ? ('expired' as const) : undefined;
-      return findSessionByHash(app.database.db, reading.sessionIdHash, now);
-    }
-
-    async function dispatch(connection: Connection, raw: string, log: FastifyBaseLogger): Promise<void> {
-      const parsed = parseClientFrame(raw);
-      if (!parsed.ok) {
-        if (parsed.frameType === 'send') sendMetrics.refused(parsed.code);
-        const { code, message, frameType: frame, clientId } = parsed;
-        connection.send({ type: 'error', code, message, frame, clientId });
-        return;
-      }
-      const { frame } = parsed;
-      const handler = handlers.get(frame.type);
-      try {
-        if (!handler) throw new AppError(400, 'unknown_frame', `Frames of type "${frame.type}" are not handled here.`);
-        await handler(connection, frame);
-      } catch (error) {
-        const clientId = frame.type === 'send' ? frame.clientId : undefined;
-        if (frame.type === 'send') sendMetrics.refused(error instanceof AppError ? error.code : 'internal_error');
-        if (error instanceof AppError) {
-          connection.send({ type: 'error', code: error.code, message: error.message, frame: frame.type, clientId });
-          return;
-        }
-        log.error({ err: error, frame: frame.type }, 'frame handler failed');
-        connection.send({
-          type: 'error',
-          code: 'internal_error',
-          message: 'Something went wrong on our side.',
-          frame: frame.type,
-          clientId,
-        });
-      }
-    }
-
-    app.get('/ws', { websocket: true }, async (socket: WebSocket, request) => {
-      // Frames that arrive while the connection is being admitted wait, in order.
-      const early: string[] = [];
-      const collectEarly = (data: Buffer) => early.push(data.toString());
-      socket.on('message', collectEarly);
-
-      const admitted = await admit(request).catch((error: unknown): Refusal => {
-        request.log.error({ err: error }, 'websocket admission failed');
-        return refuse('service_unavailable', 'Try again in a moment.', CLOSE_CODES.serviceRestart);
-      });
-      if ('code' in admitted) {
-        socket.send(JSON.stringify({ type: 'error', code: admitted.code, message: admitted.message }));
-        socket.close(admitted.close, admitted.code);
-        return;
-      }
-
-      const connection = new Connection(`${nodeId}:${++sequence}`, admitted.user.id, admitted.sessionIdHash, socket);
-      // Whatever goes wrong on this socket names whose it is and which one.
-      const log = request.log.child({ userId: connection.userId, connectionId: connection.id });
-      registry.add(connection);
-      let cleanedUp = false;
-      const cleanUp = () => {
-        if (cleanedUp) return;
-        cleanedUp = true;
-        connection.closed = true;
-        const lastOnNode = registry.remove(connection);
-        void (async () => {
-          for (const listener of disconnectListeners) await listener(connection, lastOnNode);
-        })().catch((error: unknown) => log.warn({ err: error }, 'websocket disconnect listener failed'));
-      };
-      socket.on('close', cleanUp);
-      if (socket.readyState !== socket.OPEN) {
-        cleanUp();
-        return;
-      }
-
-      // Frames of one connection are handled one after the other, so a user's messages keep the order
-      // they were sent in; none is handled before the connect listeners have run.
-      let startHandling = () => {};
-      let queue = new Promise<void>((resolve) => {
-        startHandling = resolve;
-      });
-      const enqueue = (raw: string) => {
-        connection.alive = true;
-        queue = queue.then(() => dispatch(connection, raw, log));
-      };
-      socket.off('message', collectEarly);
-      for (const raw of early) enqueue(raw);
-      socket.on('message', (data: Buffer) => enqueue(data.toString()));
-      socket.on('pong', () => {
-        connection.alive = true;
-      });
-
-      connection.send({
-        type: 'ready',
-        protocolVersion: PROTOCOL_VERSION,
-        userId: connection.userId,
-        serverTime: Date.now(),
-        heartbeatIntervalMs: app.config.wsHeartbeatMs,
-      });
-      try {
-        for (const listener of connectListeners) await listener(connection, admitted.user);
-      } catch (error) {
-        log.error({ err: error }, 'websocket connect listener failed');
-      }
-      startHandling();
+    registerTicketRoute(app);
+    registerSocketRoute(app, {
+      registry,
+      dispatcher,
+      connectListeners,
+      disconnectListeners,
+      nextConnectionId: () => `${nodeId}:${++sequence}`,
     });
   },
   { name: 'gateway', dependencies: ['infrastructure', 'authentication'] },

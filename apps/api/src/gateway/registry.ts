@@ -35,6 +35,16 @@ export class ConnectionRegistry {
     return count;
   }
 
+  /** Tells these users' connections on this node (all of them for 'all') that they may have missed events. */
+  resync(userIds: readonly number[] | 'all', reason: string): void {
+    const text = JSON.stringify({ type: 'resync', reason });
+    if (userIds === 'all') {
+      for (const connection of this.all()) connection.sendText(text);
+      return;
+    }
+    for (const userId of userIds) for (const connection of this.connectionsOf(userId)) connection.sendText(text);
+  }
+
   /** Delivers what concerns this node's connections and ignores the rest. */
   deliverBatch(batch: readonly AddressedEvent[]): void {
     for (const { userId, event } of batch) {

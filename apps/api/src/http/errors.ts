@@ -1,6 +1,5 @@
 import type { ErrorBody, ErrorCode } from '@chat/protocol';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { SpaFallback } from '../web/static.ts';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** An error meant for the client: its status, stable code and message go out as they are. */
 export class AppError extends Error {
@@ -65,6 +64,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return sendError(reply, 500, { code: 'internal_error', message: 'Something went wrong on our side.' });
   });
 }
+
+/** Answers a request no route matched, or leaves it (undefined) to the JSON 404: the web client's pages. */
+export type SpaFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
 
 export function registerNotFoundHandler(app: FastifyInstance, spaFallback: SpaFallback | undefined): void {
   app.setNotFoundHandler(

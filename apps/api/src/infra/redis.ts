@@ -3,15 +3,31 @@ import { Redis } from 'ioredis';
 /** Reconnect quickly at first, then at most every 2 s: a restarted Redis is found within that. */
 const MAX_RECONNECT_DELAY_MS = 2000;
 
+/** A command Redis has not answered by then fails: a hung connection must not hang a request. */
+const COMMAND_TIMEOUT_MS = 2000;
+
 /**
  * A Redis connection that reconnects by itself. Commands issued while it is down wait in the
- * offline queue for a couple of reconnect attempts and then fail, instead of hanging a request.
+ * offline queue for a couple of reconnect attempts and then fail, instead of hanging a request;
+ * with `offlineQueue: false` they fail at once (the bus's publisher: an event that cannot go now
+ * is repaired by a resync, and queueing it would only grow memory during an outage).
  */
-export function connectRedis(url: string, connectionName: string): Redis {
+export function connectRedis(url: string, connectionName: string, options: { offlineQueue?: boolean } = {}): Redis {
   return new Redis(url, {
     connectionName,
     maxRetriesPerRequest: 2,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    enableOfflineQueue: options.offlineQueue ?? true,
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, MAX_RECONNECT_DELAY_MS),
     lazyConnect: false,
+  });
+}
+
+/** Calls `listener` each time the connection is ready again after a drop (not on the first connect). */
+export function onReconnect(redis: Redis, listener: () => void): void {
+  let everReady = redis.status === 'ready';
+  redis.on('ready', () => {
+    if (everReady) listener();
+    everReady = true;
   });
 }

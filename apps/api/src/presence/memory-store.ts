@@ -1,18 +1,30 @@
-import type { PresenceStore } from './store.ts';
+import type { PresenceChange, PresenceStore } from './store.ts';
 
 /** One process, so no other node can die: connections are counted and grace periods timed here. */
-export function createMemoryPresenceStore(): PresenceStore {
+export function createMemoryPresenceStore(now: () => number = Date.now): PresenceStore {
   const connections = new Map<number, number>();
   const online = new Set<number>();
   const pendingOffline = new Map<number, number>();
+  const versions = new Map<number, number>();
+  const epoch = now();
+
+  const versionOf = (userId: number) => versions.get(userId) ?? epoch;
+  const change = (userId: number, isOnline: boolean): PresenceChange => {
+    const version = Math.max(versionOf(userId) + 1, now());
+    versions.set(userId, version);
+    return { userId, online: isOnline, version };
+  };
+  const comeOnline = (userId: number) => {
+    pendingOffline.delete(userId);
+    if (online.has(userId)) return undefined;
+    online.add(userId);
+    return change(userId, true);
+  };
 
   return {
     async connect(userId) {
       connections.set(userId, (connections.get(userId) ?? 0) + 1);
-      pendingOffline.delete(userId);
-      if (online.has(userId)) return false;
-      online.add(userId);
-      return true;
+      return comeOnline(userId);
     },
     async disconnect(userId, offlineAt) {
       const count = (connections.get(userId) ?? 0) - 1;
@@ -23,19 +35,30 @@ export function createMemoryPresenceStore(): PresenceStore {
       connections.delete(userId);
       pendingOffline.set(userId, offlineAt);
     },
-    async online(userIds) {
-      return new Set(userIds.filter((id) => online.has(id)));
+    async read(userIds) {
+      return new Map(userIds.map((id) => [id, { online: online.has(id), version: versionOf(id) }]));
     },
-    async sweep(now) {
-      const gone: number[] = [];
+    async sweep(at) {
+      const gone: PresenceChange[] = [];
       for (const [userId, offlineAt] of pendingOffline) {
-        if (offlineAt > now) continue;
+        if (offlineAt > at) continue;
         pendingOffline.delete(userId);
-        if (!connections.has(userId) && online.delete(userId)) gone.push(userId);
+        if (!connections.has(userId) && online.delete(userId)) gone.push(change(userId, false));
       }
       return gone;
     },
     async heartbeat() {},
+    async restore(counts, offlineAt) {
+      for (const userId of connections.keys()) if (!counts.has(userId)) pendingOffline.set(userId, offlineAt);
+      connections.clear();
+      const came: PresenceChange[] = [];
+      for (const [userId, count] of counts) {
+        connections.set(userId, count);
+        const changed = comeOnline(userId);
+        if (changed) came.push(changed);
+      }
+      return came;
+    },
     async leave(offlineAt) {
       for (const userId of connections.keys()) pendingOffline.set(userId, offlineAt);
       connections.clear();

@@ -80,13 +80,31 @@ describe.each(BACKENDS)('presence on %s', (kind: BackendKind) => {
     await opened(tab);
     const directoryEntry = async () =>
       (await bob.api.directory({ query: alice.me.username })).users.find((u) => u.id === alice.me.id) as PublicUser;
-    await expect.poll(async () => (await directoryEntry()).presence).toEqual({ online: true, lastSeenAt: null });
+    await expect.poll(async () => (await directoryEntry()).presence).toMatchObject({ online: true, lastSeenAt: null });
+    const onlineVersion = (await directoryEntry()).presence.version;
     tab.close();
     await expect.poll(async () => (await directoryEntry()).presence.online, { timeout: 5000 }).toBe(false);
     const lastSeen = (await directoryEntry()).presence.lastSeenAt;
     expect(lastSeen).toBeGreaterThan(Date.now() - 10_000);
     const listed = (await bob.api.conversations()).conversations.find((c) => c.peer.id === alice.me.id);
-    expect(listed?.peer.presence).toEqual({ online: false, lastSeenAt: lastSeen });
+    expect(listed?.peer.presence).toMatchObject({ online: false, lastSeenAt: lastSeen });
+    // Each change outranks the one before, so a client holding both keeps the offline state.
+    expect(listed?.peer.presence.version).toBeGreaterThan(onlineVersion);
+  });
+
+  it('a conversation opened on one node starts presence for the peer connected to the other node', async () => {
+    const alice = await createChatUser(nodeA.url);
+    const bob = await createChatUser(nodeB.url);
+    const aliceTab = connect(alice, nodeA);
+    const aliceSees = record(aliceTab);
+    await opened(aliceTab);
+    const bobTab = connect(bob, nodeB);
+    await opened(bobTab);
+    // Bob opens the conversation through node B; Alice's socket lives on node A.
+    await bob.api.openConversation(alice.me.id);
+    await expect
+      .poll(() => aliceSees.events.filter((e) => e.type === 'presence' && e.userId === bob.me.id).at(-1))
+      .toMatchObject({ presence: { online: true } });
   });
 
   it('a client hears about the users it shows, not about everyone', async () => {

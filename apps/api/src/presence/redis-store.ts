@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { PresenceStore } from './store.ts';
+import type { PresenceChange, PresenceStore } from './store.ts';
 
 /** A node that has not heartbeaten for this long is taken for dead and its connections are dropped. */
 export const NODE_TTL_MS = 15_000;
@@ -11,14 +11,38 @@ export const NODE_TTL_MS = 15_000;
  *   online     set   users online now, grace period included
  *   pending    zset  user → when they go offline unless they reconnect
  *   nodes      zset  node → when its heartbeat runs out
- * Every change is one Lua script, so concurrent nodes never see half of one.
+ *   v          hash  user → version of their presence state
+ *   epoch      string  when this Redis started holding presence (Redis's clock, ms)
+ * Every change is one Lua script, so concurrent nodes never see half of one. Versions come from
+ * Redis's clock (TIME), one clock for every node, and never go back for a user: max(old + 1, now).
  */
+const VERSIONING = `
+local function clock()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function epoch(key)
+  local e = redis.call('GET', key)
+  if e then return tonumber(e) end
+  local now = clock()
+  redis.call('SET', key, now)
+  return now
+end
+local function bump(vkey, ekey, user)
+  local old = tonumber(redis.call('HGET', vkey, user) or epoch(ekey))
+  local v = math.max(old + 1, clock())
+  redis.call('HSET', vkey, user, v)
+  return v
+end
+`;
 
-const CONNECT = `
+/** KEYS: u, n, online, pending, v, epoch. ARGV: node, user. Returns the new version if the user came online, else 0. */
+const CONNECT = `${VERSIONING}
 redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('ZREM', KEYS[4], ARGV[2])
-return redis.call('SADD', KEYS[3], ARGV[2])
+if redis.call('SADD', KEYS[3], ARGV[2]) == 0 then return 0 end
+return bump(KEYS[5], KEYS[6], ARGV[2])
 `;
 
 const DISCONNECT = `
@@ -43,21 +67,72 @@ redis.call('ZREM', KEYS[3], ARGV[1])
 return 1
 `;
 
-/** Ends the grace period of due users that did not come back; returns those that went offline. */
-const SWEEP_DUE = `
+/** KEYS: pending, online, v, epoch. Ends due grace periods; returns {user, version} pairs of those gone offline. */
+const SWEEP_DUE = `${VERSIONING}
 local prefix = ARGV[3]
 local gone = {}
 for _, user in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))) do
   redis.call('ZREM', KEYS[1], user)
   if redis.call('HLEN', prefix .. 'u:' .. user) == 0 and redis.call('SREM', KEYS[2], user) == 1 then
     table.insert(gone, user)
+    table.insert(gone, bump(KEYS[3], KEYS[4], user))
   end
 end
 return gone
 `;
 
+/** KEYS: online, v, epoch. ARGV: user ids. Returns, per user, online (0/1) then version. */
+const READ = `${VERSIONING}
+local e = epoch(KEYS[3])
+local out = {}
+for i, user in ipairs(ARGV) do
+  out[2 * i - 1] = redis.call('SISMEMBER', KEYS[1], user)
+  out[2 * i] = tonumber(redis.call('HGET', KEYS[2], user) or e)
+end
+return out
+`;
+
+/**
+ * KEYS: n:<node>, online, pending, v, epoch. ARGV: node, offlineAt, prefix, then user, count pairs.
+ * Sets this node's counts to the given ones; users it no longer holds are uncounted here.
+ * Returns {user, version} pairs of users that came online by it.
+ */
+const RESTORE = `${VERSIONING}
+local node, offlineAt, prefix = ARGV[1], ARGV[2], ARGV[3]
+local live = {}
+for i = 4, #ARGV, 2 do live[ARGV[i]] = ARGV[i + 1] end
+for _, user in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if not live[user] then
+    local key = prefix .. 'u:' .. user
+    redis.call('HDEL', key, node)
+    redis.call('SREM', KEYS[1], user)
+    if redis.call('HLEN', key) == 0 then redis.call('ZADD', KEYS[3], offlineAt, user) end
+  end
+end
+local came = {}
+for user, count in pairs(live) do
+  redis.call('HSET', prefix .. 'u:' .. user, node, count)
+  redis.call('SADD', KEYS[1], user)
+  redis.call('ZREM', KEYS[3], user)
+  if redis.call('SADD', KEYS[2], user) == 1 then
+    table.insert(came, user)
+    table.insert(came, bump(KEYS[4], KEYS[5], user))
+  end
+end
+return came
+`;
+
 /** Users completed per sweep call; a backlog drains over the next sweeps. */
 const SWEEP_BATCH = 500;
+
+/** [user, version, user, version…] from a script → changes. */
+function changes(flat: unknown, online: boolean): PresenceChange[] {
+  const values = (flat as Array<string | number>) ?? [];
+  const out: PresenceChange[] = [];
+  for (let i = 0; i + 1 < values.length; i += 2)
+    out.push({ userId: Number(values[i]), online, version: Number(values[i + 1]) });
+  return out;
+}
 
 export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: string): PresenceStore {
   const p = `${prefix}presence:`;
@@ -67,39 +142,66 @@ export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: s
     online: `${p}online`,
     pending: `${p}pending`,
     nodes: `${p}nodes`,
+    versions: `${p}v`,
+    epoch: `${p}epoch`,
   };
   const reap = (node: string, offlineAt: number) =>
     redis.eval(REAP_NODE, 3, keys.node(node), keys.pending, keys.nodes, node, offlineAt, p);
 
   return {
     async connect(userId) {
-      const added = await redis.eval(
-        CONNECT,
-        4,
-        keys.user(userId),
-        keys.node(nodeId),
-        keys.online,
-        keys.pending,
-        nodeId,
-        userId,
+      const version = Number(
+        await redis.eval(
+          CONNECT,
+          6,
+          keys.user(userId),
+          keys.node(nodeId),
+          keys.online,
+          keys.pending,
+          keys.versions,
+          keys.epoch,
+          nodeId,
+          userId,
+        ),
       );
-      return added === 1;
+      return version > 0 ? { userId, online: true, version } : undefined;
     },
     async disconnect(userId, offlineAt) {
       await redis.eval(DISCONNECT, 3, keys.user(userId), keys.node(nodeId), keys.pending, nodeId, userId, offlineAt);
     },
-    async online(userIds) {
-      if (userIds.length === 0) return new Set();
-      const flags = await redis.smismember(keys.online, ...userIds.map(String));
-      return new Set(userIds.filter((_, i) => flags[i] === 1));
+    async read(userIds) {
+      if (userIds.length === 0) return new Map();
+      const flat = (await redis.eval(READ, 3, keys.online, keys.versions, keys.epoch, ...userIds)) as number[];
+      return new Map(userIds.map((id, i) => [id, { online: flat[2 * i] === 1, version: Number(flat[2 * i + 1]) }]));
     },
     async sweep(now) {
       for (const dead of await redis.zrangebyscore(keys.nodes, '-inf', now)) await reap(dead, now);
-      const gone = (await redis.eval(SWEEP_DUE, 2, keys.pending, keys.online, now, SWEEP_BATCH, p)) as string[];
-      return gone.map(Number);
+      return changes(
+        await redis.eval(SWEEP_DUE, 4, keys.pending, keys.online, keys.versions, keys.epoch, now, SWEEP_BATCH, p),
+        false,
+      );
     },
     async heartbeat(now) {
       await redis.zadd(keys.nodes, now + NODE_TTL_MS, nodeId);
+    },
+    async restore(counts, offlineAt) {
+      const pairs = [...counts].flatMap(([userId, count]) => [userId, count] as const);
+      return changes(
+        await redis.eval(
+          RESTORE,
+          5,
+          keys.node(nodeId),
+          keys.online,
+          keys.pending,
+          keys.versions,
+          keys.epoch,
+          nodeId,
+          offlineAt,
+          p,
+          ...pairs,
+        ),
+        true,
+      );
     },
     async leave(offlineAt) {
       await reap(nodeId, offlineAt);

@@ -16,18 +16,24 @@ export function toMe(row: UserRow): Me {
   };
 }
 
+/** Whether a user is online, and the version of that state (see Presence.version). */
+export interface PresenceReading {
+  online: boolean;
+  version: number;
+}
+
 /** The one place a user row becomes what others see. The robot never sleeps, so it is always online. */
 export function toPublicUser(
   row: Pick<UserRow, 'id' | 'username' | 'is_bot' | 'last_seen_at'>,
-  online: boolean,
+  reading: PresenceReading,
 ): PublicUser {
   const isBot = row.is_bot === 1;
-  const isOnline = isBot || online;
+  const isOnline = isBot || reading.online;
   return {
     id: row.id,
     username: row.username,
     isBot,
-    presence: { online: isOnline, lastSeenAt: isOnline ? null : row.last_seen_at },
+    presence: { online: isOnline, lastSeenAt: isOnline ? null : row.last_seen_at, version: reading.version },
   };
 }
 

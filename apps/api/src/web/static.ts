@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { SpaFallback } from '../http/errors.ts';
 
 /**
  * Paths the single-page app never owns: unknown ones there are real 404s, not the app shell. That
@@ -8,8 +9,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * with the shell would be a broken script rather than a clear 404.
  */
 const SERVER_PREFIXES = ['/api/', '/api?', '/ws', '/dev/', '/healthz', '/readyz', '/metrics', '/assets/'];
-
-export type SpaFallback = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined;
 
 /** Hashed file names change with their content, so a browser may keep them for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -19,8 +18,9 @@ const REVALIDATE = 'no-cache';
 /**
  * Serves the built web client: the brotli or gzip copy the build made beside each file when the
  * browser accepts it (`Vary: Accept-Encoding`), the file itself otherwise. Hashed assets are cached
- * for a year; the shell never is. Returns the history-API fallback (index.html for any other GET, so that client-side routes such
- * as /verify survive a reload), or undefined when there is no built client to serve.
+ * for a year; the shell never is. Returns the history-API fallback (index.html for any other GET,
+ * so that client-side routes such as /verify survive a reload), or undefined when there is no built
+ * client to serve.
  */
 export async function serveWebClient(
   app: FastifyInstance,

@@ -14,10 +14,10 @@ describe('relative times', () => {
   });
 
   it('tells how long ago someone was seen', () => {
-    expect(presenceText({ online: true, lastSeenAt: null }, now)).toBe('Online');
-    expect(presenceText({ online: false, lastSeenAt: null }, now)).toBe('Offline');
-    expect(presenceText({ online: false, lastSeenAt: now - 10_000 }, now)).toBe('Last seen just now');
-    expect(presenceText({ online: false, lastSeenAt: now - MINUTE }, now)).toBe('Last seen 1 minute ago');
+    expect(presenceText({ online: true, lastSeenAt: null, version: 1 }, now)).toBe('Online');
+    expect(presenceText({ online: false, lastSeenAt: null, version: 1 }, now)).toBe('Offline');
+    expect(presenceText({ online: false, lastSeenAt: now - 10_000, version: 1 }, now)).toBe('Last seen just now');
+    expect(presenceText({ online: false, lastSeenAt: now - MINUTE, version: 1 }, now)).toBe('Last seen 1 minute ago');
     expect(timeAgo(now - 2 * HOUR, now)).toBe('2 hours ago');
     expect(timeAgo(new Date(2024, 5, 14, 9).getTime(), now)).toBe('yesterday');
   });

@@ -6,6 +6,38 @@ export const WS_LIMITS = {
   maxFrameBytes: 64 * 1024,
   /** Longest client message id: room for a UUID or ULID with a prefix. */
   maxClientIdLength: 64,
+  /**
+   * Open sockets one user may hold on one node, tabs and devices together. A person needs a handful;
+   * 300 sockets of one user were enough to slow a node for everyone. Past it: close 4009.
+   */
+  maxSocketsPerUser: 20,
+  /**
+   * Frames of one connection waiting to be handled. A client waits for answers (acks, synced) and
+   * never needs more; a client that floods past it is closed (4010) instead of holding the node.
+   */
+  maxQueuedFrames: 200,
+  /**
+   * Sends per user per second on one node, and the burst allowed on top (a pasted list, a quick
+   * exchange); past it a send is refused with `rate_limited`.
+   */
+  sendsPerSecond: 20,
+  sendBurst: 40,
+  /**
+   * Syncs per user per second, and the burst: one on each connect and one per gap is all a client
+   * needs. Each costs a few queries and up to 2,000 messages; 400 in a row held an embedded node
+   * for seconds. Past it: `rate_limited` with `frame: "sync"`; sync again a second later.
+   */
+  syncsPerSecond: 1,
+  syncBurst: 10,
+} as const;
+
+/** "Typing…": how often a client says so while the user types, and how long the peer shows it. */
+export const TYPING = {
+  /** A client sends `typing` at most this often; the server drops extra ones within `serverMinIntervalMs`. */
+  sendIntervalMs: 3000,
+  /** Longer than the send interval, so that the indicator holds steady while the peer types. */
+  shownMs: 4000,
+  serverMinIntervalMs: 1000,
 } as const;
 
 /** Close codes the server uses, so clients can decide whether and where to reconnect. */
@@ -30,4 +62,8 @@ export const CLOSE_CODES = {
   forbidden: 4003,
   /** The client read too slowly and its unsent buffer passed the bound: reconnect and sync. */
   slowConsumer: 4008,
+  /** The user has WS_LIMITS.maxSocketsPerUser sockets open on this node already: close a tab or device first. */
+  tooManySockets: 4009,
+  /** The client sent more than WS_LIMITS.maxQueuedFrames frames without waiting for answers. */
+  tooManyFrames: 4010,
 } as const;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { failpoint } from '../failpoints/failpoints.ts';
 import { busMetrics } from '../metrics/instruments.ts';
 import { connectRedis } from '../redis.ts';
 import type { Bus, BusHandler } from './bus.ts';
@@ -16,7 +17,7 @@ export interface RedisBusOptions {
  * run nothing but (un)subscribe commands.
  */
 export function createRedisBus(options: RedisBusOptions): Bus {
-  const publisher = connectRedis(options.url, 'bus-pub');
+  const publisher = connectRedis(options.url, 'bus-pub', { offlineQueue: false });
   const subscriber = connectRedis(options.url, 'bus-sub');
   const registry = new HandlerRegistry();
   const reconnectListeners: Array<() => void> = [];
@@ -54,6 +55,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
 
   return {
     async publish(channel, payload) {
+      await failpoint('bus.publish');
       await busMetrics.published(publisher.publish(prefixed(channel), JSON.stringify(payload)));
     },
     async subscribe(channel: string, handler: BusHandler) {

@@ -1,9 +1,9 @@
 import type { Message } from '@chat/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, type BackendKind } from '../../test/backends.ts';
-import { type ChatUser, createChatUser, opened, record } from '../../test/chat-users.ts';
-import { startTwoNodes, type TestServer, type TwoNodes } from '../../test/server.ts';
-import { commitBatch } from './send-batch.ts';
+import { BACKENDS, type BackendKind } from '../../../test/backends.ts';
+import { type ChatUser, createChatUser, opened, record } from '../../../test/chat-users.ts';
+import { startTwoNodes, type TestServer, type TwoNodes } from '../../../test/server.ts';
+import { commitSends } from './commit.ts';
 
 /** Enough concurrent senders on two nodes that sends are committed in batches, both sides of each pair at once. */
 const PAIRS = 6;
@@ -87,7 +87,7 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       text: `message ${i}`,
       attachment: null,
     }));
-    const results = await commitBatch(nodeA.app.database.db, sends, 'unknown');
+    const results = await commitSends(nodeA.app.database.db, sends, 'unknown');
     const { messages } = await alice.api.history(conversation.id, { limit: 10 });
     expect(results.map((r) => (r instanceof Error ? r : r.message))).toEqual(messages);
     // Counts as of the end of the batch: Alice's last message read Bob's, Bob has not read hers.
@@ -105,13 +105,52 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       text: clientId,
       attachment: null,
     });
-    const [first] = await commitBatch(nodeA.app.database.db, [send('a'), send('b')], 'unknown');
-    const results = await commitBatch(nodeA.app.database.db, [send('c'), send('a'), send('d')], 'unknown');
+    const [first] = await commitSends(nodeA.app.database.db, [send('a'), send('b')], 'unknown');
+    const results = await commitSends(nodeA.app.database.db, [send('c'), send('a'), send('d')], 'unknown');
     expect(results.map((r) => (r instanceof Error ? r.message : [r.message.text, r.message.seq, r.created]))).toEqual([
       ['c', 3, true],
       ['a', 1, false],
       ['d', 4, true],
     ]);
     expect(results[1]).toMatchObject({ message: { id: (first as { message: { id: number } }).message.id } });
+    // The replay carries today's counts, so fanning it out again tells the truth: Bob has 4 unread.
+    expect(results[1]).toMatchObject({
+      peerUnread: { lastSeq: 4, readSeq: 0, unread: 4 },
+      senderUnread: { unread: 0 },
+    });
+  });
+
+  it('answers a lone resent send from what is stored, with the same message', async () => {
+    const alice = await createChatUser(nodeA.url);
+    const bob = await createChatUser(nodeB.url);
+    const { conversation } = await alice.api.openConversation(bob.me.id);
+    const send = { senderId: alice.me.id, conversationId: conversation.id, clientId: 'x', text: 'x', attachment: null };
+    const [stored] = await commitSends(nodeA.app.database.db, [send], 'unknown');
+    const [again] = await commitSends(nodeB.app.database.db, [send], 'unknown');
+    expect(again).toMatchObject({ created: false, message: (stored as { message: Message }).message });
+  });
+
+  it('refuses a sender outside the conversation with 404, alone or inside a batch, and stores the others', async () => {
+    const alice = await createChatUser(nodeA.url);
+    const bob = await createChatUser(nodeB.url);
+    const mallory = await createChatUser(nodeA.url);
+    const { conversation } = await alice.api.openConversation(bob.me.id);
+    const send = (senderId: number, clientId: string) => ({
+      senderId,
+      conversationId: conversation.id,
+      clientId,
+      text: clientId,
+      attachment: null,
+    });
+    const results = await commitSends(
+      nodeA.app.database.db,
+      [send(alice.me.id, 'ok-1'), send(mallory.me.id, 'intruder'), send(alice.me.id, 'ok-2')],
+      'unknown',
+    );
+    expect(results.map((r) => (r instanceof Error ? (r as { code?: string }).code : r.message.seq))).toEqual([
+      1,
+      'not_found',
+      2,
+    ]);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SendLimiter } from './send-limiter.ts';
+import { UserLimiter } from './user-limiter.ts';
 
-describe('SendLimiter', () => {
+describe('UserLimiter', () => {
   it('lets a burst through, then refills at the sustained rate', () => {
     let now = 0;
-    const limiter = new SendLimiter(2, 3, () => now);
+    const limiter = new UserLimiter(2, 3, () => now);
     expect([1, 2, 3, 4].map(() => limiter.take(7))).toEqual([true, true, true, false]);
     now += 500;
     expect(limiter.take(7)).toBe(true);
@@ -14,7 +14,7 @@ describe('SendLimiter', () => {
 
   it('prunes only buckets that have refilled', () => {
     let now = 0;
-    const limiter = new SendLimiter(1, 2, () => now);
+    const limiter = new UserLimiter(1, 2, () => now);
     limiter.take(1);
     limiter.take(1);
     limiter.prune();

@@ -3,7 +3,7 @@
  * memory rather than Redis because it guards every send and a network round trip there would cost
  * more than it protects; a user spread over several nodes gets that many buckets.
  */
-export class SendLimiter {
+export class UserLimiter {
   private readonly buckets = new Map<number, { tokens: number; at: number }>();
 
   constructor(

@@ -1,0 +1,78 @@
+import type { AddressedEvent } from '../gateway/events.ts';
+import type { ReadResult } from './reading.ts';
+import type { SendResult } from './send/types.ts';
+import type { UnreadState } from './unread-state.ts';
+
+/**
+ * What each change tells whom: results in, addressed events out, nothing else (no I/O), so that
+ * who hears what is read in one place.
+ */
+
+/**
+ * A stored message goes to the peer with their counts, and to the sender's other connections with
+ * theirs; the sender's own connection was answered with the ack. A replay is told again all the
+ * same: the node that stored it may have died before telling anyone, and clients drop by seq what
+ * they have already.
+ */
+export function sendEvents(
+  result: SendResult,
+  originConnection: string | undefined,
+  serverTime: number,
+): AddressedEvent[] {
+  const { message, peerId, peerUnread, senderUnread } = result;
+  return [
+    {
+      userId: peerId,
+      event: {
+        kind: 'frames',
+        frames: [
+          { type: 'message', message, serverTime },
+          { type: 'unread', ...peerUnread },
+        ],
+      },
+    },
+    {
+      userId: message.senderId,
+      event: {
+        kind: 'frames',
+        frames: [
+          { type: 'message', message, serverTime },
+          { type: 'unread', ...senderUnread },
+        ],
+        skipConnection: originConnection,
+      },
+    },
+  ];
+}
+
+/** The reader's tabs learn the new counts; the peer sees "seen" only if both sides have receipts on. */
+export function readEvents(userId: number, result: ReadResult, receiptsShared: boolean): AddressedEvent[] {
+  if (!result.moved) return [];
+  const { moved: _, peerId, ...state } = result;
+  const receipt = { type: 'read' as const, conversationId: state.conversationId, userId, seq: state.readSeq };
+  const events: AddressedEvent[] = [
+    { userId, event: { kind: 'frames', frames: [{ type: 'unread', ...state }, receipt] } },
+  ];
+  if (receiptsShared) events.push({ userId: peerId, event: { kind: 'frames', frames: [receipt] } });
+  return events;
+}
+
+/** A conversation deleted for me leaves my other tabs' lists too. */
+export function hiddenEvents(userId: number, state: UnreadState): AddressedEvent[] {
+  return [
+    {
+      userId,
+      event: {
+        kind: 'frames',
+        frames: [
+          { type: 'conversation_hidden', conversationId: state.conversationId },
+          { type: 'unread', ...state },
+        ],
+      },
+    },
+  ];
+}
+
+export function typingEvents(peerId: number, conversationId: number, userId: number): AddressedEvent[] {
+  return [{ userId: peerId, event: { kind: 'frames', frames: [{ type: 'typing', conversationId, userId }] } }];
+}

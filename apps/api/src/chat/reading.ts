@@ -1,0 +1,34 @@
+import type { Db } from '../infra/db/database.ts';
+import { requireMembership } from './conversations.ts';
+import { advanceReadSeq, clearForMember, totalUnread } from './conversations-repository.ts';
+import { type UnreadState, unreadState } from './unread-state.ts';
+
+export interface ReadResult extends UnreadState {
+  /** False when the cursor was already there or past it: nothing to tell anyone. */
+  moved: boolean;
+  peerId: number;
+}
+
+/** Moves the reader's cursor (forward only, never past the last message) and returns the new counts. */
+export async function markRead(db: Db, userId: number, conversationId: number, seq: number): Promise<ReadResult> {
+  return db.transaction().execute(async (trx) => {
+    const membership = await requireMembership(trx, conversationId, userId);
+    const target = Math.min(seq, membership.lastSeq);
+    const moved = await advanceReadSeq(trx, conversationId, userId, target);
+    const readSeq = moved ? target : membership.readSeq;
+    return {
+      ...unreadState(conversationId, membership.lastSeq, readSeq, await totalUnread(trx, userId)),
+      moved,
+      peerId: membership.peerId,
+    };
+  });
+}
+
+/** "Delete for me": the history up to now leaves this member's view; the peer keeps everything. */
+export async function deleteForMe(db: Db, userId: number, conversationId: number): Promise<UnreadState> {
+  return db.transaction().execute(async (trx) => {
+    const membership = await requireMembership(trx, conversationId, userId);
+    await clearForMember(trx, conversationId, userId, membership.lastSeq);
+    return unreadState(conversationId, membership.lastSeq, membership.lastSeq, await totalUnread(trx, userId));
+  });
+}

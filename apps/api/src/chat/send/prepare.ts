@@ -1,0 +1,41 @@
+import type { Attachment } from '@chat/protocol';
+import { AppError, notFound } from '../../http/errors.ts';
+import type { Db } from '../../infra/db/database.ts';
+import { findUpload, toAttachment } from '../../uploads/uploads-repository.ts';
+import { requireChatPartner } from '../conversations.ts';
+import { getOrCreateConversation } from '../conversations-repository.ts';
+import type { PreparedSend } from './types.ts';
+
+export interface SendInput {
+  clientId: string;
+  conversationId?: number;
+  userId?: number;
+  text: string;
+  /** An upload of the sender's, from POST /api/uploads. */
+  attachmentId?: string;
+}
+
+/**
+ * Checks a send and finds (or opens) its conversation: everything that needs no transaction.
+ * Membership is checked by the commit, under the conversation's lock.
+ */
+export async function prepareSend(db: Db, senderId: number, input: SendInput): Promise<PreparedSend> {
+  const attachment = input.attachmentId === undefined ? null : await ownAttachment(db, senderId, input.attachmentId);
+  if (input.text.trim() === '' && !attachment) throw new AppError(400, 'empty_message', 'Write something first.');
+  const conversationId = await resolveConversation(db, senderId, input);
+  return { senderId, conversationId, clientId: input.clientId, text: input.text, attachment };
+}
+
+/** Only the uploader can send a picture: an upload id found elsewhere cannot be replayed into another chat. */
+async function ownAttachment(db: Db, senderId: number, uploadId: string): Promise<Attachment> {
+  const upload = await findUpload(db, uploadId);
+  if (!upload || upload.uploader_id !== senderId) throw notFound('That picture');
+  return toAttachment(upload);
+}
+
+async function resolveConversation(db: Db, senderId: number, input: SendInput): Promise<number> {
+  if (input.conversationId !== undefined) return input.conversationId;
+  if (input.userId === undefined) throw new AppError(400, 'bad_request', 'Name a conversationId or a userId.');
+  await requireChatPartner(db, senderId, input.userId);
+  return getOrCreateConversation(db, senderId, input.userId, Date.now());
+}

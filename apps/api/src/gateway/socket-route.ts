@@ -1,0 +1,111 @@
+import { CLOSE_CODES, PROTOCOL_VERSION, WS_LIMITS } from '@chat/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { UserRow } from '../users/users-repository.ts';
+import { type Admitted, admit, type Refusal } from './admission.ts';
+import { Connection } from './connection.ts';
+import type { Dispatcher } from './dispatch.ts';
+import { FrameQueue } from './frame-queue.ts';
+import type { ConnectionRegistry } from './registry.ts';
+
+export type ConnectListener = (connection: Connection, user: UserRow) => Promise<void> | void;
+export type DisconnectListener = (connection: Connection, lastOnNode: boolean) => Promise<void> | void;
+
+export interface SocketRouteDeps {
+  registry: ConnectionRegistry;
+  dispatcher: Dispatcher;
+  connectListeners: readonly ConnectListener[];
+  disconnectListeners: readonly DisconnectListener[];
+  nextConnectionId(): string;
+}
+
+/**
+ * GET /ws: admits a socket, then runs its life: `ready`, the connect listeners (presence sends the
+ * current state), then its frames in order through a bounded queue, and on close the disconnect
+ * listeners, with whatever still waited in its queue dropped.
+ */
+export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps): void {
+  const { registry } = deps;
+
+  app.get('/ws', { websocket: true }, async (socket: WebSocket, request) => {
+    // Frames that arrive while the connection is being admitted wait, in order.
+    const early: string[] = [];
+    const collectEarly = (data: Buffer) => early.push(data.toString());
+    socket.on('message', collectEarly);
+
+    const admitted = await admit(app, request, (userId) => registry.connectionsOf(userId).size).catch(
+      (error: unknown): Refusal => {
+        request.log.error({ err: error }, 'websocket admission failed');
+        return { code: 'service_unavailable', message: 'Try again in a moment.', close: CLOSE_CODES.serviceRestart };
+      },
+    );
+    if ('code' in admitted) {
+      socket.send(JSON.stringify({ type: 'error', code: admitted.code, message: admitted.message }));
+      socket.close(admitted.close, admitted.code);
+      return;
+    }
+    await run(socket, admitted, early, collectEarly);
+  });
+
+  async function run(socket: WebSocket, admitted: Admitted, early: string[], collectEarly: (data: Buffer) => void) {
+    const connection = new Connection(deps.nextConnectionId(), admitted.user.id, admitted.sessionIdHash, socket);
+    const log = app.log.child({ userId: connection.userId, connectionId: connection.id });
+    registry.add(connection);
+
+    let startHandling = () => {};
+    const started = new Promise<void>((resolve) => {
+      startHandling = resolve;
+    });
+    const queue = new FrameQueue(
+      WS_LIMITS.maxQueuedFrames,
+      (raw) => deps.dispatcher.dispatch(connection, raw),
+      () => {
+        connection.send({ type: 'error', code: 'too_many_frames', message: 'Wait for answers before sending more.' });
+        connection.close(CLOSE_CODES.tooManyFrames, 'too many frames');
+      },
+      started,
+    );
+
+    let cleanedUp = false;
+    const cleanUp = () => {
+      if (cleanedUp) return;
+      cleanedUp = true;
+      connection.closed = true;
+      queue.drop();
+      const lastOnNode = registry.remove(connection);
+      void (async () => {
+        for (const listener of deps.disconnectListeners) await listener(connection, lastOnNode);
+      })().catch((error: unknown) => log.warn({ err: error }, 'websocket disconnect listener failed'));
+    };
+    socket.on('close', cleanUp);
+    if (socket.readyState !== socket.OPEN) {
+      cleanUp();
+      return;
+    }
+
+    const enqueue = (raw: string) => {
+      connection.alive = true;
+      queue.push(raw);
+    };
+    socket.off('message', collectEarly);
+    for (const raw of early) enqueue(raw);
+    socket.on('message', (data: Buffer) => enqueue(data.toString()));
+    socket.on('pong', () => {
+      connection.alive = true;
+    });
+
+    connection.send({
+      type: 'ready',
+      protocolVersion: PROTOCOL_VERSION,
+      userId: connection.userId,
+      serverTime: Date.now(),
+      heartbeatIntervalMs: app.config.wsHeartbeatMs,
+    });
+    try {
+      for (const listener of deps.connectListeners) await listener(connection, admitted.user);
+    } catch (error) {
+      log.error({ err: error }, 'websocket connect listener failed');
+    }
+    startHandling();
+  }
+}

@@ -1,0 +1,47 @@
+import type { PublicUser } from '@chat/protocol';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Db } from '../infra/db/database.ts';
+import { findUsersByIds, type PresenceReading, toPublicUser } from './users-repository.ts';
+
+/** Where presence comes from; the presence capability, registered later, provides it. */
+export type PresenceSource = (ids: readonly number[]) => Promise<Map<number, PresenceReading>>;
+
+const UNKNOWN: PresenceReading = { online: false, version: 0 };
+
+/**
+ * What any signed-in user may see of others, presence included. Presence sits above users in the
+ * dependency order, so it plugs its source in here rather than being called from below.
+ */
+export class PublicUsers {
+  private source: PresenceSource = async () => new Map();
+
+  constructor(private readonly db: Db) {}
+
+  usePresence(source: PresenceSource): void {
+    this.source = source;
+  }
+
+  /** In the order given; unknown ids are left out. */
+  async lookup(ids: readonly number[]): Promise<PublicUser[]> {
+    const [rows, presence] = await Promise.all([findUsersByIds(this.db, ids), this.source(ids)]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toPublicUser(row, presence.get(id) ?? UNKNOWN)] : [];
+    });
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    publicUsers: PublicUsers;
+  }
+}
+
+export const users = fp(
+  async (app: FastifyInstance) => {
+    app.decorate('publicUsers', new PublicUsers(app.database.db));
+  },
+  { name: 'users', dependencies: ['infrastructure'] },
+);
