@@ -73,13 +73,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes);
   await app.register(users);
   await app.register(gateway);
-  await app.register(metrics);
   await app.register(chat);
   await app.register(presence);
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(settingsRoutes, { prefix: '/api' });
   await app.register(uploadsRoutes, { prefix: '/api' });
+  await app.register(metrics);
   await app.register(robot);
   registerNotFoundHandler(app, await serveWebClient(app, config.webDir));
   return app;
