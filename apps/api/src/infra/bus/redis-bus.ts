@@ -54,6 +54,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   });
 
   return {
+    reachesOtherNodes: true,
     async publish(channel, payload) {
       await failpoint('bus.publish');
       await busMetrics.published(publisher.publish(prefixed(channel), JSON.stringify(payload)));
