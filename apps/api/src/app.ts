@@ -4,7 +4,7 @@ import { authentication } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';
 import { chat } from './chat/plugin.ts';
-import type { Config } from './config/config.ts';
+import { type Config, proxyTrust } from './config/config.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { gateway } from './gateway/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -12,6 +12,8 @@ import { registerCompression } from './http/compression.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './http/errors.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerOriginCheck } from './http/origin.ts';
+import { serializeRequest } from './http/redact.ts';
+import { registerRequestLimits } from './http/request-limits.ts';
 import { type LogStream, loggerSetup } from './infra/logger.ts';
 import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
@@ -20,6 +22,7 @@ import { presence } from './presence/plugin.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { uploadsRoutes } from './uploads/plugin.ts';
 import { users } from './users/public-users.ts';
+import { registerSecurityHeaders } from './web/security-headers.ts';
 import { serveWebClient } from './web/static.ts';
 
 /** JSON bodies are small; pictures go through the upload route, which streams. */
@@ -39,12 +42,16 @@ export interface BuildOptions {
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerSetup(config, Boolean(process.stdout.isTTY), options.logStream),
+    // Tickets and mailed tokens travel in query strings; the request log line must not keep them.
+    logger: {
+      ...loggerSetup(config, Boolean(process.stdout.isTTY), options.logStream),
+      serializers: { req: serializeRequest },
+    },
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Behind a load balancer the client's address is in X-Forwarded-For; rate limits need it.
-    trustProxy: config.trustProxy,
+    trustProxy: proxyTrust(config.trustProxy),
   });
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
@@ -64,9 +71,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onClose', async () => clearInterval(idleSweep));
 
   registerErrorHandler(app);
+  await registerSecurityHeaders(app, config.publicUrl);
   await registerCompression(app);
   await registerOpenApi(app);
   await app.register(infrastructure, { config });
+  registerRequestLimits(app);
   registerOriginCheck(app, config.publicUrl.origin);
   await app.register(mail);
   await app.register(authentication);

@@ -1,15 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
+import { isLoopbackPeer } from '../mail/loopback.ts';
 
 export type MetricsAccess = 'allowed' | 'unauthenticated' | 'forbidden';
-
-/** 127.0.0.0/8, ::1, and IPv4 loopback as a dual-stack socket reports it (::ffff:127.x.y.z). */
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
-  if (isIP(v4) === 4) return v4.startsWith('127.');
-  return address === '::1';
-}
 
 function sameSecret(expected: string, given: string): boolean {
   const a = Buffer.from(expected);
@@ -28,7 +20,7 @@ export function metricsAccess(
   authorization: string | undefined,
   peerAddress: string | undefined,
 ): MetricsAccess {
-  if (token === undefined) return isLoopback(peerAddress) ? 'allowed' : 'forbidden';
+  if (token === undefined) return isLoopbackPeer(peerAddress) ? 'allowed' : 'forbidden';
   const given = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   return given !== undefined && sameSecret(token, given) ? 'allowed' : 'unauthenticated';
 }
