@@ -13,7 +13,7 @@ describe('a refused send names the send it refuses', () => {
 
   beforeAll(async () => {
     environment = await createEnvironment('embedded');
-    server = await startServer({ ...environment.backend.env, TRUST_PROXY: 'true' });
+    server = await startServer({ ...environment.backend.env, TRUST_PROXY: '1' });
     alice = await createChatUser(server.url);
     const bob = await createChatUser(server.url);
     conversationId = (await alice.api.openConversation(bob.me.id)).conversation.id;

@@ -21,9 +21,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         title: 'Chat API',
         version: String(PROTOCOL_VERSION),
         description:
-          'REST API of the chat. Signed-in requests carry the session cookie that POST /api/auth/login sets, and ' +
-          'state-changing requests from a browser need a matching Origin. Realtime frames go over the WebSocket at ' +
-          '/ws, described in docs/protocol.md.',
+          'REST API of the chat. Signed-in requests carry the session cookie that POST /api/auth/login sets (a ' +
+          'browser also sends a matching Origin on changes), or `Authorization: Bearer <token>` with the token it ' +
+          'issues when asked (`issueToken: true`). Realtime frames go over the WebSocket at /ws, described in ' +
+          'docs/protocol.md.',
       },
       // @fastify/websocket hides its routes from the document; the upgrade is described here instead.
       paths: {

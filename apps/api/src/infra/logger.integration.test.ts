@@ -58,7 +58,7 @@ describe('a WebSocket error in the logs', () => {
   let url: string;
 
   beforeAll(async () => {
-    app = await buildApp(loadConfig({ DATA_DIR: dataDir(), HOST: '127.0.0.1', PORT: '0', TRUST_PROXY: 'true' }), {
+    app = await buildApp(loadConfig({ DATA_DIR: dataDir(), HOST: '127.0.0.1', PORT: '0', TRUST_PROXY: '1' }), {
       logStream: { write: (line) => void lines.push(line) },
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
