@@ -1,4 +1,11 @@
-import type { ConversationSummary, HistoryQuery, HistoryResponse, Message, PublicUser } from '@chat/protocol';
+import {
+  type ConversationSummary,
+  type HistoryQuery,
+  type HistoryResponse,
+  type Message,
+  type PublicUser,
+  unreadCount,
+} from '@chat/protocol';
 import { AppError, notFound } from '../http/errors.ts';
 import type { Db } from '../infra/db/database.ts';
 import { findUserById } from '../users/users-repository.ts';
@@ -78,7 +85,7 @@ export async function summarize(
         peer,
         lastMessage: lastByConversation.get(m.conversationId) ?? null,
         lastSeq: m.lastSeq,
-        unread: m.lastSeq - m.readSeq,
+        unread: unreadCount(m.lastSeq, m.readSeq),
         readSeq: m.readSeq,
         peerReadSeq: receipts ? (cursor?.read_seq ?? 0) : null,
         updatedAt: m.updatedAt,
