@@ -40,7 +40,7 @@ describe('loadConfig', () => {
     [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
     [{ BCRYPT_COST: '3' }, 'BCRYPT_COST'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
-    [{ TRUST_PROXY: '1' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '11' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.1, nginx' }, 'TRUST_PROXY'],
@@ -71,7 +71,7 @@ describe('loadConfig', () => {
     expect(trust('0')).toBe(false);
     expect(trust('1')).toBe(1);
     expect(trust('10.0.0.0/8, 127.0.0.1,::1')).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
-    expect(configError({ TRUST_PROXY: '1' }).message).toMatch(/number of proxies/);
+    expect(configError({ TRUST_PROXY: 'true' }).message).toMatch(/number of proxies/);
   });
 
   it('uses only the origin of PUBLIC_URL', () => {
