@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { CLIENT_FRAME_SCHEMAS, type ClientFrame } from './client-frames.ts';
+import { WS_LIMITS } from './limits.ts';
 import {
   AckFrame,
   ConversationHiddenFrame,
@@ -34,7 +35,24 @@ const SERVER_FRAME_SCHEMAS = {
 
 export type FrameParseResult<F> =
   | { ok: true; frame: F }
-  | { ok: false; code: 'malformed_frame' | 'unknown_frame' | 'validation_failed'; message: string; frameType?: string };
+  | {
+      ok: false;
+      code: 'malformed_frame' | 'unknown_frame' | 'validation_failed';
+      message: string;
+      frameType?: string;
+      /** The refused frame's `clientId` when it was a send that had one: the refusal answers that send. */
+      clientId?: string;
+    };
+
+/**
+ * A send refused for its shape still names its clientId when it has a usable one, so the client can
+ * match the refusal to the message it shows as pending (a 4,001-character text, say).
+ */
+function refusedClientId(value: object): string | undefined {
+  const { type, clientId } = value as { type?: unknown; clientId?: unknown };
+  if (type !== 'send' || typeof clientId !== 'string') return undefined;
+  return clientId.length > 0 && clientId.length <= WS_LIMITS.maxClientIdLength ? clientId : undefined;
+}
 
 /**
  * Validators are compiled per frame type on first use: dispatching on `type` first gives a precise
@@ -75,6 +93,7 @@ function frameParser<F>(schemas: Record<string, TSchema>): (raw: string) => Fram
         code: 'validation_failed',
         message: `Invalid "${type}" frame: ${where}${first?.message ?? 'does not match the schema'}.`,
         frameType: type,
+        clientId: refusedClientId(value),
       };
     }
     return { ok: true, frame: value as F };
