@@ -167,20 +167,23 @@ export class Ledger {
    */
   async finalSync(timeoutMs = 10_000): Promise<void> {
     this.finalSyncAsked = true;
+    // A closed client cannot sync; whatever it lacks is counted as lost.
     await Promise.all(
-      this.recipients.map(
-        (r) =>
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(done, timeoutMs);
-            const off = r.client.on('synced', done);
-            function done() {
-              clearTimeout(timer);
-              off();
-              resolve();
-            }
-            r.client.sync();
-          }),
-      ),
+      this.recipients
+        .filter((r) => r.client.isOpen)
+        .map(
+          (r) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(done, timeoutMs);
+              const off = r.client.on('synced', done);
+              function done() {
+                clearTimeout(timer);
+                off();
+                resolve();
+              }
+              r.client.sync();
+            }),
+        ),
     );
   }
 
@@ -204,7 +207,8 @@ export class Ledger {
       duplicated += handed.length - new Set(handed.map((m) => m.id)).size;
       const lastSeq = new Map<number, number>();
       for (const m of handed) {
-        if (m.seq <= (lastSeq.get(m.conversationId) ?? 0)) outOfOrder++;
+        // Equal seqs are a duplicate, counted above.
+        if (m.seq < (lastSeq.get(m.conversationId) ?? 0)) outOfOrder++;
         lastSeq.set(m.conversationId, Math.max(m.seq, lastSeq.get(m.conversationId) ?? 0));
       }
     }
