@@ -23,7 +23,13 @@ export class NodeProcess {
   static async start(name: string, env: Record<string, string>, extraEnv: Record<string, string> = {}) {
     const port = await freePort();
     const node = new NodeProcess(name, port, await startTcpProxy('127.0.0.1', port), env);
-    await node.restart(extraEnv);
+    try {
+      await node.restart(extraEnv);
+    } catch (error) {
+      // A node that did not come up in time may still be running: nothing outlives the test.
+      await node.stop();
+      throw error;
+    }
     return node;
   }
 
