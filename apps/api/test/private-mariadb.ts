@@ -100,19 +100,18 @@ export async function startPrivateMariadb(): Promise<PrivateMariadb> {
     await exited;
   };
 
-  await start();
-  const admin = await createConnection({ host: '127.0.0.1', port, user: 'root' });
-  await admin.query('CREATE DATABASE chat CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
-  await admin.end();
-
-  return {
-    url: `mysql://root@127.0.0.1:${port}/chat`,
-    port,
-    kill,
-    start,
-    async stop() {
-      await kill();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    await kill();
+    rmSync(dataDir, { recursive: true, force: true });
   };
+  try {
+    await start();
+    const admin = await createConnection({ host: '127.0.0.1', port, user: 'root' });
+    await admin.query('CREATE DATABASE chat CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci');
+    await admin.end();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `mysql://root@127.0.0.1:${port}/chat`, port, kill, start, stop };
 }
