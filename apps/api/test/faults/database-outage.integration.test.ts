@@ -7,6 +7,7 @@ import { startTcpProxy, type TcpProxy } from '../tcp-proxy.ts';
 import { type Cluster, drainAndTally, expectNoHarm, makePairs, sleep, startCluster, startTraffic } from './cluster.ts';
 
 const CUT_MS = 10_000;
+const CRASH_DOWN_MS = 3000;
 /** After the database returns, the clients' resends (with back-off) must all have been acked by then. */
 const RECOVERY_MS = 30_000;
 
@@ -68,6 +69,8 @@ describe('a private mariadbd killed with SIGKILL and started again on its data, 
     await sleep(2000);
     await mariadb.kill();
     const killedAt = Date.now();
+    // Down for a while, as a crashed server is before its supervisor restarts it: sends pile up meanwhile.
+    await sleep(CRASH_DOWN_MS);
     await mariadb.start();
     const downMs = Date.now() - killedAt;
     await sleep(2000);
