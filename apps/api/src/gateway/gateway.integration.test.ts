@@ -5,37 +5,17 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RealtimeClient } from '@chat/client';
-import { CLOSE_CODES, type ServerFrame, WS_LIMITS } from '@chat/protocol';
+import { CLOSE_CODES, WS_LIMITS } from '@chat/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type ChatUser, createChatUser, opened, PASSWORD } from '../../test/chat-users.ts';
 import { TestAgent } from '../../test/http.ts';
 import { freePort, spawnServer, waitUntilServing } from '../../test/process.ts';
+import { rawSocket } from '../../test/raw-socket.ts';
 import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../test/server.ts';
 import { issueWsTicket, WS_TICKET_TTL_MS } from '../auth/ws-ticket.ts';
 
 const PUBLIC_URL = 'http://chat.test';
-
-/** A raw socket that records frames and its close code, for what the client library would hide. */
-function rawSocket(url: string, headers: Record<string, string> = {}) {
-  const socket = new WebSocket(url, { headers });
-  const frames: ServerFrame[] = [];
-  socket.on('message', (data) => frames.push(JSON.parse(String(data)) as ServerFrame));
-  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
-  socket.on('error', () => {});
-  const next = async (type: ServerFrame['type']) => {
-    await expect.poll(() => frames.some((f) => f.type === type)).toBe(true);
-    const index = frames.findIndex((f) => f.type === type);
-    return frames.splice(index, 1)[0] as ServerFrame;
-  };
-  return {
-    socket,
-    frames,
-    closed,
-    next,
-    send: (frame: unknown) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
-  };
-}
 
 describe('the WebSocket gateway (embedded default)', () => {
   let environment: TestEnvironment;

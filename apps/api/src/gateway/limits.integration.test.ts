@@ -1,20 +1,17 @@
 import type { Socket } from 'node:net';
-import { CLOSE_CODES, type ServerFrame, WS_LIMITS } from '@chat/protocol';
+import { CLOSE_CODES, WS_LIMITS } from '@chat/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { type ChatUser, createChatUser } from '../../test/chat-users.ts';
+import { rawSocket } from '../../test/raw-socket.ts';
 import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../test/server.ts';
 
 /** A socket of the user's, signed in by ticket, that records frames and its close code. */
 async function open(server: TestServer, user: ChatUser) {
   const { ticket } = await user.api.wsTicket();
-  const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws?v=1&ticket=${ticket}`);
-  const frames: ServerFrame[] = [];
-  socket.on('message', (data) => frames.push(JSON.parse(String(data)) as ServerFrame));
-  socket.on('error', () => {});
-  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
-  const ready = () => expect.poll(() => frames.some((f) => f.type === 'ready' || f.type === 'error')).toBe(true);
-  return { socket, frames, closed, ready };
+  const client = rawSocket(`${server.url.replace('http', 'ws')}/ws?v=1&ticket=${ticket}`);
+  const ready = () => expect.poll(() => client.frames.some((f) => f.type === 'ready' || f.type === 'error')).toBe(true);
+  return { ...client, ready };
 }
 
 /** Sends frames in one TCP write, so that they reach the server together, as a flood does. */
