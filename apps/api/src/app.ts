@@ -18,6 +18,7 @@ import { type LogStream, loggerSetup } from './infra/logger.ts';
 import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
 import { metrics } from './metrics/plugin.ts';
+import { missedMail } from './missed-mail/plugin.ts';
 import { presence } from './presence/plugin.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { uploadsRoutes } from './uploads/plugin.ts';
@@ -88,6 +89,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(settingsRoutes, { prefix: '/api' });
   await app.register(uploadsRoutes, { prefix: '/api' });
+  await app.register(missedMail);
   await app.register(metrics);
   await app.register(robot);
   registerNotFoundHandler(app, await serveWebClient(app, config.webDir));

@@ -16,22 +16,35 @@ export interface ChatUser {
 
 const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
+/** Where a test reads the verification link mailed to `email`. */
+export type LinkSource = (email: string) => Promise<string>;
+
+/** The development mailbox of a server without SMTP_URL. */
+const mailboxLink =
+  (serverUrl: string): LinkSource =>
+  async (email) => {
+    const response = await fetch(`${serverUrl}/dev/mailbox?to=${encodeURIComponent(email)}`);
+    const mailbox = (await response.json()) as Array<{ to: string; text: string }>;
+    const link = mailbox.find((mail) => mail.to === email)?.text.match(/https?:\/\/\S+/)?.[0];
+    if (!link) throw new Error(`no verification mail for ${email}`);
+    return link;
+  };
+
 /**
- * Signs up through the API and verifies through the link in the development mailbox, as a person
- * would through their inbox; then logs in for a bearer token. Needs a server without SMTP_URL.
+ * Signs up through the API and verifies through the link in the mail, as a person would through
+ * their inbox (the development mailbox unless told otherwise); then logs in for a bearer token.
  */
-export async function createChatUser(serverUrl: string, name = uniqueName('u').slice(0, 24)): Promise<ChatUser> {
+export async function createChatUser(
+  serverUrl: string,
+  name = uniqueName('u').slice(0, 24),
+  linkFor: LinkSource = mailboxLink(serverUrl),
+): Promise<ChatUser> {
   const headers = { 'x-forwarded-for': randomIp() };
   const api = new ChatApi({ baseUrl: serverUrl, headers });
   const username = name.toLowerCase();
   const email = `${username}@example.com`;
   await api.signup({ username, email, password: PASSWORD });
-  const mailbox = (await (await fetch(`${serverUrl}/dev/mailbox?to=${encodeURIComponent(email)}`)).json()) as Array<{
-    to: string;
-    text: string;
-  }>;
-  const link = mailbox.find((mail) => mail.to === email)?.text.match(/https?:\/\/\S+/)?.[0];
-  if (!link) throw new Error(`no verification mail for ${email}`);
+  const link = await linkFor(email);
   await api.verify(new URL(link).searchParams.get('token') ?? '');
   const { user } = await api.login(username, PASSWORD, { issueToken: true });
   return {

@@ -7,7 +7,21 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  /** Every header as sent, by lower-case name. */
+  headers: Map<string, string>;
 }
+
+/** The raw header lines, unfolded: what a mail client would read, before any parsing of its own. */
+const headersOf = (mail: ParsedMail) =>
+  new Map(
+    mail.headerLines.map(({ key, line }) => [
+      key,
+      line
+        .slice(line.indexOf(':') + 1)
+        .replace(/\r?\n\s+/g, ' ')
+        .trim(),
+    ]),
+  );
 
 /** A real SMTP server the test runs, collecting what the app sends; it can go down and come back on the same port. */
 export class TestSmtpServer {
@@ -40,6 +54,7 @@ export class TestSmtpServer {
               subject: mail.subject ?? '',
               text: mail.text ?? '',
               html: String(mail.html),
+              headers: headersOf(mail),
             });
             callback();
           })

@@ -6,6 +6,7 @@ import type {
   DirectoryResponse,
   ErrorBody,
   HistoryResponse,
+  SettingsBody,
   SignupBody,
   UnreadResponse,
   UploadResponse,
@@ -108,7 +109,7 @@ export class ChatApi {
     this.request<AcceptedResponse>('POST', '/api/auth/password/forgot', { body: { email } });
   resetPassword = (token: string, password: string) =>
     this.request<UserResponse>('POST', '/api/auth/password/reset', { body: { token, password } });
-  updateSettings = (settings: { readReceipts: boolean }) =>
+  updateSettings = (settings: SettingsBody) =>
     this.request<UserResponse>('PATCH', '/api/me/settings', { body: settings });
 
   directory = (query: { query?: string; cursor?: string; limit?: number } = {}) =>

@@ -40,6 +40,8 @@ export const Me = Type.Object({
   emailVerified: Type.Boolean(),
   /** When false the user neither sends nor sees read receipts ("seen"). */
   readReceipts: Type.Boolean(),
+  /** When true, messages left unread while the user was away are mailed to them (one mail per conversation per few hours). */
+  missedMail: Type.Boolean(),
 });
 export type Me = Static<typeof Me>;
 

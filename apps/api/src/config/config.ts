@@ -49,6 +49,12 @@ export interface Config {
   wsHeartbeatMs: number;
   /** First retry delay of the mail queue; each further retry doubles it. */
   mailRetryBaseMs: number;
+  missedMail: {
+    /** Unread messages this old, of a user with no open connection, are mailed to them. */
+    afterMs: number;
+    /** A conversation is mailed about at most once in this long, however much more arrives. */
+    windowMs: number;
+  };
   bot: {
     /** in-process: the robot runs inside a server node; off: it runs elsewhere (`pnpm bot`) or not at all. */
     mode: 'in-process' | 'off';
@@ -244,6 +250,10 @@ export function loadConfig(env: Env = process.env): Config {
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 10_000, 0, 300_000),
     wsHeartbeatMs: integer(env, 'WS_HEARTBEAT_MS', 25_000, 100, 600_000),
     mailRetryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 1000, 10, 3_600_000),
+    missedMail: {
+      afterMs: integer(env, 'MISSED_MAIL_AFTER_MS', 10 * 60_000, 500, 7 * 24 * 3_600_000),
+      windowMs: integer(env, 'MISSED_MAIL_WINDOW_MS', 3 * 3_600_000, 0, 30 * 24 * 3_600_000),
+    },
     bot: {
       mode: oneOf(env, 'BOT_MODE', ['in-process', 'off'] as const, 'in-process'),
       apiUrl: url(env, 'BOT_API_URL', ['http:', 'https:'])?.toString(),

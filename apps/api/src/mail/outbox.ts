@@ -5,6 +5,8 @@ export interface Mail {
   subject: string;
   text: string;
   html: string;
+  /** Extra headers, such as List-Unsubscribe; the transport adds From, To and the rest. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -19,6 +21,7 @@ export async function enqueueMail(db: Db, mail: Mail, now: number): Promise<void
       subject: mail.subject,
       text_body: mail.text,
       html_body: mail.html,
+      headers: mail.headers ? JSON.stringify(mail.headers) : null,
       next_attempt_at: now,
       created_at: now,
     })
@@ -65,7 +68,7 @@ export async function claimMail(
   if (Number(result.numUpdatedRows) !== 1) return undefined;
   const row = await db
     .selectFrom('mail_outbox')
-    .select(['id', 'to_address', 'subject', 'text_body', 'html_body', 'attempts'])
+    .select(['id', 'to_address', 'subject', 'text_body', 'html_body', 'headers', 'attempts'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
   return {
@@ -74,6 +77,7 @@ export async function claimMail(
     subject: row.subject,
     text: row.text_body,
     html: row.html_body,
+    ...(row.headers ? { headers: JSON.parse(row.headers) as Record<string, string> } : {}),
     attempts: row.attempts,
   };
 }

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf } from '../auth/authenticate.ts';
 import { AppError } from '../http/errors.ts';
-import { findUserById, setReadReceipts, toMe } from '../users/users-repository.ts';
+import { findUserById, toMe, updateSettings } from '../users/users-repository.ts';
 
 /** The signed-in user's settings. */
 export async function settingsRoutes(fastify: FastifyInstance): Promise<void> {
@@ -15,7 +15,7 @@ export async function settingsRoutes(fastify: FastifyInstance): Promise<void> {
     { preHandler: app.requireUser, schema: { body: SettingsBody, response: { 200: UserResponse } } },
     async (request) => {
       const userId = authOf(request).user.id;
-      await setReadReceipts(db, userId, request.body.readReceipts);
+      await updateSettings(db, userId, request.body);
       const user = await findUserById(db, userId);
       if (!user) throw new AppError(401, 'unauthenticated', 'Sign in first.');
       return { user: toMe(user) };

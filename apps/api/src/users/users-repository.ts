@@ -13,6 +13,7 @@ export function toMe(row: UserRow): Me {
     email: row.email,
     emailVerified: row.email_verified_at !== null,
     readReceipts: row.read_receipts === 1,
+    missedMail: row.missed_mail === 1,
   };
 }
 
@@ -87,12 +88,17 @@ export async function findUsersReceipts(db: Db, ids: readonly number[]): Promise
   return ids.map((id) => byId.get(id) ?? false);
 }
 
-export async function setReadReceipts(db: Db, userId: number, on: boolean): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ read_receipts: on ? 1 : 0 })
-    .where('id', '=', userId)
-    .execute();
+export interface UserSettings {
+  readReceipts?: boolean;
+  missedMail?: boolean;
+}
+
+/** Changes the settings given, leaves the others. */
+export async function updateSettings(db: Db, userId: number, settings: UserSettings): Promise<void> {
+  const flag = (on: boolean | undefined) => (on === undefined ? undefined : on ? 1 : 0);
+  const set = { read_receipts: flag(settings.readReceipts), missed_mail: flag(settings.missedMail) };
+  if (set.read_receipts === undefined && set.missed_mail === undefined) return;
+  await db.updateTable('users').set(set).where('id', '=', userId).execute();
 }
 
 /**

@@ -91,9 +91,11 @@ export type UnreadResponse = Static<typeof UnreadResponse>;
 export const SettingsBody = Type.Object(
   {
     /** Off: this user neither sends nor sees read receipts. */
-    readReceipts: Type.Boolean(),
+    readReceipts: Type.Optional(Type.Boolean()),
+    /** Off: no mail about messages missed while away. */
+    missedMail: Type.Optional(Type.Boolean()),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, minProperties: 1 },
 );
 export type SettingsBody = Static<typeof SettingsBody>;
 

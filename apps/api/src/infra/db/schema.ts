@@ -24,6 +24,8 @@ export interface UsersTable {
   email_verified_at: number | null;
   read_receipts: Generated<number>;
   is_bot: Generated<number>;
+  /** 1: mail me about messages I missed while away. */
+  missed_mail: Generated<number>;
   last_seen_at: number | null;
   created_at: number;
 }
@@ -56,6 +58,8 @@ export interface MailOutboxTable {
   claimed_until: number | null;
   sent_at: number | null;
   last_error: string | null;
+  /** Extra headers as a JSON object (List-Unsubscribe), or null. */
+  headers: string | null;
   created_at: number;
 }
 
@@ -75,6 +79,9 @@ export interface ConversationMembersTable {
   read_seq: Generated<number>;
   cleared_seq: Generated<number>;
   hidden: Generated<number>;
+  /** The last seq a missed-message mail covered, and when it was queued. */
+  missed_mail_seq: Generated<number>;
+  missed_mail_at: number | null;
 }
 
 export interface MessagesTable {
