@@ -129,6 +129,7 @@ describe.each(BACKENDS)('missed-message mail on %s', (kind: BackendKind) => {
     expect(bob.me.missedMail).toBe(true);
     const { user } = await bob.api.updateSettings({ missedMail: false });
     expect(user).toMatchObject({ missedMail: false, readReceipts: true });
+    await expect(bob.api.updateSettings({})).rejects.toMatchObject({ status: 400, code: 'validation_failed' });
     await write(alice, bob, 'nobody will mail you this');
     await settle();
     expect(missedMailsTo(bob)).toHaveLength(0);

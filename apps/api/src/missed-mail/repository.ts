@@ -22,6 +22,8 @@ export interface DueQuery {
   /** Conversations quiet for longer than this are not looked at (the index on updated_at keeps the sweep cheap). */
   horizonMs: number;
   limit: number;
+  /** Rows to pass over: those an earlier page of this sweep left in place (their users are online). */
+  offset: number;
 }
 
 /**
@@ -79,7 +81,10 @@ export async function findDueConversations(db: Db, query: DueQuery): Promise<Due
     .where('u.email_verified_at', 'is not', null)
     .where((eb) => eb(firstDueAt(eb), '<=', dueBefore))
     .orderBy('first_due_at')
+    .orderBy('m.user_id')
+    .orderBy('m.conversation_id')
     .limit(query.limit)
+    .offset(query.offset)
     .execute();
   return rows.map((row) => ({
     userId: row.user_id,

@@ -3,8 +3,13 @@ import { enqueueMail } from '../mail/outbox.ts';
 import { claimConversation, type DueConversation, findDueConversations, unreadFromPeer } from './repository.ts';
 import { excerptOf, type MissedConversation, missedMessagesMail } from './template.ts';
 
-/** Conversations looked at per sweep; more wait for the next one, oldest first. */
-const SWEEP_LIMIT = 200;
+/** Conversations read per query. */
+const PAGE = 200;
+/**
+ * Pages per sweep; what is beyond waits for the next sweep. Users who stay online keep their rows
+ * due, so a sweep pages past them rather than stopping at the first page they fill.
+ */
+const MAX_PAGES = 10;
 /** Messages quoted per conversation. */
 const EXCERPTS = 3;
 /** Messages left unread for longer than this beyond the delay are not mailed about any more (a node down for days sends no stale digest). */
@@ -23,21 +28,31 @@ export interface SweepDeps {
 /**
  * One pass, on every node: finds what is due, leaves out users who are online, and per user claims
  * their conversations and queues one mail listing them, in one transaction. The claim decides once
- * across nodes; the outbox sends once. Returns how many mails were queued.
+ * across nodes; the outbox sends once. Oldest first, so a user's conversations decided before
+ * another's were queued before it too. Returns how many mails were queued.
  */
 export async function sweepMissedMail(deps: SweepDeps, now: number): Promise<number> {
-  const due = await findDueConversations(deps.db, {
-    now,
-    afterMs: deps.afterMs,
-    windowMs: deps.windowMs,
-    horizonMs: deps.afterMs + STALE_AFTER_MS,
-    limit: SWEEP_LIMIT,
-  });
-  if (due.length === 0) return 0;
-  const online = await deps.onlineOf([...new Set(due.map((d) => d.userId))]);
   let queued = 0;
-  for (const conversations of byUser(due.filter((d) => !online.has(d.userId)))) {
-    if (await mailUser(deps, conversations, now)) queued += 1;
+  let offset = 0;
+  for (let page = 0; page < MAX_PAGES; page += 1) {
+    const due = await findDueConversations(deps.db, {
+      now,
+      afterMs: deps.afterMs,
+      windowMs: deps.windowMs,
+      horizonMs: deps.afterMs + STALE_AFTER_MS,
+      limit: PAGE,
+      offset,
+    });
+    const online = due.length === 0 ? new Set<number>() : await deps.onlineOf([...new Set(due.map((d) => d.userId))]);
+    let claimed = 0;
+    for (const conversations of byUser(due.filter((d) => !online.has(d.userId)))) {
+      const mailed = await mailUser(deps, conversations, now);
+      claimed += mailed;
+      if (mailed > 0) queued += 1;
+    }
+    // Claimed rows are no longer due; the rest stay where they were.
+    offset += due.length - claimed;
+    if (due.length < PAGE) break;
   }
   return queued;
 }
@@ -49,9 +64,10 @@ function byUser(due: readonly DueConversation[]): DueConversation[][] {
   return [...groups.values()];
 }
 
-async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: number): Promise<boolean> {
+/** Claims what it can of one user's conversations and queues one mail about them; returns how many it claimed. */
+async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: number): Promise<number> {
   const [first] = due;
-  if (!first) return false;
+  if (!first) return 0;
   return deps.db.transaction().execute(async (trx) => {
     const claimed: MissedConversation[] = [];
     for (const entry of due) {
@@ -64,7 +80,7 @@ async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: n
         link: deps.conversationLink(entry.conversationId),
       });
     }
-    if (claimed.length === 0) return false;
+    if (claimed.length === 0) return 0;
     const mail = missedMessagesMail({
       to: first.email,
       username: first.username,
@@ -72,6 +88,6 @@ async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: n
       unsubscribeUrl: deps.unsubscribeUrl(first.userId),
     });
     await enqueueMail(trx, mail, now);
-    return true;
+    return claimed.length;
   });
 }
