@@ -9,7 +9,7 @@ import { parseClientFrame } from './index.ts';
  * When this test fails: if existing clients could be broken by the change, bump PROTOCOL_VERSION;
  * either way record the new fingerprint here.
  */
-const RECORDED = { version: 1, fingerprint: '5df098ebaaf73fd2' };
+const RECORDED = { version: 1, fingerprint: 'aca4b410de8bdac7' };
 
 function fingerprint(): string {
   const schemas = Object.entries(protocol)
@@ -52,6 +52,8 @@ describe('parseClientFrame', () => {
       code: 'validation_failed',
       frameType: 'send',
       message: 'Invalid "send" frame: text: must not have more than 4000 characters.',
+      // So that the client knows which of its sends was refused, and that it was refused for good.
+      clientId: 'c',
     });
   });
 });

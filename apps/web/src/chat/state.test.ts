@@ -29,6 +29,11 @@ const message = (seq: number, senderId = PEER, clientId = `c${seq}`): Message =>
   text: `text ${seq}`,
   attachment: null,
   createdAt: 1_000 + seq,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  changeSeq: 0,
 });
 
 const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
@@ -37,6 +42,7 @@ const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSumm
   lastMessage: message(2),
   lastSeq: 2,
   unread: 2,
+  lastChangeSeq: 0,
   readSeq: 0,
   peerReadSeq: 0,
   updatedAt: 1_002,

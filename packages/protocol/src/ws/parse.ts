@@ -3,9 +3,12 @@ import { Compile, type Validator } from 'typebox/compile';
 import { CLIENT_FRAME_SCHEMAS, type ClientFrame } from './client-frames.ts';
 import {
   AckFrame,
+  ChangeAckFrame,
   ConversationHiddenFrame,
   ErrorFrame,
+  MessageChangedFrame,
   MessageFrame,
+  MessageHiddenFrame,
   PongFrame,
   PresenceFrame,
   ReadReceiptFrame,
@@ -22,6 +25,9 @@ const SERVER_FRAME_SCHEMAS = {
   pong: PongFrame,
   message: MessageFrame,
   ack: AckFrame,
+  message_changed: MessageChangedFrame,
+  change_ack: ChangeAckFrame,
+  message_hidden: MessageHiddenFrame,
   unread: UnreadFrame,
   read: ReadReceiptFrame,
   typing: TypingEventFrame,
@@ -34,7 +40,14 @@ const SERVER_FRAME_SCHEMAS = {
 
 export type FrameParseResult<F> =
   | { ok: true; frame: F }
-  | { ok: false; code: 'malformed_frame' | 'unknown_frame' | 'validation_failed'; message: string; frameType?: string };
+  | {
+      ok: false;
+      code: 'malformed_frame' | 'unknown_frame' | 'validation_failed';
+      message: string;
+      frameType?: string;
+      /** The frame's `clientId` when it had one, so that the refusal names the send or change it refuses. */
+      clientId?: string;
+    };
 
 /**
  * Validators are compiled per frame type on first use: dispatching on `type` first gives a precise
@@ -70,11 +83,13 @@ function frameParser<F>(schemas: Record<string, TSchema>): (raw: string) => Fram
     if (!validator.Check(value)) {
       const [first] = validator.Errors(value);
       const where = first?.instancePath ? `${first.instancePath.slice(1)}: ` : '';
+      const { clientId } = value as { clientId?: unknown };
       return {
         ok: false,
         code: 'validation_failed',
         message: `Invalid "${type}" frame: ${where}${first?.message ?? 'does not match the schema'}.`,
         frameType: type,
+        ...(typeof clientId === 'string' ? { clientId } : {}),
       };
     }
     return { ok: true, frame: value as F };
