@@ -1,5 +1,6 @@
 import type { ClientFrame, Message } from '@chat/protocol';
 import type { Db } from '../infra/db/database.ts';
+import { failpoint } from '../infra/failpoints/failpoints.ts';
 import { listMembershipsForSync, totalUnread } from './conversations-repository.ts';
 import { listChanged, listMessages } from './messages-repository.ts';
 import { type UnreadState, unreadState } from './unread-state.ts';
@@ -38,6 +39,7 @@ export async function syncSince(
   );
   const total = await totalUnread(db, userId);
   const unread = [...memberships.values()].map((m) => unreadState(m, total));
+  await failpoint('sync.before-changes');
   const messages: Message[] = [];
   const changed: Message[] = [];
   const room = () => SYNC_MAX_MESSAGES - messages.length - changed.length;

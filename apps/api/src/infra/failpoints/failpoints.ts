@@ -17,6 +17,8 @@ export const FAILPOINT_NAMES = [
   'send.before-commit',
   /** Events are about to go on the bus to the other nodes. */
   'bus.publish',
+  /** A sync has read the conversations' cursors and is about to read the changed messages. */
+  'sync.before-changes',
 ] as const;
 export type FailpointName = (typeof FAILPOINT_NAMES)[number];
 
