@@ -25,7 +25,7 @@ const server = spawn(process.execPath, [path.resolve('apps/api/dist/main.js')], 
     // A contact shows offline this long after their last tab closed; the default 10 s would slow the presence test.
     PRESENCE_GRACE_MS: '1500',
     // Each test browser sends its own X-Forwarded-For, so the per-address sign-up limit (10 an hour) counts per browser.
-    TRUST_PROXY: 'true',
+    TRUST_PROXY: '1',
   },
   stdio: 'inherit',
 });

@@ -65,7 +65,7 @@ export async function startChat(options: { nodes: number; backend: 'mysql+redis'
     SESSION_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
     BCRYPT_COST: '4',
-    TRUST_PROXY: 'true',
+    TRUST_PROXY: '1',
     BOT_MODE: 'off',
   };
   if (options.backend === 'mysql+redis') {

@@ -45,10 +45,15 @@ const PASSWORD = 'correct horse battery';
 export const test = base.extend<{ people: People }>({
   people: async ({ browser, baseURL }, use) => {
     const contexts: BrowserContext[] = [];
+    // The server's Content-Security-Policy must allow everything the app loads: a refusal shows here.
+    const cspViolations: string[] = [];
     const origin = baseURL ?? '';
     const open = async (name: string, options: OpenOptions = {}): Promise<Person> => {
       const context = await newContext(browser, origin, options);
       contexts.push(context);
+      context.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+      });
       const username = uniqueUsername(name);
       return { username, email: `${username}@example.com`, password: PASSWORD, context, page: await context.newPage() };
     };
@@ -68,6 +73,7 @@ export const test = base.extend<{ people: People }>({
       },
     });
     for (const context of contexts) await context.close();
+    expect(cspViolations, 'Content-Security-Policy violations in the browser console').toEqual([]);
   },
 });
 

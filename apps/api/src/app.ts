@@ -4,18 +4,21 @@ import { authentication } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';
 import { chat } from './chat/plugin.ts';
-import type { Config } from './config/config.ts';
+import { type Config, proxyTrust } from './config/config.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { gateway } from './gateway/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './http/errors.ts';
 import { registerOriginCheck } from './http/origin.ts';
+import { serializeRequest } from './http/redact.ts';
+import { registerRequestLimits } from './http/request-limits.ts';
 import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
 import { presence } from './presence/plugin.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { uploadsRoutes } from './uploads/plugin.ts';
 import { users } from './users/public-users.ts';
+import { registerSecurityHeaders } from './web/security-headers.ts';
 import { serveWebClient } from './web/static.ts';
 
 /** JSON bodies are small; pictures go through the upload route, which streams. */
@@ -28,12 +31,13 @@ const IDLE_SWEEP_MS = 100;
  */
 export async function buildApp(config: Config): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: config.logLevel },
+    // Tickets and mailed tokens travel in query strings; the request log line must not keep them.
+    logger: { level: config.logLevel, serializers: { req: serializeRequest } },
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Behind a load balancer the client's address is in X-Forwarded-For; rate limits need it.
-    trustProxy: config.trustProxy,
+    trustProxy: proxyTrust(config.trustProxy),
   });
 
   // The id in the logs, handed back so a user's bug report can be matched to them.
@@ -51,7 +55,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   app.addHook('onClose', async () => clearInterval(idleSweep));
 
   registerErrorHandler(app);
+  await registerSecurityHeaders(app, config.publicUrl);
   await app.register(infrastructure, { config });
+  registerRequestLimits(app);
   registerOriginCheck(app, config.publicUrl.origin);
   await app.register(mail);
   await app.register(authentication);

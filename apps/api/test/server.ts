@@ -56,7 +56,7 @@ export interface TwoNodes {
 /** The usual multi-node setup: a fresh backend, two nodes sharing it (one when embedded). */
 export async function startTwoNodes(kind: BackendKind, env: Record<string, string> = {}): Promise<TwoNodes> {
   const environment = await createEnvironment(kind);
-  const nodeEnv = { ...environment.backend.env, TRUST_PROXY: 'true', ...env };
+  const nodeEnv = { ...environment.backend.env, TRUST_PROXY: '1', ...env };
   const nodeA = await startServer(nodeEnv);
   const nodeB = kind === 'embedded' ? nodeA : await startServer(nodeEnv);
   const clients: Array<{ close(): void }> = [];

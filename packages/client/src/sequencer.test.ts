@@ -1,6 +1,5 @@
 import type { Message } from '@chat/protocol';
 import { describe, expect, it } from 'vitest';
-import { RECONNECT_MAX_MS, reconnectDelay } from './backoff.ts';
 import { Sequencer } from './sequencer.ts';
 
 const message = (conversationId: number, seq: number): Message => ({
@@ -96,14 +95,5 @@ describe('Sequencer', () => {
     sequencer.forget(1);
     sequencer.push(message(1, 12));
     expect(delivered).toEqual(['1:12']);
-  });
-});
-
-describe('reconnectDelay', () => {
-  it('grows exponentially with jitter and stays under the cap', () => {
-    expect(reconnectDelay(0, () => 0)).toBe(150);
-    expect(reconnectDelay(0, () => 1)).toBe(300);
-    expect(reconnectDelay(3, () => 1)).toBe(2400);
-    expect(reconnectDelay(30, () => 1)).toBe(RECONNECT_MAX_MS);
   });
 });

@@ -28,7 +28,7 @@ describe.each(BACKENDS)('accounts on %s', (kind: BackendKind) => {
       ...environment.backend.env,
       PUBLIC_URL,
       SMTP_URL: smtp.url,
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       MAIL_RETRY_BASE_MS: '100',
     };
     server = await startServer(env);

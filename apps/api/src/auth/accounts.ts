@@ -109,19 +109,27 @@ function describeFieldProblems(fields: Record<string, string>): string {
     .join(' ');
 }
 
-/** The same answer, and about the same time, whether the account is missing or the password wrong. */
-export async function login(context: AccountsContext, input: { login: string; password: string }): Promise<UserRow> {
-  const identifier = input.login.trim().toLowerCase();
-  const user = identifier.includes('@')
+/** The account a login names: by email when it has an @, by username otherwise. */
+export async function findLoginAccount(context: AccountsContext, login: string): Promise<UserRow | undefined> {
+  const identifier = login.trim().toLowerCase();
+  return identifier.includes('@')
     ? await findUserByEmail(context.db, identifier)
     : await findUserByUsername(context.db, identifier);
+}
+
+/** The same answer, and about the same time, whether the account is missing or the password wrong. */
+export async function login(
+  context: AccountsContext,
+  account: UserRow | undefined,
+  password: string,
+): Promise<UserRow> {
   // Bots have no password: they are compared against the dummy too, so they answer like a wrong password.
-  const hash = user && user.is_bot === 0 ? user.password_hash : await dummyPasswordHash(context.bcryptCost);
-  const matches = await passwordMatches(input.password, hash);
-  if (!user || !matches || user.is_bot === 1) {
+  const hash = account && account.is_bot === 0 ? account.password_hash : await dummyPasswordHash(context.bcryptCost);
+  const matches = await passwordMatches(password, hash);
+  if (!account || !matches || account.is_bot === 1) {
     throw new AppError(401, 'invalid_credentials', 'That login and password do not match an account.');
   }
-  return user;
+  return account;
 }
 
 const TOKEN_MESSAGES = {

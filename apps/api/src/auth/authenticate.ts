@@ -4,6 +4,8 @@ import fp from 'fastify-plugin';
 import { AppError } from '../http/errors.ts';
 import { Signal } from '../infra/signal.ts';
 import { findSession, type SignedIn } from './sessions.ts';
+import { memoryUsedTickets, redisUsedTickets } from './used-tickets.ts';
+import { redeemWsTicket, type TicketReading } from './ws-ticket.ts';
 
 export const SESSION_COOKIE = 'sid';
 /** Browsers cap cookie lifetimes at 400 days. */
@@ -24,6 +26,8 @@ declare module 'fastify' {
     requireVerifiedUser(request: FastifyRequest, reply: FastifyReply): Promise<void>;
     setSessionCookie(reply: FastifyReply, token: string): void;
     clearSessionCookie(reply: FastifyReply): void;
+    /** Reads a WebSocket ticket and uses it up, on every node at once: a second use is refused as 'used'. */
+    redeemWsTicket(ticket: string, now: number): Promise<TicketReading>;
     /** Sessions ended (sign-out, password reset): whoever holds their connections closes them. */
     sessionsEnded: SessionsEnded;
   }
@@ -90,6 +94,12 @@ export const authentication = fp(
     app.decorate('clearSessionCookie', (reply: FastifyReply) => {
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
     });
+
+    const usedTickets = app.redis ? redisUsedTickets(app.redis, config.redisPrefix) : memoryUsedTickets();
+    app.addHook('onClose', async () => usedTickets.close());
+    app.decorate('redeemWsTicket', (ticket: string, now: number) =>
+      redeemWsTicket(usedTickets, config.sessionSecret, ticket, now),
+    );
   },
   { name: 'authentication', dependencies: ['infrastructure'] },
 );

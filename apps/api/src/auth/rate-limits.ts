@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../http/errors.ts';
+import { enforceRateLimit } from '../http/request-limits.ts';
 import type { RateLimitRule } from '../infra/rate-limit/rate-limiter.ts';
+import type { Device } from './device-cookie.ts';
 
 const MINUTE = 60_000;
 
@@ -11,22 +12,40 @@ const MINUTE = 60_000;
  */
 export const AUTH_LIMITS = {
   loginPerIp: { limit: 30, windowMs: 5 * MINUTE },
+  /** Attempts on one account (by id: its username and email are one account) from browsers it never signed in on. */
   loginPerAccount: { limit: 10, windowMs: 15 * MINUTE },
+  /** Attempts from one browser where the account signed in before: its own bucket, so others cannot lock it. */
+  loginPerDevice: { limit: 10, windowMs: 15 * MINUTE },
   signupPerIp: { limit: 10, windowMs: 60 * MINUTE },
   forgotPerIp: { limit: 10, windowMs: 60 * MINUTE },
   forgotPerEmail: { limit: 3, windowMs: 60 * MINUTE },
   resendPerUser: { limit: 3, windowMs: 15 * MINUTE },
-  availabilityPerIp: { limit: 120, windowMs: MINUTE },
+  availabilityUsernamePerIp: { limit: 120, windowMs: MINUTE },
+  /** Tighter: whether an address has an account is worth more to an attacker than whether a name is free. */
+  availabilityEmailPerIp: { limit: 30, windowMs: 15 * MINUTE },
 } as const satisfies Record<string, RateLimitRule>;
 
 export type AuthLimit = keyof typeof AUTH_LIMITS;
 
-/** Counts one attempt; past the limit answers 429 with Retry-After. */
-export async function enforceLimit(app: FastifyInstance, name: AuthLimit, subject: string): Promise<void> {
-  const result = await app.rateLimiter.hit(`${name}:${subject}`, AUTH_LIMITS[name]);
-  if (result.allowed) return;
-  const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-  throw new AppError(429, 'rate_limited', `Too many attempts. Try again in ${seconds} seconds.`, {
-    headers: { 'retry-after': String(seconds) },
-  });
+/**
+ * Where a login attempt counts (OWASP's account lock-out with device cookies): with a device cookie
+ * of the account it names, in that device's bucket; otherwise against the account, keyed on its id
+ * so that its username and its email share one count. A login naming no account counts under the
+ * name given, at the same limit, so the answer tells nothing about which accounts exist.
+ */
+export function loginBucket(
+  accountId: number | undefined,
+  login: string,
+  device: Device | undefined,
+): { name: AuthLimit; subject: string } {
+  if (accountId !== undefined && device?.userId === accountId)
+    return { name: 'loginPerDevice', subject: device.deviceId };
+  return {
+    name: 'loginPerAccount',
+    subject: accountId !== undefined ? `id:${accountId}` : `name:${login.trim().toLowerCase()}`,
+  };
 }
+
+/** Counts one attempt; past the limit answers 429 with Retry-After. */
+export const enforceLimit = (app: FastifyInstance, name: AuthLimit, subject: string): Promise<void> =>
+  enforceRateLimit(app, `${name}:${subject}`, AUTH_LIMITS[name], 'attempts');

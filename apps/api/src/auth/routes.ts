@@ -16,6 +16,7 @@ import { toMe } from '../users/users-repository.ts';
 import {
   type AccountsContext,
   availabilityProblem,
+  findLoginAccount,
   login,
   requestPasswordReset,
   resendVerification,
@@ -24,7 +25,8 @@ import {
   verifyEmail,
 } from './accounts.ts';
 import { authOf } from './authenticate.ts';
-import { enforceLimit } from './rate-limits.ts';
+import { presentedDevice, setDeviceCookie } from './device-cookie.ts';
+import { enforceLimit, loginBucket } from './rate-limits.ts';
 import { createSession, deleteSession, deleteUserSessions } from './sessions.ts';
 
 const accepted = { status: 'accepted' as const };
@@ -37,13 +39,20 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     bcryptCost: app.config.bcryptCost,
     mailQueued: () => app.mailQueued(),
   };
-  const signIn = (reply: FastifyReply, token: string) => app.setSessionCookie(reply, token);
+  const secureCookies = app.config.publicUrl.protocol === 'https:';
+  /** A browser that signs in gets its session and, for later logins, a device cookie of that account. */
+  const signIn = (reply: FastifyReply, token: string, userId: number) => {
+    app.setSessionCookie(reply, token);
+    setDeviceCookie(reply, userId, secureCookies);
+  };
 
   app.get(
     '/availability',
     { schema: { querystring: AvailabilityQuery, response: { 200: AvailabilityResponse } } },
     async (request) => {
-      await enforceLimit(app, 'availabilityPerIp', request.ip);
+      // Charged for the field that is answered: availabilityProblem asks about the username first.
+      const field = request.query.username !== undefined ? 'availabilityUsernamePerIp' : 'availabilityEmailPerIp';
+      await enforceLimit(app, field, request.ip);
       const reason = await availabilityProblem(context, request.query);
       return reason ? { available: false, reason } : { available: true };
     },
@@ -52,7 +61,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   app.post('/signup', { schema: { body: SignupBody, response: { 201: UserResponse } } }, async (request, reply) => {
     await enforceLimit(app, 'signupPerIp', request.ip);
     const { user, sessionToken } = await signup(context, request.body);
-    signIn(reply, sessionToken);
+    signIn(reply, sessionToken, user.id);
     return reply.status(201).send({ user });
   });
 
@@ -73,11 +82,13 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/login', { schema: { body: LoginBody, response: { 200: UserResponse } } }, async (request, reply) => {
     await enforceLimit(app, 'loginPerIp', request.ip);
-    await enforceLimit(app, 'loginPerAccount', request.body.login.trim().toLowerCase());
-    const user = await login(context, request.body);
+    const account = await findLoginAccount(context, request.body.login);
+    const bucket = loginBucket(account?.id, request.body.login, presentedDevice(request));
+    await enforceLimit(app, bucket.name, bucket.subject);
+    const user = await login(context, account, request.body.password);
     const { token } = await createSession(app.database.db, user.id, Date.now());
     if (request.body.issueToken) return { user: toMe(user), token };
-    signIn(reply, token);
+    signIn(reply, token, user.id);
     return { user: toMe(user) };
   });
 
@@ -119,7 +130,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { user, sessionToken } = await resetPassword(context, request.body);
       app.sessionsEnded.emit(user.id, 'all');
-      signIn(reply, sessionToken);
+      signIn(reply, sessionToken, user.id);
       return { user };
     },
   );

@@ -38,7 +38,7 @@ describe.each(BACKENDS)('the robot (offline responder) on %s', (kind: BackendKin
   const clients: RealtimeClient[] = [];
   beforeAll(async () => {
     environment = await createEnvironment(kind);
-    server = await startServer({ ...environment.backend.env, TRUST_PROXY: 'true' });
+    server = await startServer({ ...environment.backend.env, TRUST_PROXY: '1' });
   });
   afterAll(async () => {
     for (const client of clients) client.close();
@@ -140,7 +140,7 @@ describe('the robot with a chat-completions API', () => {
     const api = await startCompletionsApi(mood);
     const server = await startServer({
       ...environment.backend.env,
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       BOT_API_URL: api.url,
       BOT_API_KEY: 'test-key',
       BOT_MODEL: 'tiny-model',
@@ -190,7 +190,7 @@ describe('the robot as its own process, against two API nodes', () => {
   let nodeB: TestServer;
   beforeAll(async () => {
     environment = await createEnvironment('mysql+redis');
-    const env = { ...environment.backend.env, TRUST_PROXY: 'true', BOT_MODE: 'off' };
+    const env = { ...environment.backend.env, TRUST_PROXY: '1', BOT_MODE: 'off' };
     nodeA = await startServer(env);
     nodeB = await startServer(env);
   });

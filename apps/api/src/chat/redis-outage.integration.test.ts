@@ -14,7 +14,7 @@ describe('a Redis restart under two live nodes', () => {
   beforeAll(async () => {
     environment = await createEnvironment('mysql+redis');
     redis = await startPrivateRedis();
-    const env = { ...environment.backend.env, REDIS_URL: redis.url, TRUST_PROXY: 'true' };
+    const env = { ...environment.backend.env, REDIS_URL: redis.url, TRUST_PROXY: '1' };
     nodeA = await startServer(env);
     nodeB = await startServer(env);
   });

@@ -38,6 +38,10 @@ describe('loadConfig', () => {
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ BCRYPT_COST: '3' }, 'BCRYPT_COST'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '11' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.1, nginx' }, 'TRUST_PROXY'],
     [{ MAIL_RETRY_BASE_MS: '-5' }, 'MAIL_RETRY_BASE_MS'],
   ])('refuses %o, naming %s', (env, variable) => {
     const error = configError(env);
@@ -57,6 +61,15 @@ describe('loadConfig', () => {
     const file = path.join(dir, 'session-secret');
     expect(readFileSync(file, 'utf8').trim()).toBe(first);
     expect(statSync(file).mode & 0o077).toBe(0);
+  });
+
+  it('trusts a number of proxy hops or a list of proxy addresses, never every hop', () => {
+    const trust = (value: string) => loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: value }).trustProxy;
+    expect(loadConfig({ DATA_DIR: dataDir() }).trustProxy).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('1')).toBe(1);
+    expect(trust('10.0.0.0/8, 127.0.0.1,::1')).toEqual(['10.0.0.0/8', '127.0.0.1', '::1']);
+    expect(configError({ TRUST_PROXY: 'true' }).message).toMatch(/number of proxies/);
   });
 
   it('uses only the origin of PUBLIC_URL', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_UPLOAD_MAX_BYTES, MESSAGE_CHANGES } from '@chat/protocol';
 
@@ -28,8 +29,12 @@ export interface Config {
   sessionSecret: string;
   logLevel: LogLevel;
   bcryptCost: number;
-  /** Trust X-Forwarded-For from the load balancer for the client's address (rate limits). Never without one. */
-  trustProxy: boolean;
+  /**
+   * Whose X-Forwarded-For entries name the client (rate limits): false for none, a number of proxy
+   * hops in front of the node, or the proxies' addresses and CIDR ranges. Never "every hop": the
+   * left-most entry is whatever the client wrote.
+   */
+  trustProxy: false | number | string[];
   /** How long a user stays online after their last connection closed: a reload or a blip never shows them offline. */
   presenceGraceMs: number;
   /**
@@ -94,14 +99,6 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = readVar(env, name);
-  if (raw === undefined) return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(name, `must be true or false (got "${raw}")`);
-}
-
 function url(env: Env, name: string, protocols: readonly string[]): URL | undefined {
   const raw = readVar(env, name);
   if (raw === undefined) return undefined;
@@ -122,6 +119,56 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (raw === undefined) return fallback;
   if (!allowed.includes(raw as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
   return raw as T;
+}
+
+/** More proxies than this in front of a node is a configuration mistake, not a deployment. */
+const MAX_PROXY_HOPS = 10;
+
+/**
+ * TRUST_PROXY: a hop count (1 behind one load balancer) or a comma-separated list of proxy addresses
+ * and CIDR ranges. "true" is refused: trusting every hop lets a client choose its own address.
+ */
+function trustProxy(env: Env): false | number | string[] {
+  const raw = readVar(env, 'TRUST_PROXY');
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'must be the number of proxies in front of this node (1 behind one load balancer) or their addresses: "true" would let clients choose their own address',
+    );
+  }
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 0, MAX_PROXY_HOPS) || false;
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (!isAddressOrRange(entry)) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `must be a number of proxy hops or a comma-separated list of addresses and CIDR ranges (got "${entry}")`,
+      );
+    }
+  }
+  return entries;
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. Fastify refuses to trust a bare hop count (the immediate peer
+ * cannot be checked), so a count becomes a function: the peer and the next hops-1 entries are
+ * proxies. That holds only while the nodes are reachable through the proxy alone, as in the
+ * shipped docker-compose.yml; anywhere else give the proxies' addresses.
+ */
+export function proxyTrust(
+  trust: Config['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return trust;
+  return (_address, hop) => hop < trust;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /**
@@ -171,7 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionSecret: sessionSecret(env, production, dataDir),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
-    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 10_000, 0, 300_000),
     wsHeartbeatMs: integer(env, 'WS_HEARTBEAT_MS', 25_000, 100, 600_000),
     mailRetryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 1000, 10, 3_600_000),

@@ -9,7 +9,7 @@ describe.each(BACKENDS)('the user directory on %s', (kind: BackendKind) => {
   let server: TestServer;
   beforeAll(async () => {
     environment = await createEnvironment(kind);
-    server = await startServer({ ...environment.backend.env, TRUST_PROXY: 'true', PUBLIC_URL: 'http://chat.test' });
+    server = await startServer({ ...environment.backend.env, TRUST_PROXY: '1', PUBLIC_URL: 'http://chat.test' });
   });
   afterAll(async () => {
     await server.close();

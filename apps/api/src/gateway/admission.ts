@@ -1,7 +1,6 @@
 import { CLOSE_CODES, PROTOCOL_VERSION, PROTOCOL_VERSION_PARAM, WS_LIMITS } from '@chat/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findSessionByHash } from '../auth/sessions.ts';
-import { readWsTicket } from '../auth/ws-ticket.ts';
 import type { UserRow } from '../users/users-repository.ts';
 
 export interface Refusal {
@@ -63,7 +62,7 @@ export async function admit(
 
 /** The session a ticket names, or 'expired' when its holder only has to ask for another one. */
 async function ticketSession(app: FastifyInstance, ticket: string, now: number) {
-  const reading = readWsTicket(app.config.sessionSecret, ticket, now);
+  const reading = await app.redeemWsTicket(ticket, now);
   if ('refused' in reading) return reading.refused === 'expired' ? ('expired' as const) : undefined;
   return findSessionByHash(app.database.db, reading.sessionIdHash, now);
 }

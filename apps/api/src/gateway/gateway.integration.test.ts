@@ -46,7 +46,7 @@ describe('the WebSocket gateway (embedded default)', () => {
 
   beforeAll(async () => {
     environment = await createEnvironment('embedded');
-    server = await startServer({ ...environment.backend.env, PUBLIC_URL, TRUST_PROXY: 'true' });
+    server = await startServer({ ...environment.backend.env, PUBLIC_URL, TRUST_PROXY: '1' });
     wsUrl = `${server.url.replace('http', 'ws')}/ws`;
     alice = await createChatUser(server.url);
   });
@@ -256,7 +256,7 @@ describe('dead peers', () => {
   let server: TestServer;
   beforeAll(async () => {
     environment = await createEnvironment('embedded');
-    server = await startServer({ ...environment.backend.env, TRUST_PROXY: 'true', WS_HEARTBEAT_MS: '300' });
+    server = await startServer({ ...environment.backend.env, TRUST_PROXY: '1', WS_HEARTBEAT_MS: '300' });
   });
   afterAll(async () => {
     await server.close();

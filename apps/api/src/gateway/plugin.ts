@@ -69,7 +69,7 @@ export const gateway = fp(
       onDisconnect: (listener) => void disconnectListeners.push(listener),
       deliver(events) {
         registry.deliverBatch(events);
-        remote.publish(events);
+        if (app.bus.reachesOtherNodes) remote.publish(events);
       },
       connectionsOf: (userId) => registry.connectionsOf(userId),
       connections: () => registry.all(),

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { redactUrl } from '../http/redact.ts';
 import type { Mail } from './outbox.ts';
 
 export interface MailTransport {
@@ -23,14 +24,20 @@ export function smtpTransport(smtpUrl: string, from: string): MailTransport {
   };
 }
 
-/** The embedded default: nothing leaves the machine; the link is in the log and at /dev/mailbox. */
+/**
+ * The embedded default: nothing leaves the machine. The link's token stays out of the log (logs are
+ * kept and shipped); the whole mail is at /dev/mailbox, for the person at this machine.
+ */
 export function logTransport(
   log: (line: { to: string; subject: string; link?: string }, message: string) => void,
 ): MailTransport {
   return {
     async send(mail) {
       const link = /https?:\/\/\S+/.exec(mail.text)?.[0];
-      log({ to: mail.to, subject: mail.subject, link }, 'mail (not sent: no SMTP_URL; see /dev/mailbox)');
+      log(
+        { to: mail.to, subject: mail.subject, link: link && redactUrl(link) },
+        'mail (not sent: no SMTP_URL; read it at /dev/mailbox on this machine)',
+      );
     },
     close() {},
   };

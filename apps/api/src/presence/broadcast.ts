@@ -40,7 +40,7 @@ export class PresenceBroadcast {
 
   send(message: PresenceMessage): void {
     this.apply(message);
-    this.publish({ ...message, origin: this.origin });
+    if (this.bus.reachesOtherNodes) this.publish({ ...message, origin: this.origin });
   }
 
   close(): void {

@@ -143,7 +143,7 @@ describe('a node killed without a goodbye', () => {
   it('its users go offline within the bound, as seen from the other node', { timeout: 60_000 }, async () => {
     const env = {
       ...environment.backend.env,
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       PRESENCE_GRACE_MS: String(GRACE_MS),
       LOG_LEVEL: 'silent',
     };

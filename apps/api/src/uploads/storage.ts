@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,8 +21,9 @@ export function diskStorage(root: string): BlobStorage {
     async put(key, data) {
       const file = fileOf(key);
       await mkdir(path.dirname(file), { recursive: true });
-      // Written aside and renamed, so a reader never sees half a file.
-      const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+      // Written aside and renamed, so a reader never sees half a file. The aside name is random: the
+      // same picture uploaded twice at once must not share it (the second rename would find it gone).
+      const temporary = `${file}.${randomBytes(8).toString('hex')}.tmp`;
       await writeFile(temporary, data);
       await rename(temporary, file);
     },

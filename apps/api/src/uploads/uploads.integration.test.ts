@@ -35,7 +35,7 @@ describe.each(BACKENDS)('pictures on %s', (kind: BackendKind) => {
     environment = await createEnvironment(kind);
     server = await startServer({
       ...environment.backend.env,
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       UPLOAD_MAX_BYTES: String(MAX_BYTES),
     });
     [alice, bob, eve] = await Promise.all([

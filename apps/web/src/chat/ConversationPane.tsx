@@ -17,7 +17,7 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
   const summary = useChat((state) => state.conversations[id]);
   const error = useChat((state) => state.histories[id]?.error);
   const titleId = useId();
-  const draft = useDraft(id);
+  const draft = useDraft(me.id, id);
   const drop = usePictureDrop(draft.sendPictures);
 
   useEffect(() => showConversation(id), [id]);

@@ -1,18 +1,17 @@
 // What the chat screens do: each action goes through REST or the portal, never straight to the socket.
-import { ApiError, newClientId, SendError } from '@chat/client';
-import { REFUSED_UPLOAD_CODES as REFUSED_UPLOAD } from '@chat/protocol';
+import { ApiError, newClientId } from '@chat/client';
+import { type PublicUser, REFUSED_UPLOAD_CODES as REFUSED_UPLOAD } from '@chat/protocol';
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
 import { uploadPicture } from '../lib/upload.ts';
 import { endedSession } from '../session/session.ts';
+import { saveDraft } from './drafts.ts';
 import { pictureSize, thumbnailUrl } from './pictures.ts';
 import { portal, portalIfRunning } from './portal.ts';
 import {
   type OutgoingMessage,
-  withConversation,
   withHistory,
   withHistoryPage,
-  withMessage,
   withOutgoing,
   withoutConversation,
   withoutOutgoing,
@@ -27,7 +26,7 @@ const PAGE_SIZE = 40;
 export async function openConversationWith(userId: number): Promise<void> {
   const { conversation } = await api.openConversation(userId);
   portal().loadedUpTo(conversation.id, conversation.lastSeq);
-  updateChat((state) => withConversation(state, conversation));
+  portal().noteConversation(conversation);
   navigate(`/c/${conversation.id}`);
 }
 
@@ -47,12 +46,12 @@ export async function loadLatest(id: number): Promise<void> {
   try {
     if (!chatStore.get().conversations[id]) {
       const { conversation } = await api.conversation(id);
-      updateChat((state) => withConversation(state, conversation));
+      portal().noteConversation(conversation);
     }
     const page = await api.history(id, { limit: PAGE_SIZE });
     const newest = page.messages.at(-1);
     if (newest) portal().loadedUpTo(id, newest.seq);
-    updateChat((state) => withHistoryPage(state, id, page));
+    updateChat((state) => withHistoryPage(state, id, page, portal().myId));
     portal().readActive();
   } catch (error) {
     historyFailed(id, error);
@@ -67,7 +66,7 @@ export async function loadOlder(id: number): Promise<void> {
   updateChat((state) => withHistory(state, id, (h) => ({ ...h, loading: true, error: undefined })));
   try {
     const page = await api.history(id, { before: oldest.seq, limit: PAGE_SIZE });
-    updateChat((state) => withHistoryPage(state, id, page));
+    updateChat((state) => withHistoryPage(state, id, page, portal().myId));
   } catch (error) {
     historyFailed(id, error);
   }
@@ -151,25 +150,18 @@ async function uploadThenSend(conversationId: number, item: OutgoingMessage): Pr
 /** Shows the message as pending and sends it (again, for a retry: the same item keeps its clientId). */
 function transmit(conversationId: number, item: OutgoingMessage): void {
   updateChat((state) => withOutgoing(state, conversationId, { ...item, status: 'pending', error: undefined }));
-  const { stored } = portal().send({
-    conversationId,
+  portal().send(conversationId, {
     text: item.text,
     clientId: item.clientId,
-    attachmentId: item.picture?.attachment?.id,
+    attachmentId: item.picture?.attachment?.id ?? item.attachmentId,
   });
-  stored.then(
-    // Shown as sent on the ack, even while an earlier message still travels (the socket delivers in order).
-    (message) => updateChat((state) => withMessage(state, message, message.senderId)),
-    (error: unknown) => {
-      const reason = error instanceof SendError ? error.message : 'The message could not be sent.';
-      updateChat((state) => withSendFailed(state, conversationId, item.clientId, reason));
-    },
-  );
 }
 
 export const noteTyping = (conversationId: number) => portal().typing(conversationId);
 
 export const watchPresence = (userIds: number[]) => portalIfRunning()?.watchPresence(userIds);
+
+export const notePresence = (users: readonly PublicUser[]) => portalIfRunning()?.notePresence(users);
 
 export const retryConversations = () => portal().loadConversations();
 
@@ -177,6 +169,7 @@ export const retryConversations = () => portal().loadConversations();
 export async function deleteConversation(id: number): Promise<void> {
   await api.deleteConversation(id);
   portal().forget(id);
+  saveDraft(portal().myId, id, '');
   navigate('/', { replace: true });
   updateChat((state) => withoutConversation(state, id));
 }

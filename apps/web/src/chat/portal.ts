@@ -1,17 +1,20 @@
-import { type ConnectionState, RealtimeClient, type SendRequest } from '@chat/client';
-import type { Message, ServerFrameOf } from '@chat/protocol';
+import { type ConnectionState, RealtimeClient, SendError, type SendRequest } from '@chat/client';
+import { type ConversationSummary, type Message, type PublicUser, type ServerFrameOf, TYPING } from '@chat/protocol';
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
 import { endedSession, loadSession } from '../session/session.ts';
+import { savedOutbox } from './outbox.ts';
 import {
   initialChatState,
   withConversation,
   withConversationRead,
   withConversations,
   withMessage,
+  withOutgoing,
   withoutConversation,
   withPresence,
   withReadCursor,
+  withSendFailed,
   withTyping,
   withUnread,
 } from './state.ts';
@@ -19,24 +22,19 @@ import { chatStore, updateChat } from './store.ts';
 
 type UnreadCounts = ServerFrameOf<'unread'>;
 
-/** Our `typing` frames go out at most this often while the user types (the protocol asks for "every few seconds"). */
-const TYPING_SEND_INTERVAL_MS = 3000;
-/** The peer's "typing…" stays this long after their last frame: longer than their send interval, so it holds steady while they type. */
-const TYPING_SHOWN_MS = 4000;
-
 /**
  * The one owner of the realtime connection, like excalidraw's Portal: it turns socket events into
  * chat state and is the only way anything reaches the socket. Components read the store and call
  * the actions; they never see the socket.
  */
 class Portal {
-  private readonly realtime = new RealtimeClient();
+  private readonly realtime: RealtimeClient;
   private readonly stops: Array<() => void> = [];
   private readonly typingSentAt = new Map<number, number>();
   private readonly typingTimers = new Map<number, ReturnType<typeof setTimeout>>();
-  /** Summaries on their way, by conversation: true when an event came meanwhile, so the answer may be stale. */
   /** The newest unread counts per conversation, to reconcile with summaries fetched over REST. */
   private readonly latestUnread = new Map<number, UnreadCounts>();
+  /** Summaries on their way, by conversation: true when an event came meanwhile, so the answer may be stale. */
   private readonly summaryFetches = new Map<number, boolean>();
 
   /** The directory rows on screen; the open conversation's peer is watched with them. */
@@ -45,7 +43,10 @@ class Portal {
   /** Answers to requests made before stop() must not reach the next session's store. */
   private stopped = false;
 
-  constructor(readonly myId: number) {}
+  constructor(readonly myId: number) {
+    // Unsent messages are kept per user: whoever signs in next on this browser never sends them.
+    this.realtime = new RealtimeClient({ outbox: savedOutbox(myId) });
+  }
 
   start(): void {
     chatStore.set({ ...initialChatState(), browserOffline: !navigator.onLine });
@@ -56,7 +57,9 @@ class Portal {
       realtime.on('unread', (frame) => this.onUnread(frame)),
       realtime.on('read', (frame) => updateChat((state) => withReadCursor(state, frame, this.myId))),
       realtime.on('typing', (frame) => this.onTyping(frame.conversationId)),
-      realtime.on('presence', (frame) => updateChat((state) => withPresence(state, frame.userId, frame.presence))),
+      realtime.on('presence', (frame) =>
+        updateChat((state) => withPresence(state, new Map([[frame.userId, frame.presence]]))),
+      ),
       realtime.on('conversation_hidden', (frame) => this.onHidden(frame.conversationId)),
       // A sync that could not carry everything: the list over REST is the truth.
       realtime.on('synced', (frame) => {
@@ -67,6 +70,7 @@ class Portal {
       listen(document, 'visibilitychange', () => this.readActive()),
       chatStore.subscribe(() => this.watchActivePeer()),
     );
+    this.showRestoredSends();
     // The list first, so that the cursors it sets make the first connect catch up on anything since.
     void this.loadConversations().finally(() => this.stopped || realtime.connect());
   }
@@ -86,14 +90,52 @@ class Portal {
       if (this.stopped) return;
       for (const summary of conversations) this.realtime.setCursor(summary.id, summary.lastSeq);
       updateChat((state) => withConversations(state, conversations, totalUnread));
+      this.notePresence(conversations.map((summary) => summary.peer));
     } catch (error) {
       if (endedSession(error)) return;
       updateChat((state) => ({ ...state, listError: 'Your conversations could not be loaded.' }));
     }
   }
 
-  send(request: SendRequest) {
-    return this.realtime.send(request);
+  /**
+   * Sends a message the outbox shows. It leaves the outbox when its stored copy arrives, the way
+   * every message arrives (onMessage): one path, in order. Here only a refusal is followed.
+   */
+  send(conversationId: number, request: Omit<SendRequest, 'conversationId'>): void {
+    const { clientId, stored } = this.realtime.send({ ...request, conversationId });
+    this.followRefusal(conversationId, clientId, stored);
+  }
+
+  private followRefusal(conversationId: number, clientId: string, stored: Promise<Message>): void {
+    stored.catch((error: unknown) => {
+      if (this.stopped) return;
+      const reason = error instanceof SendError ? error.message : 'The message could not be sent.';
+      updateChat((state) => withSendFailed(state, conversationId, clientId, reason));
+    });
+  }
+
+  /** Messages an earlier visit could not send: shown as sending again, and sent once the socket opens. */
+  private showRestoredSends(): void {
+    for (const { record, stored } of this.realtime.pendingSends()) {
+      const { clientId, conversationId, text, createdAt, attachmentId } = record;
+      // This app names the conversation in every send (it opens one over REST first).
+      if (conversationId === undefined) continue;
+      updateChat((state) =>
+        withOutgoing(state, conversationId, { clientId, text, createdAt, attachmentId, status: 'pending' }),
+      );
+      this.followRefusal(conversationId, clientId, stored);
+    }
+  }
+
+  /** Users from a REST answer: the store takes their presence where it is the newest known. */
+  notePresence(users: readonly PublicUser[]): void {
+    updateChat((state) => withPresence(state, this.realtime.notePresence(users)));
+  }
+
+  /** A conversation's summary fetched over REST. */
+  noteConversation(summary: ConversationSummary): void {
+    updateChat((state) => withConversation(state, summary));
+    this.notePresence([summary.peer]);
   }
 
   /** History up to `seq` came over REST: the socket delivers only what is newer. */
@@ -124,7 +166,7 @@ class Portal {
 
   typing(conversationId: number): void {
     const now = Date.now();
-    if (now - (this.typingSentAt.get(conversationId) ?? 0) < TYPING_SEND_INTERVAL_MS) return;
+    if (now - (this.typingSentAt.get(conversationId) ?? 0) < TYPING.sendIntervalMs) return;
     this.typingSentAt.set(conversationId, now);
     this.realtime.typing(conversationId);
   }
@@ -199,7 +241,7 @@ class Portal {
         const summary = newer
           ? { ...conversation, lastSeq: counts.lastSeq, readSeq: counts.readSeq, unread: counts.unread }
           : conversation;
-        updateChat((state) => withConversation(state, summary));
+        this.noteConversation(summary);
       } while (this.summaryFetches.get(id));
     } catch (error) {
       endedSession(error);
@@ -209,7 +251,7 @@ class Portal {
   }
 
   private onTyping(conversationId: number): void {
-    const until = Date.now() + TYPING_SHOWN_MS;
+    const until = Date.now() + TYPING.shownMs;
     updateChat((state) => withTyping(state, conversationId, until));
     clearTimeout(this.typingTimers.get(conversationId));
     this.typingTimers.set(
@@ -219,7 +261,7 @@ class Portal {
         updateChat((state) =>
           state.typingUntil[conversationId] === until ? withTyping(state, conversationId, null) : state,
         );
-      }, TYPING_SHOWN_MS),
+      }, TYPING.shownMs),
     );
   }
 

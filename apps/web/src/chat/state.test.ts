@@ -7,9 +7,11 @@ import {
   sortConversations,
   withConversation,
   withConversationRead,
+  withHistoryPage,
   withMessage,
   withOutgoing,
   withoutOutgoing,
+  withPresence,
   withReadCursor,
   withSendFailed,
   withTyping,
@@ -54,6 +56,9 @@ const opened = (history: Message[] = [message(1), message(2)]): ChatState => ({
   totalUnread: 2,
   histories: { 7: { messages: history, hasMore: false, loading: false, loaded: true } },
 });
+
+/** As the app has it once the conversation list arrived: the total is the list's sum. */
+const listed = (): ChatState => ({ ...opened(), listLoaded: true });
 
 describe('chat state', () => {
   it('merges runs of messages once each, in seq order', () => {
@@ -120,16 +125,69 @@ describe('chat state', () => {
     expect(refused.outbox[7]?.[0]).toMatchObject({ status: 'refused', error: 'Only pictures' });
   });
 
-  it('takes unread counts as absolute, and reading clears them at once', () => {
-    const counted = withUnread(opened(), { conversationId: 7, unread: 5, total: 9 });
-    expect(counted.conversations[7]?.unread).toBe(5);
-    expect(counted.totalUnread).toBe(9);
+  it('counts unread from the server’s cursors, and reading clears them at once', () => {
+    const counted = withUnread(listed(), { conversationId: 7, lastSeq: 7, readSeq: 2, total: 9 });
+    expect(counted.conversations[7]).toMatchObject({ unread: 5, lastSeq: 7 });
+    expect(counted.totalUnread).toBe(5);
     const read = withConversationRead(counted, 7);
-    expect(read.conversations[7]).toMatchObject({ unread: 0, readSeq: 2 });
-    expect(read.totalUnread).toBe(4);
+    expect(read.conversations[7]).toMatchObject({ unread: 0, readSeq: 7 });
+    expect(read.totalUnread).toBe(0);
     expect(withConversationRead(read, 7)).toBe(read);
     // The server still counting one unread means it has not got the read: the cursor goes back, to be told again.
-    expect(withUnread(read, { conversationId: 7, unread: 1, total: 5 }).conversations[7]?.readSeq).toBe(1);
+    expect(withUnread(read, { conversationId: 7, lastSeq: 7, readSeq: 6, total: 1 }).conversations[7]).toMatchObject({
+      readSeq: 6,
+      unread: 1,
+    });
+  });
+
+  it('does not count my own message unread when counts made before it arrive after it', () => {
+    const sent = withMessage(listed(), message(3, ME, 'mine'), ME);
+    const late = withUnread(sent, { conversationId: 7, lastSeq: 2, readSeq: 0, total: 2 });
+    expect(late.conversations[7]).toMatchObject({ lastSeq: 3, readSeq: 3, unread: 0 });
+    expect(late.totalUnread).toBe(0);
+  });
+
+  it('clears the badge when I read the conversation in another tab', () => {
+    const elsewhere = withReadCursor(listed(), { conversationId: 7, userId: ME, seq: 1 }, ME);
+    expect(elsewhere.conversations[7]).toMatchObject({ readSeq: 1, unread: 1 });
+    expect(elsewhere.totalUnread).toBe(1);
+  });
+
+  it('shows a message restored from an earlier visit as sending, until its stored copy arrives once', () => {
+    const restored = withOutgoing(opened(), 7, {
+      clientId: 'left-behind',
+      text: 'written before the reload',
+      createdAt: 5,
+      status: 'pending',
+      attachmentId: 'upload-1',
+    });
+    expect(restored.outbox[7]).toMatchObject([{ status: 'pending', attachmentId: 'upload-1' }]);
+    const stored = withMessage(restored, { ...message(3, ME, 'left-behind'), text: 'written before the reload' }, ME);
+    expect(stored.outbox[7]).toEqual([]);
+    expect(stored.histories[7]?.messages.filter((m) => m.clientId === 'left-behind')).toHaveLength(1);
+  });
+
+  it('lets a history page replace the optimistic copy of a message of mine it holds', () => {
+    const pending = withOutgoing(opened([message(1)]), 7, {
+      clientId: 'lost-ack',
+      text: 'hi',
+      createdAt: 5,
+      status: 'pending',
+    });
+    const page = { messages: [message(1), message(2, ME, 'lost-ack')], hasMore: false };
+    const loaded = withHistoryPage(pending, 7, page, ME);
+    expect(loaded.outbox[7]).toEqual([]);
+    expect(loaded.histories[7]?.messages.map((m) => m.clientId)).toEqual(['c1', 'lost-ack']);
+    // A peer's message is never taken for mine.
+    expect(
+      withHistoryPage(pending, 7, { messages: [message(2, PEER, 'lost-ack')], hasMore: false }, ME).outbox[7],
+    ).toHaveLength(1);
+  });
+
+  it('takes presence from what the client library found newest', () => {
+    const state = withPresence(opened(), new Map([[PEER, { online: false, lastSeenAt: 50, version: 9 }]]));
+    expect(state.presence[PEER]).toEqual({ online: false, lastSeenAt: 50, version: 9 });
+    expect(withPresence(state, new Map())).toBe(state);
   });
 
   it('moves "seen" forward only', () => {

@@ -1,5 +1,12 @@
 import type { ConnectionState } from '@chat/client';
-import type { Attachment, ConversationSummary, HistoryResponse, Message, Presence } from '@chat/protocol';
+import {
+  type Attachment,
+  type ConversationSummary,
+  type HistoryResponse,
+  type Message,
+  type Presence,
+  unreadCount,
+} from '@chat/protocol';
 
 /** A picture chosen here, on its way to the server. */
 export interface OutgoingPicture {
@@ -26,6 +33,8 @@ export interface OutgoingMessage {
   /** Why it failed, in words the server chose for people. */
   error?: string;
   picture?: OutgoingPicture;
+  /** The upload of a picture message restored after a reload, whose file this page no longer has. */
+  attachmentId?: string;
 }
 
 export interface History {
@@ -56,7 +65,7 @@ export interface ChatState {
   outbox: Readonly<Record<number, readonly OutgoingMessage[]>>;
   /** Until when "typing…" shows, per conversation. */
   typingUntil: Readonly<Record<number, number>>;
-  /** The freshest presence known per user, from lists, the directory and presence events. */
+  /** The newest presence known per user (by version, as the client library keeps it), from lists, the directory and presence events. */
   presence: Readonly<Record<number, Presence>>;
   /** The conversation on screen, whose messages are read as they arrive. */
   activeConversationId: number | null;
@@ -91,9 +100,7 @@ export function mergeMessages(a: readonly Message[], b: readonly Message[]): Mes
 
 export function withConversations(state: ChatState, summaries: ConversationSummary[], totalUnread: number): ChatState {
   const conversations = Object.fromEntries(summaries.map((summary) => [summary.id, summary]));
-  const presence = { ...state.presence };
-  for (const summary of summaries) presence[summary.peer.id] = summary.peer.presence;
-  return { ...state, conversations, totalUnread, presence, listLoaded: true, listError: undefined };
+  return { ...state, conversations, totalUnread, listLoaded: true, listError: undefined };
 }
 
 /** The total is derived from the list once it is loaded: the server's own total can lag under concurrent sends. */
@@ -119,11 +126,7 @@ export function withConversation(state: ChatState, fetched: ConversationSummary)
         }
       : fetched;
   return withDerivedTotal(
-    {
-      ...state,
-      conversations: { ...state.conversations, [summary.id]: summary },
-      presence: { ...state.presence, [summary.peer.id]: summary.peer.presence },
-    },
+    { ...state, conversations: { ...state.conversations, [summary.id]: summary } },
     state.totalUnread,
   );
 }
@@ -170,14 +173,20 @@ export function withMessage(state: ChatState, message: Message, myId: number): C
   return next;
 }
 
-/** Absolute counts from the server replace what was there, read cursor included (unread = lastSeq - readSeq). */
+/**
+ * The server's cursors for a conversation. One counted from everything shown here says where the
+ * read cursor is, even behind a read not yet confirmed (which is then told again); one counted
+ * before a message shown here (the socket brought it since) can only move the cursor on.
+ */
 export function withUnread(
   state: ChatState,
-  frame: { conversationId: number; unread: number; total: number },
+  frame: { conversationId: number; lastSeq: number; readSeq: number; total: number },
 ): ChatState {
   const summary = state.conversations[frame.conversationId];
   if (!summary) return { ...state, totalUnread: frame.total };
-  const updated = { ...summary, unread: frame.unread, readSeq: Math.max(0, summary.lastSeq - frame.unread) };
+  const lastSeq = Math.max(summary.lastSeq, frame.lastSeq);
+  const readSeq = frame.lastSeq >= summary.lastSeq ? frame.readSeq : Math.max(summary.readSeq, frame.readSeq);
+  const updated = { ...summary, lastSeq, readSeq, unread: unreadCount(lastSeq, readSeq) };
   return withDerivedTotal({ ...state, conversations: { ...state.conversations, [summary.id]: updated } }, frame.total);
 }
 
@@ -200,15 +209,22 @@ export function withReadCursor(
 ): ChatState {
   const summary = state.conversations[frame.conversationId];
   if (!summary) return state;
-  const updated =
-    frame.userId === myId
-      ? { ...summary, readSeq: Math.max(summary.readSeq, frame.seq) }
-      : { ...summary, peerReadSeq: Math.max(summary.peerReadSeq ?? 0, frame.seq) };
-  return { ...state, conversations: { ...state.conversations, [frame.conversationId]: updated } };
+  if (frame.userId !== myId) {
+    const updated = { ...summary, peerReadSeq: Math.max(summary.peerReadSeq ?? 0, frame.seq) };
+    return { ...state, conversations: { ...state.conversations, [frame.conversationId]: updated } };
+  }
+  const readSeq = Math.max(summary.readSeq, frame.seq);
+  const updated = { ...summary, readSeq, unread: unreadCount(summary.lastSeq, readSeq) };
+  return withDerivedTotal(
+    { ...state, conversations: { ...state.conversations, [frame.conversationId]: updated } },
+    state.totalUnread,
+  );
 }
 
-export function withPresence(state: ChatState, userId: number, presence: Presence): ChatState {
-  return { ...state, presence: { ...state.presence, [userId]: presence } };
+/** Presence states the client library found newest (it drops a snapshot older than what it knows). */
+export function withPresence(state: ChatState, newest: ReadonlyMap<number, Presence>): ChatState {
+  if (newest.size === 0) return state;
+  return { ...state, presence: { ...state.presence, ...Object.fromEntries(newest) } };
 }
 
 export function withHistory(state: ChatState, id: number, change: (history: History) => History): ChatState {
@@ -216,14 +232,23 @@ export function withHistory(state: ChatState, id: number, change: (history: Hist
   return { ...state, histories: { ...state.histories, [id]: change(history) } };
 }
 
-/** A page of history: the newest one (`latest`) says whether older ones exist; so does each older one. */
-export const withHistoryPage = (state: ChatState, id: number, page: HistoryResponse) =>
-  withHistory(state, id, (history) => ({
+/**
+ * A page of history: the newest one (`latest`) says whether older ones exist; so does each older one.
+ * A message of mine in it replaces its optimistic copy: one stored before its ack was lost (then
+ * resent after a reload) comes back in the history, not as a new message.
+ */
+export function withHistoryPage(state: ChatState, id: number, page: HistoryResponse, myId: number): ChatState {
+  const next = withHistory(state, id, (history) => ({
     messages: mergeMessages(page.messages, history.messages),
     hasMore: page.hasMore,
     loading: false,
     loaded: true,
   }));
+  const mine = new Set(page.messages.filter((message) => message.senderId === myId).map((message) => message.clientId));
+  const outbox = next.outbox[id];
+  if (!outbox?.some((item) => mine.has(item.clientId))) return next;
+  return { ...next, outbox: { ...next.outbox, [id]: outbox.filter((item) => !mine.has(item.clientId)) } };
+}
 
 /** Adds a message being sent, or puts a failed one back to pending for a retry (same clientId). */
 export function withOutgoing(state: ChatState, conversationId: number, item: OutgoingMessage): ChatState {

@@ -2,9 +2,7 @@ import type { PublicUser } from '@chat/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../lib/api.ts';
 import { endedSession } from '../session/session.ts';
-import { watchPresence } from './actions.ts';
-import { withPresence } from './state.ts';
-import { updateChat } from './store.ts';
+import { notePresence, watchPresence } from './actions.ts';
 
 /** Waits for a pause in typing before asking the server, so a name typed quickly is one request. */
 const SEARCH_DEBOUNCE_MS = 250;
@@ -33,7 +31,7 @@ export function useDirectory(query: string): DirectoryResults {
       try {
         const page = await api.directory({ query: query.trim() || undefined, cursor });
         if (search !== searchId.current) return;
-        updateChat((state) => page.users.reduce((next, user) => withPresence(next, user.id, user.presence), state));
+        notePresence(page.users);
         setUsers((shown) => (cursor ? [...shown, ...page.users] : page.users));
         setNextCursor(page.nextCursor);
       } catch (caught) {

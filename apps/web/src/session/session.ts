@@ -1,6 +1,7 @@
 import { ApiError } from '@chat/client';
 import type { Me } from '@chat/protocol';
 import { api } from '../lib/api.ts';
+import { forgetUser } from '../lib/saved.ts';
 import { createStore, useStore } from '../lib/store.ts';
 
 export type Session =
@@ -30,8 +31,11 @@ export const signedIn = (me: Me) => sessionStore.set({ status: 'signed-in', me }
 export const sessionEnded = () => sessionStore.set({ status: 'signed-out' });
 
 export async function logOut(): Promise<void> {
+  const session = sessionStore.get();
   // Signed out locally whatever the answer: a session the server already forgot is just as over.
   await api.logout().catch(() => undefined);
+  // Unsent messages and drafts go too: the next person at this browser must not find them.
+  if (session.status === 'signed-in') forgetUser(session.me.id);
   sessionEnded();
 }
 

@@ -4,6 +4,8 @@
  * (the gateway asks its clients to resync from the database, which is the source of truth).
  */
 export interface Bus {
+  /** False for the in-process bus: no other node hears it, so there is nothing to publish to. */
+  readonly reachesOtherNodes: boolean;
   publish(channel: string, payload: unknown): Promise<void>;
   /** Starts delivering `channel` to `handler`; resolves once the subscription is active. */
   subscribe(channel: string, handler: BusHandler): Promise<void>;

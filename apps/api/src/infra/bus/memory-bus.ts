@@ -5,6 +5,7 @@ import { HandlerRegistry } from './bus.ts';
 export function createMemoryBus(onHandlerError: (error: unknown) => void): Bus {
   const registry = new HandlerRegistry();
   return {
+    reachesOtherNodes: false,
     async publish(channel, payload) {
       // Handlers never run inside the publisher's stack, so ordering bugs show up here as with Redis.
       queueMicrotask(() => registry.dispatch(channel, structuredClone(payload), onHandlerError));

@@ -53,6 +53,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   });
 
   return {
+    reachesOtherNodes: true,
     async publish(channel, payload) {
       await failpoint('bus.publish');
       await publisher.publish(prefixed(channel), JSON.stringify(payload));
