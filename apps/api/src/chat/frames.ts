@@ -106,11 +106,11 @@ export function registerChatFrames(
     if (!syncs.take(connection.userId)) {
       throw new AppError(429, 'rate_limited', 'Too many syncs: try again in a second.');
     }
-    const { messages, changed, unread, truncated } = await syncSince(db, connection.userId, frame);
+    const { messages, changed, unread, truncated, changeSeqs } = await syncSince(db, connection.userId, frame);
     const serverTime = Date.now();
     for (const message of messages) connection.send({ type: 'message', message, serverTime });
     for (const message of changed) connection.send({ type: 'message_changed', message, serverTime });
     for (const state of unread) connection.send({ type: 'unread', ...state });
-    connection.send({ type: 'synced', serverTime, truncated });
+    connection.send({ type: 'synced', serverTime, truncated, changeSeqs });
   });
 }

@@ -19,6 +19,8 @@ export interface SyncResult {
   changed: Message[];
   unread: UnreadState[];
   truncated: boolean;
+  /** The change cursors the client may move to: see `synced.changeSeqs`. */
+  changeSeqs: Array<{ conversationId: number; changeSeq: number }>;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function syncSince(
         limit: limit + 1,
       });
       changed.push(...page.slice(0, limit));
-      if (page.length > limit) return { messages, changed, unread, truncated: true };
+      if (page.length > limit) return { messages, changed, unread, truncated: true, changeSeqs: [] };
     }
     if (m.lastSeq <= after) continue;
     const limit = room();
@@ -69,7 +71,14 @@ export async function syncSince(
       fromEnd: false,
     });
     messages.push(...page.slice(0, limit));
-    if (page.length > limit) return { messages, changed, unread, truncated: true };
+    if (page.length > limit) return { messages, changed, unread, truncated: true, changeSeqs: [] };
   }
-  return { messages, changed, unread, truncated: false };
+  // Read before the changes, so every change up to them was delivered: as a change, or within a message.
+  const changeSeqs = [...memberships.values()]
+    .filter((m) => {
+      const cursor = cursors.get(m.conversationId);
+      return cursor === undefined || cursor.changeSeq !== undefined;
+    })
+    .map((m) => ({ conversationId: m.conversationId, changeSeq: m.lastChangeSeq }));
+  return { messages, changed, unread, truncated: false, changeSeqs };
 }

@@ -117,6 +117,12 @@ export const SyncedFrame = Type.Object({
   serverTime: Timestamp,
   /** True when more was missed than a sync carries: reload conversations over REST. */
   truncated: Type.Boolean(),
+  /**
+   * Per conversation the sync covered, the change position up to which the client now has every
+   * change: its change cursor for the next `sync`. Only conversations whose cursor had a
+   * `changeSeq`, or that the client had no cursor for; empty when `truncated`.
+   */
+  changeSeqs: Type.Array(Type.Object({ conversationId: Id, changeSeq: Type.Integer({ minimum: 0 }) })),
 });
 
 /** A request failed; the connection stays open unless a close frame follows. */

@@ -247,7 +247,7 @@ describe.each(BACKENDS)('changing messages on %s', (kind: BackendKind) => {
     const back = await open(bob, nodeA);
     const done = back.next('synced');
     back.send({ type: 'sync', since: Date.now(), cursors: [{ conversationId, seq: 3, changeSeq: 0 }] });
-    await done;
+    expect((await done).changeSeqs).toEqual([{ conversationId, changeSeq: 6 }]);
     const changed = back.all('message_changed').map((f) => f.message);
     expect(changed.map((m) => m.id).sort()).toEqual([typo.id, oops.id, news.id].sort());
     expect(changed.find((m) => m.id === typo.id)).toMatchObject({ text: 'typo fixed' });
@@ -262,8 +262,9 @@ describe.each(BACKENDS)('changing messages on %s', (kind: BackendKind) => {
     const before = back.frames.length;
     back.send({ type: 'sync', since: Date.now(), cursors: [{ conversationId, seq: 3, changeSeq: 6 }] });
     await again;
+    const withoutChanges = back.next('synced');
     back.send({ type: 'sync', since: Date.now(), cursors: [{ conversationId, seq: 3 }] });
-    await back.next('synced');
+    expect((await withoutChanges).changeSeqs).toEqual([]);
     expect(back.frames.slice(before).filter((f) => f.type === 'message_changed')).toEqual([]);
   });
 });
