@@ -239,13 +239,13 @@ function OutgoingStatus({ conversationId, item }: { conversationId: number; item
 function Quote({ quote, author, onShow }: { quote: ReplyQuote; author: string; onShow(): void }) {
   const text = quote.deleted ? 'This message was deleted' : quote.snippet || (quote.hasAttachment ? 'Picture' : '');
   return (
-    <button
-      type="button"
-      className="quote"
-      onClick={onShow}
-      aria-label={`Reply to ${author}: ${text}. Show the original`}
-    >
-      <span className="quote-author">{author}</span>
+    <button type="button" className="quote" onClick={onShow} title="Show the original">
+      {/* Read out as "Reply to alice: …", the visible words inside it, as speech input expects. */}
+      <span className="quote-author">
+        <span className="sr-only">Reply to </span>
+        {author}
+        <span className="sr-only">:</span>
+      </span>
       <span className={`quote-text${quote.deleted ? ' deleted' : ''}`}>{text}</span>
     </button>
   );
