@@ -3,7 +3,7 @@ import { type ClipboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { PictureIcon, SendIcon } from '../ui/icons.tsx';
 import { editMessage } from './actions.ts';
 import { refusal } from './MessageActions.tsx';
-import { PICTURE_TYPES } from './pictures.ts';
+import { messagePreview, PICTURE_TYPES } from './pictures.ts';
 import type { Draft } from './use-draft.ts';
 
 /** The character count shows only near the limit, where it helps. */
@@ -82,7 +82,7 @@ export function Composer({ draft, peerName, target, onCancelTarget, onEditLast }
             {target.kind === 'reply' ? (
               <>
                 Replying to <strong>{target.author}</strong>:{' '}
-                <span className="quote-text">{target.message.text || 'Picture'}</span>
+                <span className="quote-text">{messagePreview(target.message)}</span>
               </>
             ) : (
               'Editing your message'

@@ -5,6 +5,7 @@ import { useNow } from '../lib/use-now.ts';
 import { dismissMessage, loadLatest, loadOlder, loadUntil, retryMessage } from './actions.ts';
 import { MessageActions, type MessageIntents, Reactions } from './MessageActions.tsx';
 import { LocalPicture, StoredPicture } from './Picture.tsx';
+import { DELETED_MESSAGE } from './pictures.ts';
 import type { History, OutgoingMessage } from './state.ts';
 import { useChat } from './store.ts';
 import { buildTimeline } from './timeline.ts';
@@ -134,7 +135,7 @@ export function MessageList({
                 seq={message.seq}
                 mine={mine}
                 sender={nameOf(message.senderId)}
-                text={deleted ? 'This message was deleted' : message.text}
+                text={deleted ? DELETED_MESSAGE : message.text}
                 deleted={deleted}
                 edited={message.editedAt !== null && !deleted}
                 at={message.createdAt}
@@ -237,7 +238,7 @@ function OutgoingStatus({ conversationId, item }: { conversationId: number; item
 
 /** The message a reply answers: its author and start, or that it was deleted; pressing it shows the original. */
 function Quote({ quote, author, onShow }: { quote: ReplyQuote; author: string; onShow(): void }) {
-  const text = quote.deleted ? 'This message was deleted' : quote.snippet || (quote.hasAttachment ? 'Picture' : '');
+  const text = quote.deleted ? DELETED_MESSAGE : quote.snippet || (quote.hasAttachment ? 'Picture' : '');
   return (
     <button type="button" className="quote" onClick={onShow} title="Show the original">
       {/* Read out as "Reply to alice: …", the visible words inside it, as speech input expects. */}
