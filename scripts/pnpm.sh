@@ -1,6 +1,7 @@
 # Sourced by the start and test scripts: make `pnpm` available on a machine that has only Node,
 # and let native addons build against the system's Node headers when the machine has them.
-PNPM_VERSION=12.21.0
+# The version package.json pins with packageManager (this is sourced from the repository's root).
+PNPM_VERSION=$(node -p "require('./package.json').packageManager.replace(/^pnpm@/, '')")
 if ! command -v pnpm >/dev/null 2>&1; then
   echo "pnpm not found; installing pnpm@$PNPM_VERSION with npm" >&2
   npm install --global --silent "pnpm@$PNPM_VERSION" >&2 || {

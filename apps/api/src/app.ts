@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { authentication } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';
@@ -8,12 +8,16 @@ import { type Config, proxyTrust } from './config/config.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { gateway } from './gateway/plugin.ts';
 import { healthRoutes } from './health/routes.ts';
+import { registerCompression } from './http/compression.ts';
 import { registerErrorHandler, registerNotFoundHandler } from './http/errors.ts';
+import { registerOpenApi } from './http/openapi.ts';
 import { registerOriginCheck } from './http/origin.ts';
 import { serializeRequest } from './http/redact.ts';
 import { registerRequestLimits } from './http/request-limits.ts';
+import { type LogStream, loggerSetup } from './infra/logger.ts';
 import { infrastructure } from './infra/plugin.ts';
 import { mail } from './mail/plugin.ts';
+import { metrics } from './metrics/plugin.ts';
 import { presence } from './presence/plugin.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { uploadsRoutes } from './uploads/plugin.ts';
@@ -25,20 +29,32 @@ import { serveWebClient } from './web/static.ts';
 const BODY_LIMIT_BYTES = 64 * 1024;
 const IDLE_SWEEP_MS = 100;
 
+export interface BuildOptions {
+  /** Sees every route as it is registered: the test that the OpenAPI document covers them walks them so. */
+  onRoute?: (route: RouteOptions) => void;
+  /** Where the logs go instead of stdout, as JSON lines: tests read them. */
+  logStream?: LogStream;
+}
+
 /**
  * Builds the whole server: infrastructure first (database, bus), then capabilities, then routes,
  * then the web client. Nothing listens until the caller says so.
  */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // Tickets and mailed tokens travel in query strings; the request log line must not keep them.
-    logger: { level: config.logLevel, serializers: { req: serializeRequest } },
+    logger: {
+      ...loggerSetup(config, Boolean(process.stdout.isTTY), options.logStream),
+      serializers: { req: serializeRequest },
+    },
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // Behind a load balancer the client's address is in X-Forwarded-For; rate limits need it.
     trustProxy: proxyTrust(config.trustProxy),
   });
+
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   // The id in the logs, handed back so a user's bug report can be matched to them.
   app.addHook('onRequest', async (request, reply) => {
@@ -56,6 +72,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   registerErrorHandler(app);
   await registerSecurityHeaders(app, config.publicUrl);
+  await registerCompression(app);
+  await registerOpenApi(app);
   await app.register(infrastructure, { config });
   registerRequestLimits(app);
   registerOriginCheck(app, config.publicUrl.origin);
@@ -70,6 +88,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
   await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(settingsRoutes, { prefix: '/api' });
   await app.register(uploadsRoutes, { prefix: '/api' });
+  await app.register(metrics);
   await app.register(robot);
   registerNotFoundHandler(app, await serveWebClient(app, config.webDir));
   return app;

@@ -1,64 +1,34 @@
 import type { ServerFrame, ServerFrameOf, ServerFrameType } from '@chat/protocol';
-import { WebSocket } from 'ws';
 import type { ChatUser } from './chat-users.ts';
+import { type RawSocket, ticketedSocket } from './raw-socket.ts';
 
 /**
- * A socket that speaks frames as they are on the wire, for tests of what the server answers to each
- * frame, whatever a client library would make of it.
+ * A raw socket that also asks and waits for the answer: for tests of what the server answers to
+ * each send or change, whatever a client library would make of it.
  */
-export interface FrameSocket {
-  frames: ServerFrame[];
-  send(frame: object): void;
+export interface FrameSocket extends RawSocket {
   /** Sends a frame that names itself by `clientId` and resolves with the frame that answers it. */
   request(frame: { clientId: string; [field: string]: unknown }): Promise<ServerFrame>;
-  /** Resolves with the first matching frame received from now on. */
-  next<T extends ServerFrameType>(type: T, match?: (frame: ServerFrameOf<T>) => boolean): Promise<ServerFrameOf<T>>;
+  /** The frames of a type received so far (those taken by `next` aside). */
   all<T extends ServerFrameType>(type: T): Array<ServerFrameOf<T>>;
-  close(): void;
 }
 
 export async function openFrameSocket(user: ChatUser, baseUrl: string): Promise<FrameSocket> {
-  const { ticket } = await user.api.wsTicket();
-  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws?v=1&ticket=${ticket}`);
-  const frames: ServerFrame[] = [];
-  const listeners = new Set<(frame: ServerFrame) => void>();
-  socket.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as ServerFrame;
-    frames.push(frame);
-    for (const listener of listeners) listener(frame);
-  });
-  socket.on('error', () => {});
-  const next = <T extends ServerFrameType>(type: T, match: (frame: ServerFrameOf<T>) => boolean = () => true) =>
-    new Promise<ServerFrameOf<T>>((resolve) => {
-      const listener = (frame: ServerFrame) => {
-        if (frame.type !== type || !match(frame as ServerFrameOf<T>)) return;
-        listeners.delete(listener);
-        resolve(frame as ServerFrameOf<T>);
-      };
-      listeners.add(listener);
-    });
-  const refused = new Promise<never>((_, reject) =>
-    socket.once('close', (code) => reject(new Error(`socket closed (${code}) before ready`))),
-  );
-  await Promise.race([next('ready'), refused]);
-  refused.catch(() => {});
+  const raw = await ticketedSocket(baseUrl, user);
   return {
-    frames,
-    send: (frame) => socket.send(JSON.stringify(frame)),
+    ...raw,
     request(frame) {
-      const answer = new Promise<ServerFrame>((resolve) => {
-        const listener = (received: ServerFrame) => {
+      return new Promise((resolve) => {
+        const onMessage = (data: unknown) => {
+          const received = JSON.parse(String(data)) as ServerFrame;
           if (!('clientId' in received) || received.clientId !== frame.clientId) return;
-          listeners.delete(listener);
+          raw.socket.off('message', onMessage);
           resolve(received);
         };
-        listeners.add(listener);
+        raw.socket.on('message', onMessage);
+        raw.send(frame);
       });
-      socket.send(JSON.stringify(frame));
-      return answer;
     },
-    next,
-    all: (type) => frames.filter((f) => f.type === type) as never,
-    close: () => socket.terminate(),
+    all: (type) => raw.frames.filter((f) => f.type === type) as never,
   };
 }

@@ -26,7 +26,13 @@ export interface ChildProcessHandle {
 
 /** A TypeScript entry point of ours as its own OS process, its output collected. */
 export function spawnProcess(entry: string, env: Record<string, string>): ChildProcessHandle {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  return spawnNode(['--import', 'tsx', entry], env);
+}
+
+/** Node with these arguments as its own OS process, with only PATH and `env` in its environment. */
+export function spawnNode(args: string[], env: Record<string, string>, cwd?: string): ChildProcessHandle {
+  const child = spawn(process.execPath, args, {
+    cwd,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -46,7 +52,10 @@ export function spawnServer(env: Record<string, string>, port: number): ServerPr
 }
 
 /** Resolves once /healthz answers, or rejects if the process exits first. */
-export async function waitUntilServing(server: ServerProcess, timeoutMs = 20_000): Promise<void> {
+export async function waitUntilServing(
+  server: ChildProcessHandle & { url: string },
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | string | undefined;
   void server.exited.then((code) => (exitCode = code));

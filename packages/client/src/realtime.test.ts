@@ -158,4 +158,16 @@ describe('RealtimeClient', () => {
         .map((f) => f.on),
     ).toEqual([true, false]);
   });
+
+  it('asks again a second later when the server refuses a sync (rate limited), so nothing stays missing', async () => {
+    const { client, latest } = await connected();
+    latest().accept();
+    client.sync();
+    const before = latest().sentOfType('sync').length;
+    latest().receive({ type: 'error', code: 'rate_limited', message: 'Too many syncs', frame: 'sync' });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(latest().sentOfType('sync').length).toBe(before);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(latest().sentOfType('sync').length).toBe(before + 1);
+  });
 });

@@ -240,6 +240,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         this.changes.acked(frame);
         break;
       case 'error':
+        if (frame.frame === 'sync') this.state.syncRefused();
         if (!this.ledger.failed(frame) && this.changes.failed(frame) === 'unknown') this.emit('error', frame);
         break;
       case 'synced':

@@ -18,6 +18,8 @@ interface UnreadCursors {
 
 /** A message (or change) still ahead of a gap this long asks the server for what is missing. */
 const DEFAULT_GAP_TIMEOUT_MS = 500;
+/** A sync the server refused (rate limited, or failed underneath) is asked for again this much later. */
+const SYNC_RETRY_MS = 1000;
 
 export interface SyncHandlers {
   /** Each message once, in seq order per conversation. */
@@ -42,6 +44,7 @@ export class SyncState {
   private readonly changeGapTimers = new Map<number, ReturnType<typeof setTimeout>>();
   private readonly presence = new Map<number, Presence>();
   private lastServerTime = 0;
+  private syncRetry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly handlers: SyncHandlers,
@@ -155,10 +158,21 @@ export class SyncState {
     return { presence: newest, changed: true };
   }
 
+  /** The server answered a sync with an error: what it would have sent is still missing, so ask again soon. */
+  syncRefused(): void {
+    if (this.syncRetry) return;
+    this.syncRetry = setTimeout(() => {
+      this.syncRetry = undefined;
+      this.handlers.requestSync();
+    }, SYNC_RETRY_MS);
+  }
+
   close(): void {
     for (const timer of [...this.gapTimers.values(), ...this.changeGapTimers.values()]) clearTimeout(timer);
     this.gapTimers.clear();
     this.changeGapTimers.clear();
+    clearTimeout(this.syncRetry);
+    this.syncRetry = undefined;
   }
 
   private advanceChanges(conversationId: number, to: number): void {

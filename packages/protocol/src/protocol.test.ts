@@ -52,8 +52,23 @@ describe('parseClientFrame', () => {
       code: 'validation_failed',
       frameType: 'send',
       message: 'Invalid "send" frame: text: must not have more than 4000 characters.',
-      // So that the client knows which of its sends was refused, and that it was refused for good.
       clientId: 'c',
     });
+  });
+
+  it('names the clientId of a refused send or change only when it has a usable one', () => {
+    const refused = (frame: object) => parseClientFrame(JSON.stringify(frame));
+    expect(refused({ type: 'send', clientId: 'c7', conversationId: 0, text: 'hi' })).toMatchObject({ clientId: 'c7' });
+    expect(refused({ type: 'send', clientId: 7, conversationId: 1, text: 'hi' })).toMatchObject({
+      clientId: undefined,
+    });
+    const tooLong = 'c'.repeat(protocol.WS_LIMITS.maxClientIdLength + 1);
+    expect(refused({ type: 'send', clientId: tooLong, conversationId: 1, text: 'hi' })).toMatchObject({
+      clientId: undefined,
+    });
+    expect(refused({ type: 'react', clientId: 'r1', messageId: 3, emoji: '', on: true })).toMatchObject({
+      clientId: 'r1',
+    });
+    expect(refused({ type: 'read', clientId: 'c7', conversationId: 0, seq: 1 })).toMatchObject({ clientId: undefined });
   });
 });

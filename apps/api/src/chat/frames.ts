@@ -2,6 +2,7 @@ import { MESSAGE_CHANGES, TYPING, WS_LIMITS } from '@chat/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from '../gateway/connection.ts';
 import { AppError } from '../http/errors.ts';
+import { sendMetrics } from '../infra/metrics/instruments.ts';
 import { UserLimiter } from '../infra/rate-limit/user-limiter.ts';
 import { findUsersReceipts } from '../users/users-repository.ts';
 import { changeMessage } from './changes/change.ts';
@@ -39,11 +40,13 @@ export function registerChatFrames(
   app.addHook('onClose', async () => clearInterval(prune));
 
   gateway.handle('send', async (connection, frame) => {
+    const acked = sendMetrics.started();
     if (!sends.take(connection.userId)) {
       throw new AppError(429, 'rate_limited', 'You are sending too fast. Wait a moment and try again.');
     }
     const result = await commit.submit(await prepareSend(db, connection.userId, frame));
     connection.send({ type: 'ack', clientId: frame.clientId, message: result.message });
+    acked();
     connection.send({ type: 'unread', ...result.senderUnread });
     gateway.deliver(sendEvents(result, connection.id, Date.now()));
     if (result.message.seq === 1) conversationStarted.emit(result.message.senderId, result.peerId);

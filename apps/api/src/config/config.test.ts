@@ -36,6 +36,8 @@ describe('loadConfig', () => {
     [{ SMTP_URL: 'mailto:x@example.com' }, 'SMTP_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
     [{ BCRYPT_COST: '3' }, 'BCRYPT_COST'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],

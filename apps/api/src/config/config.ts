@@ -6,6 +6,8 @@ import path from 'node:path';
 import { DEFAULT_UPLOAD_MAX_BYTES, MESSAGE_CHANGES } from '@chat/protocol';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** auto: readable lines on a terminal, JSON (one object a line, for log collectors) otherwise. */
+export type LogFormat = 'auto' | 'pretty' | 'json';
 
 export interface Config {
   production: boolean;
@@ -28,6 +30,9 @@ export interface Config {
   uploadMaxBytes: number;
   sessionSecret: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
+  /** Bearer token that /metrics requires; unset, /metrics answers loopback peers only. */
+  metricsToken: string | undefined;
   bcryptCost: number;
   /**
    * Whose X-Forwarded-For entries name the client (rate limits): false for none, a number of proxy
@@ -58,8 +63,11 @@ export interface Config {
     /** Where `pnpm bot` connects; PUBLIC_URL when unset. */
     serverUrl: string | undefined;
   };
-  /** The built web client; when the folder is missing the API runs alone. */
-  webDir: string;
+  /**
+   * The built web client; when the folder is missing, or WEB_DIR is unset and no workspace web
+   * client is installed (the production image sets WEB_DIR), the API runs alone.
+   */
+  webDir: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -78,11 +86,17 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
 /** Secrets shorter than this are guessable; 32 characters of hex carry 128 bits. */
 const MIN_SECRET_LENGTH = 32;
 const SESSION_SECRET_FILE = 'session-secret';
-/** Resolved through the workspace link, so it holds from the sources and from the bundle alike. */
-const DEFAULT_WEB_DIR = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('@chat/web/package.json')),
-  'dist',
-);
+/**
+ * Resolved through the workspace link, so it holds from the sources and from the bundle alike.
+ * Only when WEB_DIR is unset: a deployed server has no workspace, and must not fail to load for it.
+ */
+function workspaceWebDir(): string | undefined {
+  try {
+    return path.join(path.dirname(createRequire(import.meta.url).resolve('@chat/web/package.json')), 'dist');
+  } catch {
+    return undefined;
+  }
+}
 
 function readVar(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -119,6 +133,14 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (raw === undefined) return fallback;
   if (!allowed.includes(raw as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
   return raw as T;
+}
+
+function secret(env: Env, name: string): string | undefined {
+  const value = readVar(env, name);
+  if (value !== undefined && value.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(name, `must be at least ${MIN_SECRET_LENGTH} characters long`);
+  }
+  return value;
 }
 
 /** More proxies than this in front of a node is a configuration mistake, not a deployment. */
@@ -176,13 +198,8 @@ function isAddressOrRange(entry: string): boolean {
  * restarts without anyone configuring anything; in production a missing one is a deployment mistake.
  */
 function sessionSecret(env: Env, production: boolean, dataDir: string): string {
-  const configured = readVar(env, 'SESSION_SECRET');
-  if (configured !== undefined) {
-    if (configured.length < MIN_SECRET_LENGTH) {
-      throw new ConfigError('SESSION_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters long`);
-    }
-    return configured;
-  }
+  const configured = secret(env, 'SESSION_SECRET');
+  if (configured !== undefined) return configured;
   if (production) throw new ConfigError('SESSION_SECRET', 'is required in production (NODE_ENV=production)');
   const file = path.join(dataDir, SESSION_SECRET_FILE);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
@@ -191,6 +208,11 @@ function sessionSecret(env: Env, production: boolean, dataDir: string): string {
   writeFileSync(file, `${generated}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return generated;
+}
+
+function webDir(env: Env): string | undefined {
+  const configured = readVar(env, 'WEB_DIR');
+  return configured === undefined ? workspaceWebDir() : path.resolve(configured);
 }
 
 /** Parses and validates the whole environment once; throws ConfigError naming the first bad variable. */
@@ -217,6 +239,8 @@ export function loadConfig(env: Env = process.env): Config {
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', DEFAULT_UPLOAD_MAX_BYTES, 1024, 100 * 1024 * 1024),
     sessionSecret: sessionSecret(env, production, dataDir),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'pretty', 'json'] as const, 'auto'),
+    metricsToken: secret(env, 'METRICS_TOKEN'),
     bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
     trustProxy: trustProxy(env),
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 10_000, 0, 300_000),
@@ -231,6 +255,6 @@ export function loadConfig(env: Env = process.env): Config {
       timeoutMs: integer(env, 'BOT_TIMEOUT_MS', 20_000, 100, 300_000),
       serverUrl: url(env, 'BOT_SERVER_URL', ['http:', 'https:'])?.origin,
     },
-    webDir: path.resolve(readVar(env, 'WEB_DIR') ?? DEFAULT_WEB_DIR),
+    webDir: webDir(env),
   };
 }

@@ -2,6 +2,7 @@ import type { ClientFrame, ClientFrameType } from '@chat/protocol';
 import { parseClientFrame } from '@chat/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError } from '../http/errors.ts';
+import { sendMetrics } from '../infra/metrics/instruments.ts';
 import type { Connection } from './connection.ts';
 
 export type FrameHandler<T extends ClientFrameType> = (
@@ -29,8 +30,9 @@ export class Dispatcher {
   async dispatch(connection: Connection, raw: string): Promise<void> {
     const parsed = parseClientFrame(raw);
     if (!parsed.ok) {
-      const { code, message, frameType: frame, clientId } = parsed;
-      connection.send({ type: 'error', code, message, frame, clientId });
+      if (parsed.frameType === 'send') sendMetrics.refused(parsed.code);
+      const { code, message, frameType, clientId } = parsed;
+      connection.send({ type: 'error', code, message, frame: frameType, clientId });
       return;
     }
     const { frame } = parsed;
@@ -39,7 +41,9 @@ export class Dispatcher {
       if (!handler) throw new AppError(400, 'unknown_frame', `Frames of type "${frame.type}" are not handled here.`);
       await handler(connection, frame);
     } catch (error) {
-      connection.send({ type: 'error', ...this.answer(connection, frame, error), frame: frame.type });
+      const answer = this.answer(connection, frame, error);
+      if (frame.type === 'send') sendMetrics.refused(answer.code);
+      connection.send({ type: 'error', ...answer, frame: frame.type });
     }
   }
 

@@ -109,3 +109,14 @@ export function recentMails(db: Db, limit: number, to?: string) {
   if (to) query = query.where('to_address', '=', to.trim().toLowerCase());
   return query.orderBy('id', 'desc').limit(limit).execute();
 }
+
+/** Mails not sent yet, waiting or retrying: a depth that keeps growing means the SMTP server is unreachable. */
+export async function countPendingMails(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('mail_outbox')
+    .select((eb) => eb.fn.countAll<number | string>().as('pending'))
+    .where('sent_at', 'is', null)
+    .executeTakeFirst();
+  // MySQL counts arrive as strings.
+  return Number(row?.pending ?? 0);
+}

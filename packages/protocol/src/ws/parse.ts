@@ -1,6 +1,7 @@
 import type { TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { CLIENT_FRAME_SCHEMAS, type ClientFrame } from './client-frames.ts';
+import { WS_LIMITS } from './limits.ts';
 import {
   AckFrame,
   ChangeAckFrame,
@@ -45,9 +46,23 @@ export type FrameParseResult<F> =
       code: 'malformed_frame' | 'unknown_frame' | 'validation_failed';
       message: string;
       frameType?: string;
-      /** The frame's `clientId` when it had one, so that the refusal names the send or change it refuses. */
+      /** The refused frame's `clientId` when it had one (a send or a change): the refusal answers it. */
       clientId?: string;
     };
+
+/**
+ * A send or change refused for its shape still names its clientId when it has a usable one, so the
+ * client can match the refusal to the message it shows as pending (a 4,001-character text, say) or
+ * roll back the change it shows (a reaction of two emoji).
+ */
+/** The frames that name themselves by `clientId`, so that a refusal can name them back. */
+const NAMED_FRAMES = ['send', 'edit', 'delete', 'react'] as const;
+
+function refusedClientId(value: object): string | undefined {
+  const { type, clientId } = value as { type?: unknown; clientId?: unknown };
+  if (!(NAMED_FRAMES as readonly unknown[]).includes(type) || typeof clientId !== 'string') return undefined;
+  return clientId.length > 0 && clientId.length <= WS_LIMITS.maxClientIdLength ? clientId : undefined;
+}
 
 /**
  * Validators are compiled per frame type on first use: dispatching on `type` first gives a precise
@@ -89,7 +104,7 @@ function frameParser<F>(schemas: Record<string, TSchema>): (raw: string) => Fram
         code: 'validation_failed',
         message: `Invalid "${type}" frame: ${where}${first?.message ?? 'does not match the schema'}.`,
         frameType: type,
-        ...(typeof clientId === 'string' ? { clientId } : {}),
+        clientId: refusedClientId(value),
       };
     }
     return { ok: true, frame: value as F };

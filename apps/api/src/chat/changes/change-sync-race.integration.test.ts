@@ -7,7 +7,7 @@ import { openFrameSocket } from '../../../test/frame-socket.ts';
 import { freePort, type ServerProcess, spawnServer, waitUntilServing } from '../../../test/process.ts';
 import { createEnvironment, type TestEnvironment } from '../../../test/server.ts';
 
-/** Long enough for an edit to commit on a busy machine while the sync waits between its two reads. */
+/** Long enough for an edit to commit on a busy machine while the sync waits between its two reads (it starts once the node says the sync got there). */
 const SYNC_PAUSE_MS = 3000;
 
 describe.each(BACKENDS)('a change racing a sync on %s', (kind: BackendKind) => {
@@ -47,6 +47,7 @@ describe.each(BACKENDS)('a change racing a sync on %s', (kind: BackendKind) => {
       // Bob syncs from before both edits; the second edit commits while his sync waits between its reads.
       const syncedFrame = b.next('synced');
       b.send({ type: 'sync', since: 0, cursors: [{ conversationId: conversation.id, seq: 1, changeSeq: 0 }] });
+      await expect.poll(() => server.output().includes('failpoint sync.before-changes reached')).toBe(true);
       const edited = await a.request({ type: 'edit', clientId: randomUUID(), messageId: id, text: 'draft 3' });
       expect(edited).toMatchObject({ type: 'change_ack', message: { changeSeq: 2 } });
       const synced = await syncedFrame;

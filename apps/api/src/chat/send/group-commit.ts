@@ -1,6 +1,7 @@
 import type { Db } from '../../infra/db/database.ts';
 import type { MultiRowInsertIds } from '../../infra/db/dialect.ts';
 import { failpoint } from '../../infra/failpoints/failpoints.ts';
+import { sendMetrics } from '../../infra/metrics/instruments.ts';
 import { commitSends } from './commit.ts';
 import type { PreparedSend, SendResult } from './types.ts';
 
@@ -44,6 +45,7 @@ export class GroupCommit {
   private pump(): void {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
       const batch = this.queue.splice(0, MAX_BATCH);
+      sendMetrics.batchCommitting(batch.length);
       this.inFlight++;
       this.commit(batch).finally(() => {
         this.inFlight--;

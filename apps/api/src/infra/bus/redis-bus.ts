@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { failpoint } from '../failpoints/failpoints.ts';
+import { busMetrics } from '../metrics/instruments.ts';
 import { connectRedis } from '../redis.ts';
 import type { Bus, BusHandler } from './bus.ts';
 import { HandlerRegistry } from './bus.ts';
@@ -56,7 +57,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     reachesOtherNodes: true,
     async publish(channel, payload) {
       await failpoint('bus.publish');
-      await publisher.publish(prefixed(channel), JSON.stringify(payload));
+      await busMetrics.published(publisher.publish(prefixed(channel), JSON.stringify(payload)));
     },
     async subscribe(channel: string, handler: BusHandler) {
       if (!registry.add(channel, handler)) return;

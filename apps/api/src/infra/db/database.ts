@@ -2,15 +2,25 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, MysqlDialect, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
-import { createPool } from 'mysql2';
+import { createPool, type Pool } from 'mysql2';
 import type { Database } from './schema.ts';
 
 export type DialectName = 'mysql' | 'sqlite';
 export type Db = Kysely<Database>;
 
+/** How busy the connection pool is, for the metrics. */
+export interface PoolUse {
+  inUse: number;
+  idle: number;
+  /** Queries waiting for a connection: above zero for long, the pool is too small for the load. */
+  waiting: number;
+}
+
 export interface DatabaseHandle {
   db: Db;
   dialect: DialectName;
+  /** undefined on SQLite, which has one connection and no pool. */
+  poolUse(): PoolUse | undefined;
   close(): Promise<void>;
 }
 
@@ -21,16 +31,30 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
 export const SQLITE_FILE = 'chat.sqlite';
 
 export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): DatabaseHandle {
-  const db = options.databaseUrl ? openMysql(options.databaseUrl) : openSqlite(options.dataDir);
-  return {
-    db,
-    dialect: options.databaseUrl ? 'mysql' : 'sqlite',
-    close: () => db.destroy(),
-  };
+  if (!options.databaseUrl) {
+    const db = openSqlite(options.dataDir);
+    return { db, dialect: 'sqlite', poolUse: () => undefined, close: () => db.destroy() };
+  }
+  const pool = openMysqlPool(options.databaseUrl);
+  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  return { db, dialect: 'mysql', poolUse: () => poolUse(pool), close: () => db.destroy() };
 }
 
-function openMysql(databaseUrl: string): Db {
-  const pool = createPool({
+/** mysql2 keeps its counts in fields it does not declare; read here only, for the metrics. */
+interface PoolQueues {
+  _allConnections: { length: number };
+  _freeConnections: { length: number };
+  _connectionQueue: { length: number };
+}
+
+function poolUse(pool: Pool): PoolUse {
+  const queues = pool as unknown as PoolQueues;
+  const idle = queues._freeConnections.length;
+  return { inUse: queues._allConnections.length - idle, idle, waiting: queues._connectionQueue.length };
+}
+
+function openMysqlPool(databaseUrl: string): Pool {
+  return createPool({
     uri: databaseUrl.replace(/^mariadb:/, 'mysql:'),
     connectionLimit: MYSQL_POOL_SIZE,
     charset: 'utf8mb4',
@@ -38,7 +62,6 @@ function openMysql(databaseUrl: string): Db {
     // A database that does not answer must surface as an error, not a hung request.
     connectTimeout: 5000,
   });
-  return new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
 }
 
 function openSqlite(dataDir: string): Db {

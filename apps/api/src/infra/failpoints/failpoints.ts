@@ -62,6 +62,8 @@ export function failpoint(name: FailpointName): Promise<void> | undefined {
   if (!point) return undefined;
   point.hits++;
   if (point.hits < point.from) return undefined;
+  // A test watching the process's output knows the moment the point is reached, to act while a delay holds.
+  if (point.action.kind === 'delay') process.stderr.write(`failpoint ${name} reached\n`);
   switch (point.action.kind) {
     case 'kill':
       process.kill(process.pid, 'SIGKILL');
