@@ -16,7 +16,7 @@ import {
   type Membership,
   setHidden,
 } from './conversations-repository.ts';
-import { findAt, listMessages } from './messages-repository.ts';
+import { lastVisibleMessages, listMessages } from './messages-repository.ts';
 
 /** Messages per history page when the client does not say. */
 const DEFAULT_PAGE_SIZE = 50;
@@ -66,9 +66,10 @@ export async function summarize(
       .where('m.conversation_id', 'in', conversationIds)
       .where('m.user_id', '!=', viewer.id)
       .execute(),
-    findAt(
+    lastVisibleMessages(
       db,
-      visibleLast.map((m) => ({ conversationId: m.conversationId, seq: m.lastSeq })),
+      viewer.id,
+      visibleLast.map((m) => ({ conversationId: m.conversationId, seq: m.lastSeq, after: m.clearedSeq })),
     ),
   ]);
   const peerById = new Map(peers.map((peer) => [peer.id, peer]));

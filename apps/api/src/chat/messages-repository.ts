@@ -155,7 +155,7 @@ export async function findById(db: Db, id: number): Promise<Message | undefined>
 }
 
 /** The messages at the given (conversation, seq) positions, e.g. each conversation's last. */
-export async function findAt(db: Db, positions: Array<{ conversationId: number; seq: number }>): Promise<Message[]> {
+async function findAt(db: Db, positions: Array<{ conversationId: number; seq: number }>): Promise<Message[]> {
   if (positions.length === 0) return [];
   const rows = await messagesWithUploads(db)
     .where((eb) =>
@@ -167,6 +167,46 @@ export async function findAt(db: Db, positions: Array<{ conversationId: number; 
     )
     .execute();
   return withState(db, rows);
+}
+
+/**
+ * The last message a member still sees in each conversation: the one at `seq` unless they deleted
+ * it for themselves, then the newest before it (and after `after`, their cleared history) they did not.
+ */
+export async function lastVisibleMessages(
+  db: Db,
+  viewerId: number,
+  positions: Array<{ conversationId: number; seq: number; after: number }>,
+): Promise<Message[]> {
+  const found = await findAt(db, positions);
+  if (found.length === 0) return found;
+  const hiddenRows = await db
+    .selectFrom('hidden_messages')
+    .select('message_id')
+    .where('user_id', '=', viewerId)
+    .where(
+      'message_id',
+      'in',
+      found.map((message) => message.id),
+    )
+    .execute();
+  const hidden = new Set(hiddenRows.map((row) => row.message_id));
+  const visible: Message[] = [];
+  for (const message of found) {
+    if (!hidden.has(message.id)) {
+      visible.push(message);
+      continue;
+    }
+    const after = positions.find((p) => p.conversationId === message.conversationId)?.after ?? 0;
+    const [before] = await listMessages(db, message.conversationId, viewerId, {
+      after,
+      before: message.seq,
+      limit: 1,
+      fromEnd: true,
+    });
+    if (before) visible.push(before);
+  }
+  return visible;
 }
 
 /** What a member sees of a conversation: all but the messages they deleted for themselves. */

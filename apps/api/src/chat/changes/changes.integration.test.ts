@@ -227,6 +227,16 @@ describe.each(BACKENDS)('changing messages on %s', (kind: BackendKind) => {
     expect((await bob.api.history(conversationId)).messages.map((m) => m.text)).toEqual(['one', 'two']);
   });
 
+  it('the list shows the last message I still see when I delete my newest one for me', async () => {
+    const { alice, bob, a, conversationId, sent } = await chat('older', 'newest');
+    const [, newest] = sent as [Message, Message];
+    await remove(a, newest.id, false);
+    const preview = async (user: typeof alice) =>
+      (await user.api.conversations()).conversations.find((c) => c.id === conversationId)?.lastMessage?.text;
+    expect(await preview(alice)).toBe('older');
+    expect(await preview(bob)).toBe('newest');
+  });
+
   it('limits how fast one person changes messages', async () => {
     const { b, sent } = await chat('react to me');
     const [message] = sent as [Message];
