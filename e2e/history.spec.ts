@@ -1,37 +1,7 @@
-import type { Page } from '@playwright/test';
-import { bubble, conversationRow, messageLog, openConversationWith, send } from './support/chat.ts';
+import { bubble, conversationRow, messageLog, openConversationWith, send, writeMany } from './support/chat.ts';
 import { expect, test } from './support/people.ts';
 
 const MESSAGES = 90;
-
-/**
- * Writes many messages fast, over the public WebSocket protocol from the page (its session cookie
- * signs it in), paced under the server's send rate limit. Typing 90 messages would only be slower.
- */
-async function writeMany(page: Page, conversationId: number, count: number): Promise<void> {
-  await page.evaluate(
-    async ({ conversationId, count }) => {
-      const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws?v=1`);
-      await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
-      let acked = 0;
-      const allAcked = new Promise<void>((resolve) =>
-        socket.addEventListener('message', (event) => {
-          if (JSON.parse(String(event.data)).type === 'ack' && ++acked === count) resolve();
-        }),
-      );
-      for (let i = 1; i <= count; i++) {
-        socket.send(
-          JSON.stringify({ type: 'send', clientId: `bulk-${i}`, conversationId, text: `Message number ${i}` }),
-        );
-        // 20 a second is the server's sustained rate.
-        await new Promise((resolve) => setTimeout(resolve, 60));
-      }
-      await allAcked;
-      socket.close();
-    },
-    { conversationId, count },
-  );
-}
 
 test('scrolling up loads older messages and keeps the reader in place', async ({ people }) => {
   const alice = await people.signUp('alice');

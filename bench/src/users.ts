@@ -1,5 +1,6 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ChatApi } from '@chat/client';
+import { benchAddress } from './address.ts';
 
 export interface BenchUser {
   id: number;
@@ -17,7 +18,7 @@ const PASSWORD = 'bench password 1';
 async function createOne(url: string, name: string): Promise<{ id: number; token: string }> {
   const api = new ChatApi({
     baseUrl: url,
-    headers: { 'x-forwarded-for': `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}` },
+    headers: { 'x-forwarded-for': benchAddress() },
   });
   const email = `${name}@bench.example`;
   await api.signup({ username: name, email, password: PASSWORD });

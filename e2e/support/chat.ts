@@ -31,3 +31,35 @@ export const messageItem = (page: Page, text: string) =>
 
 /** A conversation row in the sidebar's list, by the peer's name. */
 export const conversationRow = (page: Page, username: string) => page.getByTestId(`conversation-${username}`);
+
+/**
+ * Writes many messages fast, over the public WebSocket protocol from the page (its session cookie
+ * signs it in), paced under the server's send rate limit. Typing 90 messages would only be slower.
+ */
+export async function writeMany(page: Page, conversationId: number, count: number): Promise<void> {
+  await page.evaluate(
+    async ({ conversationId, count }) => {
+      const socket = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws?v=1`);
+      await new Promise((resolve) => socket.addEventListener('open', resolve, { once: true }));
+      let acked = 0;
+      const allAcked = new Promise<void>((resolve) =>
+        socket.addEventListener('message', (event) => {
+          if (JSON.parse(String(event.data)).type === 'ack' && ++acked === count) resolve();
+        }),
+      );
+      for (let i = 1; i <= count; i++) {
+        socket.send(
+          JSON.stringify({ type: 'send', clientId: `bulk-${i}`, conversationId, text: `Message number ${i}` }),
+        );
+        // 20 a second is the server's sustained rate.
+        await new Promise((resolve) => setTimeout(resolve, 60));
+      }
+      await allAcked;
+      socket.close();
+    },
+    { conversationId, count },
+  );
+}
+
+/** The id of the conversation open on the page, from its address. */
+export const openConversationId = (page: Page) => Number(new URL(page.url()).pathname.split('/').pop());

@@ -7,6 +7,8 @@ export interface PendingSendRecord {
   userId?: number;
   text: string;
   attachmentId?: string;
+  /** The message it answers. */
+  replyToId?: number;
   /** When the user sent it (this device's clock): to show it in its place while it is pending. */
   createdAt: number;
 }

@@ -13,6 +13,11 @@ const stored = (seq: number, clientId = `c${seq}`, senderId = 1): Message => ({
   text: `m${seq}`,
   attachment: null,
   createdAt: 0,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  changeSeq: 0,
 });
 
 async function connected(options: RealtimeOptions = {}) {
@@ -97,7 +102,7 @@ describe('RealtimeClient', () => {
     await vi.advanceTimersByTimeAsync(1_000);
     latest().accept();
     expect(latest().sent).toEqual([
-      { type: 'sync', cursors: [{ conversationId: 7, seq: 1 }], since: 1_500 },
+      { type: 'sync', cursors: [{ conversationId: 7, seq: 1, changeSeq: 0 }], since: 1_500 },
       { type: 'send', clientId: 'x', conversationId: 7, text: 'lost ack' },
     ]);
   });
@@ -114,6 +119,44 @@ describe('RealtimeClient', () => {
     latest().receive({ type: 'presence', userId: 2, presence: at(true, 21) });
     expect(presence.map((frame) => frame.presence.version)).toEqual([20, 21]);
     expect(client.notePresence([{ ...user, presence: at(false, 25) }]).get(2)?.version).toBe(25);
+  });
+
+  it('shows an edit at once, resends it after a "not known" answer, and rolls a refused change back', async () => {
+    const { client, latest } = await connected();
+    const shown: string[] = [];
+    client.on('message_changed', (m) => shown.push(m.text || `(deleted ${m.deletedAt !== null})`));
+    latest().accept();
+    const message = stored(1);
+    const edit = client.edit(message, 'edited');
+    expect(edit.shown).toMatchObject({ text: 'edited' });
+    const [frame] = latest().sentOfType('edit');
+    latest().receive({ type: 'error', code: 'service_unavailable', message: 'Busy.', clientId: edit.clientId });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(latest().sentOfType('edit')).toEqual([frame, frame]);
+    latest().receive({
+      type: 'change_ack',
+      clientId: edit.clientId,
+      message: { ...message, text: 'edited', changeSeq: 1 },
+    });
+    await expect(edit.settled).resolves.toMatchObject({ changeSeq: 1 });
+
+    const removal = client.remove({ ...message, text: 'edited', changeSeq: 1 });
+    latest().receive({ type: 'error', code: 'edit_window_passed', message: 'Too old.', clientId: removal.clientId });
+    await expect(removal.settled).rejects.toMatchObject({ name: 'ChangeError', code: 'edit_window_passed' });
+    expect(shown).toEqual(['edited', 'edited', '(deleted true)', 'edited']);
+  });
+
+  it("toggles the user's reaction from what the message shows", async () => {
+    const { client, latest } = await connected();
+    latest().accept();
+    const message = stored(1);
+    client.react(message, '👍');
+    client.react(message, '👍');
+    expect(
+      latest()
+        .sentOfType('react')
+        .map((f) => f.on),
+    ).toEqual([true, false]);
   });
 
   it('asks again a second later when the server refuses a sync (rate limited), so nothing stays missing', async () => {

@@ -1,14 +1,24 @@
 import type { ClientFrame, Message, Presence, PublicUser, ServerFrame, ServerFrameOf } from '@chat/protocol';
+import { type ChangeFrame, ChangeLedger } from './change-ledger.ts';
 import { Connection, type ConnectionOptions, type ConnectionState } from './connection.ts';
 import { Emitter } from './emitter.ts';
+import { deleted, edited, hasReacted, MessageStates, reacted } from './message-states.ts';
 import type { OutboxStorage } from './outbox-storage.ts';
-import { type PendingSend, SendLedger, type SendRequest } from './send-ledger.ts';
+import { newClientId, type PendingSend, SendLedger, type SendRequest } from './send-ledger.ts';
 import { SyncState } from './sync.ts';
 
 export interface RealtimeEvents extends Record<string, unknown> {
   /** Each message once, in seq order per conversation: received, synced, or one's own once acked. */
   message: Message;
   ack: ServerFrameOf<'ack'>;
+  /**
+   * A message shows a new state: changed by someone (live or synced), changed by this user (at
+   * once, before the server answers), or rolled back (the server refused the change). Replace the
+   * message with the same id.
+   */
+  message_changed: Message;
+  /** The user deleted a message for themselves (here or on another connection): drop it. */
+  message_hidden: ServerFrameOf<'message_hidden'>;
   /** Only a frame that moves a cursor; `unread` recomputed from the newest cursors. */
   unread: ServerFrameOf<'unread'>;
   read: ServerFrameOf<'read'>;
@@ -30,16 +40,29 @@ export interface RealtimeOptions extends ConnectionOptions {
   outbox?: OutboxStorage;
 }
 
+/** What a change hands back at once: the state the message shows now, and the server's answer. */
+export interface ChangeHandle {
+  clientId: string;
+  /** The message as it shows until the server answers (also emitted as `message_changed`). */
+  shown: Message;
+  /** The state the server holds after the change; rejects with a ChangeError when refused (rolled back). */
+  settled: Promise<Message>;
+}
+
 /**
- * The realtime client: a connection that reconnects (Connection), a ledger that gets every send
- * stored exactly once (SendLedger), and the catching up that hands the app each message once and
+ * The realtime client: a connection that reconnects (Connection), ledgers that get every send
+ * stored exactly once (SendLedger) and every change applied (ChangeLedger), what changed messages
+ * show (MessageStates), and the catching up that hands the app each message and change once and
  * in order (SyncState). This class only wires them together.
  */
 export class RealtimeClient extends Emitter<RealtimeEvents> {
   private readonly connection: Connection;
   private readonly ledger: SendLedger;
   private readonly state: SyncState;
+  private readonly changes: ChangeLedger;
+  private readonly messages: MessageStates;
   private watched: number[] = [];
+  private userId = 0;
 
   constructor(options: RealtimeOptions = {}) {
     super();
@@ -48,6 +71,8 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
       status: (status) => this.emit('status', status),
     });
     this.ledger = new SendLedger((frame) => this.transmit(frame), options.outbox);
+    this.changes = new ChangeLedger((frame) => this.transmit(frame));
+    this.messages = new MessageStates((message) => this.emit('message_changed', message));
     this.state = new SyncState(
       { deliver: (message) => this.emit('message', message), requestSync: () => this.sync() },
       options.gapTimeoutMs,
@@ -71,6 +96,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   close(): void {
     this.state.close();
     this.ledger.close();
+    this.changes.close();
     this.connection.close();
   }
 
@@ -78,9 +104,44 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     return this.connection.isOpen;
   }
 
-  /** The app has a conversation up to `seq` (from REST): only what comes after is delivered. */
-  setCursor(conversationId: number, seq: number): void {
-    this.state.setCursor(conversationId, seq);
+  /**
+   * The app has a conversation up to `seq` (from REST): only what comes after is delivered. Pass the
+   * summary's `lastChangeSeq` as `changeSeq` when the history was loaded after the summary.
+   */
+  setCursor(conversationId: number, seq: number, changeSeq?: number): void {
+    this.state.setCursor(conversationId, seq, changeSeq);
+  }
+
+  /** Messages the app loaded over REST: a late frame with an older state of one of them is not shown. */
+  noteMessages(messages: readonly Message[]): void {
+    for (const message of messages) this.messages.note(message);
+  }
+
+  /** Edits one of the user's messages; shown edited at once, rolled back if refused. */
+  edit(message: Message, text: string): ChangeHandle {
+    return this.change(message, { type: 'edit', messageId: message.id, text }, (m) => edited(m, text, Date.now()));
+  }
+
+  /** Deletes one of the user's messages for everyone; shown deleted at once, rolled back if refused. */
+  remove(message: Message): ChangeHandle {
+    return this.change(message, { type: 'delete', messageId: message.id, forEveryone: true }, (m) =>
+      deleted(m, Date.now()),
+    );
+  }
+
+  /** Hides a message for this user only ("delete for me"); resolves once the server has it. */
+  hide(message: Message): Promise<Message> {
+    const frame = { type: 'delete', clientId: newClientId(), messageId: message.id, forEveryone: false } as const;
+    return this.changes.submit(frame);
+  }
+
+  /** Adds (or with `on: false` takes back) the user's reaction; toggles when `on` is not given. */
+  react(message: Message, emoji: string, on?: boolean): ChangeHandle {
+    const current = this.messages.view(message.id) ?? message;
+    const wanted = on ?? !hasReacted(current, this.userId, emoji);
+    return this.change(message, { type: 'react', messageId: message.id, emoji, on: wanted }, (m) =>
+      reacted(m, this.userId, emoji, wanted),
+    );
   }
 
   forgetConversation(conversationId: number): void {
@@ -134,6 +195,24 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
     this.transmit(this.state.syncFrame());
   }
 
+  private change(
+    message: Message,
+    request: DistributiveOmit<ChangeFrame, 'clientId'>,
+    apply: (message: Message) => Message,
+  ): ChangeHandle {
+    const clientId = newClientId();
+    const shown = this.messages.propose(clientId, message, apply);
+    const settled = this.changes.submit({ ...request, clientId } as ChangeFrame);
+    void settled.then(
+      (stored) => {
+        this.messages.note(stored);
+        this.messages.settle(clientId);
+      },
+      () => this.messages.settle(clientId),
+    );
+    return { clientId, shown, settled };
+  }
+
   private transmit(frame: ClientFrame): void {
     this.connection.transmit(frame);
   }
@@ -145,6 +224,7 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         this.onReady(frame);
         break;
       case 'message':
+        this.messages.note(frame.message);
         this.state.received(frame.message);
         break;
       case 'ack':
@@ -152,9 +232,20 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
         this.ledger.acked(frame);
         this.state.own(frame.message);
         break;
+      case 'message_changed':
+        this.state.changed(frame.message);
+        this.messages.confirm(frame.message);
+        break;
+      case 'change_ack':
+        this.changes.acked(frame);
+        break;
       case 'error':
         if (frame.frame === 'sync') this.state.syncRefused();
-        if (!this.ledger.failed(frame)) this.emit('error', frame);
+        if (!this.ledger.failed(frame) && this.changes.failed(frame) === 'unknown') this.emit('error', frame);
+        break;
+      case 'synced':
+        this.state.synced(frame);
+        this.emit('synced', frame);
         break;
       case 'resync':
         this.sync();
@@ -177,10 +268,15 @@ export class RealtimeClient extends Emitter<RealtimeEvents> {
   }
 
   private onReady(frame: ServerFrameOf<'ready'>): void {
+    this.userId = frame.userId;
     const catchUp = this.state.ready(frame);
     this.emit('ready', frame);
     if (this.watched.length > 0) this.transmit({ type: 'watch_presence', userIds: this.watched });
     if (catchUp) this.sync();
     this.ledger.resendAll();
+    this.changes.resendAll();
   }
 }
+
+/** Omit over each member of a union, so that the discriminant stays. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -12,6 +12,11 @@ const stored = (clientId: string, seq = 1): Message => ({
   text: 'hi',
   attachment: null,
   createdAt: 0,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  changeSeq: 0,
 });
 
 /** An outbox storage that also logs each write, to check the order of writes and frames. */

@@ -8,6 +8,8 @@ export interface SendRequest {
   text: string;
   /** An upload's id (`ChatApi.upload`): the message carries that picture; `text` may then be empty. */
   attachmentId?: string;
+  /** The message this one answers, of the same conversation. */
+  replyToId?: number;
   /** Reuse to retry a send: the server stores one message per client id. */
   clientId?: string;
 }
@@ -62,6 +64,7 @@ const sendFrame = (record: PendingSendRecord): ClientFrame => ({
   ...(record.conversationId !== undefined ? { conversationId: record.conversationId } : {}),
   ...(record.userId !== undefined ? { userId: record.userId } : {}),
   ...(record.attachmentId !== undefined ? { attachmentId: record.attachmentId } : {}),
+  ...(record.replyToId !== undefined ? { replyToId: record.replyToId } : {}),
 });
 
 /**
@@ -100,6 +103,7 @@ export class SendLedger {
       ...(request.conversationId !== undefined ? { conversationId: request.conversationId } : {}),
       ...(request.userId !== undefined ? { userId: request.userId } : {}),
       ...(request.attachmentId !== undefined ? { attachmentId: request.attachmentId } : {}),
+      ...(request.replyToId !== undefined ? { replyToId: request.replyToId } : {}),
     };
     // Saved before it leaves: a reload right after the frame went out still knows to resend it.
     this.storage.save(record);

@@ -11,6 +11,11 @@ const message = (conversationId: number, seq: number): Message => ({
   text: `m${seq}`,
   attachment: null,
   createdAt: 0,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  changeSeq: 0,
 });
 
 function harness() {

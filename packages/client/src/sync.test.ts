@@ -11,11 +11,25 @@ const message = (seq: number): Message => ({
   text: `m${seq}`,
   attachment: null,
   createdAt: 0,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  changeSeq: 0,
 });
 const ready = (serverTime: number) =>
   ({ type: 'ready', protocolVersion: 1, userId: 1, serverTime, heartbeatIntervalMs: 25_000 }) as const;
 const unread = (lastSeq: number, readSeq: number) =>
-  ({ type: 'unread', conversationId: 7, unread: 99, lastSeq, readSeq, total: 99 }) as const;
+  ({
+    type: 'unread',
+    conversationId: 7,
+    unread: 99,
+    lastSeq,
+    readSeq,
+    deletedUnread: 0,
+    lastChangeSeq: 0,
+    total: 99,
+  }) as const;
 const presence = (online: boolean, version: number): Presence => ({
   online,
   lastSeenAt: online ? null : version,
@@ -43,7 +57,11 @@ describe('SyncState', () => {
     state.observe({ type: 'message', message: message(4), serverTime: 1_500 });
     state.received(message(4));
     expect(state.ready(ready(9_000))).toBe(true);
-    expect(state.syncFrame()).toEqual({ type: 'sync', cursors: [{ conversationId: 7, seq: 4 }], since: 1_500 });
+    expect(state.syncFrame()).toEqual({
+      type: 'sync',
+      cursors: [{ conversationId: 7, seq: 4, changeSeq: 0 }],
+      since: 1_500,
+    });
   });
 
   it('syncs on a first connect when the app set cursors from REST', () => {
@@ -86,5 +104,42 @@ describe('SyncState', () => {
     expect(state.notePresence(2, presence(true, 11))).toEqual({ presence: presence(false, 12), changed: false });
     expect(state.notePresence(2, presence(false, 12)).changed).toBe(false);
     expect(state.notePresence(3, presence(true, 1)).changed).toBe(true);
+  });
+
+  it('moves the change cursor on only without a gap, syncs when one stays, and takes what a sync vouches for', async () => {
+    const { state, syncs } = harness();
+    state.setCursor(7, 3, 2);
+    const change = (changeSeq: number) => ({ ...message(1), changeSeq });
+    state.changed(change(3));
+    state.changed(change(5));
+    expect(state.syncFrame()).toMatchObject({ cursors: [{ conversationId: 7, seq: 3, changeSeq: 3 }] });
+    await vi.advanceTimersByTimeAsync(500);
+    expect(syncs()).toBe(1);
+    // The sync's answer covers up to 6; the 5 held ahead is in it, and a late 4 changes nothing.
+    state.synced({
+      type: 'synced',
+      serverTime: 2_000,
+      truncated: false,
+      changeSeqs: [{ conversationId: 7, changeSeq: 6 }],
+    });
+    state.changed(change(4));
+    state.changed(change(7));
+    expect(state.syncFrame()).toMatchObject({ cursors: [{ conversationId: 7, changeSeq: 7 }] });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(syncs()).toBe(1);
+  });
+
+  it('counts deleted messages out of unread, from the frame that knows the latest deletes and reads', () => {
+    const { state } = harness();
+    const frame = (readSeq: number, lastChangeSeq: number, deletedUnread: number) => ({
+      ...unread(5, readSeq),
+      lastChangeSeq,
+      deletedUnread,
+    });
+    expect(state.unread(frame(2, 1, 1))).toMatchObject({ unread: 2 });
+    // A delete of an older frame's time arrives late: it knows fewer changes, so its count does not win.
+    expect(state.unread(frame(2, 0, 0))).toBeUndefined();
+    expect(state.unread(frame(2, 2, 2))).toMatchObject({ unread: 1, deletedUnread: 2 });
+    expect(state.unread(frame(5, 2, 0))).toMatchObject({ unread: 0 });
   });
 });

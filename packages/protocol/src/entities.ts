@@ -57,6 +57,34 @@ export const Attachment = Type.Object({
 });
 export type Attachment = Static<typeof Attachment>;
 
+/** What a reply shows of the message it answers, as it was when the reply was read from the server. */
+export const ReplyQuote = Type.Object({
+  /** The quoted message, in the same conversation: scroll to it by its `seq`. */
+  id: Id,
+  seq: Type.Integer({ minimum: 1 }),
+  senderId: Id,
+  /** The start of its text (at most `MESSAGE_CHANGES.quoteLength` characters); empty once deleted. */
+  snippet: Type.String(),
+  /** True when the quoted message carries a picture. */
+  hasAttachment: Type.Boolean(),
+  /** True once the quoted message was deleted for everyone. */
+  deleted: Type.Boolean(),
+});
+export type ReplyQuote = Static<typeof ReplyQuote>;
+
+/** One emoji on a message: how many reacted with it and who, in the order they did. */
+export const Reaction = Type.Object({
+  emoji: Type.String(),
+  count: Type.Integer({ minimum: 1 }),
+  userIds: Type.Array(Id),
+});
+export type Reaction = Static<typeof Reaction>;
+
+/**
+ * A message in its current state. Every frame and page that carries a message carries all of it, so a
+ * client replaces what it holds instead of applying differences: of two states of one message, keep
+ * the one with the larger `changeSeq` (`newerMessage`).
+ */
 export const Message = Type.Object({
   id: Id,
   conversationId: Id,
@@ -65,11 +93,29 @@ export const Message = Type.Object({
   senderId: Id,
   /** The id the sending client chose; the same (sender, clientId) always names the same message. */
   clientId: Type.String(),
+  /** The current text; empty once deleted. */
   text: Type.String(),
+  /** Null once deleted: the picture is no longer served to anyone. */
   attachment: Type.Union([Attachment, Type.Null()]),
   createdAt: Timestamp,
+  /** When the text was last edited; null if never. */
+  editedAt: Type.Union([Timestamp, Type.Null()]),
+  /** When the sender deleted it for everyone; null while it stands. Shown as "This message was deleted". */
+  deletedAt: Type.Union([Timestamp, Type.Null()]),
+  /** The message this one answers, or null. */
+  replyTo: Type.Union([ReplyQuote, Type.Null()]),
+  /** Reactions by emoji, in the order each emoji first appeared. */
+  reactions: Type.Array(Reaction),
+  /**
+   * The conversation's change position of this message's latest change (edit, delete, reaction);
+   * 0 while it never changed. Change positions are 1, 2, 3… per conversation, apart from `seq`.
+   */
+  changeSeq: Type.Integer({ minimum: 0 }),
 });
 export type Message = Static<typeof Message>;
 
 /** Of two presence states of one user, the one to keep. */
 export const newerPresence = (a: Presence, b: Presence): Presence => (b.version > a.version ? b : a);
+
+/** Of two states of one message, the one to keep: changes only ever raise `changeSeq`. */
+export const newerMessage = (a: Message, b: Message): Message => (b.changeSeq > a.changeSeq ? b : a);

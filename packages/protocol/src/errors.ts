@@ -40,6 +40,12 @@ export const ERROR_CODES = [
   'text_too_long',
   'empty_message',
   'empty_upload',
+  // Changing messages
+  'not_own_message',
+  'edit_window_passed',
+  'message_deleted',
+  'invalid_reply',
+  'invalid_reaction',
   // WebSocket gateway
   'protocol_version_unsupported',
   'unknown_frame',

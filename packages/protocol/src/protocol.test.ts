@@ -9,7 +9,7 @@ import { parseClientFrame } from './index.ts';
  * When this test fails: if existing clients could be broken by the change, bump PROTOCOL_VERSION;
  * either way record the new fingerprint here.
  */
-const RECORDED = { version: 1, fingerprint: 'fe0c66801c2c0766' };
+const RECORDED = { version: 1, fingerprint: '65c0bfd72adc5bb7' };
 
 function fingerprint(): string {
   const schemas = Object.entries(protocol)
@@ -56,7 +56,7 @@ describe('parseClientFrame', () => {
     });
   });
 
-  it('names the clientId of a refused send only when it has a usable one', () => {
+  it('names the clientId of a refused send or change only when it has a usable one', () => {
     const refused = (frame: object) => parseClientFrame(JSON.stringify(frame));
     expect(refused({ type: 'send', clientId: 'c7', conversationId: 0, text: 'hi' })).toMatchObject({ clientId: 'c7' });
     expect(refused({ type: 'send', clientId: 7, conversationId: 1, text: 'hi' })).toMatchObject({
@@ -65,6 +65,9 @@ describe('parseClientFrame', () => {
     const tooLong = 'c'.repeat(protocol.WS_LIMITS.maxClientIdLength + 1);
     expect(refused({ type: 'send', clientId: tooLong, conversationId: 1, text: 'hi' })).toMatchObject({
       clientId: undefined,
+    });
+    expect(refused({ type: 'react', clientId: 'r1', messageId: 3, emoji: '', on: true })).toMatchObject({
+      clientId: 'r1',
     });
     expect(refused({ type: 'read', clientId: 'c7', conversationId: 0, seq: 1 })).toMatchObject({ clientId: undefined });
   });

@@ -29,7 +29,7 @@ async function talkToRobot(server: TestServer, clients: RealtimeClient[]) {
   const { conversation } = await user.api.openConversation(robot.id);
   const say = (text: string) => client.send({ conversationId: conversation.id, text }).stored;
   const answers = () => seen.messages.filter((m) => m.senderId === robot.id).map((m) => m.text);
-  return { user, robot, seen, say, answers, conversation };
+  return { user, robot, client, seen, say, answers, conversation };
 }
 
 describe.each(BACKENDS)('the robot (offline responder) on %s', (kind: BackendKind) => {
@@ -51,6 +51,25 @@ describe.each(BACKENDS)('the robot (offline responder) on %s', (kind: BackendKin
     expect(await robotOf(user)).toMatchObject({ isBot: true, presence: { online: true, lastSeenAt: null } });
     const login = await new TestAgent(server.url, undefined).post('/api/auth/login', { login: 'robot', password: '*' });
     expect(login.status).toBe(401);
+  });
+
+  it('answers a reply in reply, and reacts to thanks', async () => {
+    const chat = await talkToRobot(server, clients);
+    const hello = await chat.say('hello');
+    await expect.poll(chat.answers).toHaveLength(1);
+    const [greeting] = chat.seen.messages.filter((m) => m.senderId === chat.robot.id);
+    const client = chat.client;
+    const reply = await client.send({ conversationId: chat.conversation.id, text: 'thanks!', replyToId: greeting?.id })
+      .stored;
+    await expect.poll(chat.answers).toHaveLength(2);
+    const answer = chat.seen.messages.filter((m) => m.senderId === chat.robot.id).at(-1);
+    expect(answer?.replyTo).toMatchObject({ id: reply.id, snippet: 'thanks!' });
+    // The plain "hello" got no quote; the thanks got a heart.
+    expect(greeting?.replyTo).toBeNull();
+    await expect
+      .poll(async () => (await chat.user.api.history(chat.conversation.id)).messages.find((m) => m.id === reply.id))
+      .toMatchObject({ reactions: [{ emoji: '❤️', count: 1, userIds: [chat.robot.id] }] });
+    expect(hello.reactions).toEqual([]);
   });
 
   it('answers each command in the same conversation, showing "typing…" first', async () => {

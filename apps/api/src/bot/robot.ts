@@ -1,6 +1,7 @@
 import { ChatApi, RealtimeClient, type WebSocketConstructor } from '@chat/client';
 import { type Message, WS_LIMITS } from '@chat/protocol';
 import { UserLimiter } from '../infra/rate-limit/user-limiter.ts';
+import { reactionTo } from './reaction.ts';
 import type { Responder, Turn } from './responder.ts';
 
 /** Answers per user: a quick exchange flows, a script hammering the robot is slowed down. */
@@ -94,6 +95,9 @@ export async function startRobot(options: RobotOptions): Promise<Robot> {
 
   async function answer(message: Message): Promise<void> {
     client.read(message.conversationId, message.seq);
+    const emoji = reactionTo(message.text);
+    // A reaction is a courtesy: one refused (the message deleted meanwhile) is not worth an answer.
+    if (emoji) client.react(message, emoji, true).settled.catch(() => {});
     let text: string;
     if (limiter.take(message.senderId)) {
       warned.delete(message.senderId);
@@ -108,6 +112,8 @@ export async function startRobot(options: RobotOptions): Promise<Robot> {
       conversationId: message.conversationId,
       text: text.slice(0, WS_LIMITS.maxTextLength),
       clientId: `robot-reply-${message.id}`,
+      // Someone who answers a particular message gets the answer to it in reply, quoting it.
+      ...(message.replyTo ? { replyToId: message.id } : {}),
     }).stored;
   }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
 
 export interface Membership {
@@ -7,7 +8,10 @@ export interface Membership {
   readSeq: number;
   clearedSeq: number;
   hidden: boolean;
+  /** Messages after the read cursor deleted for everyone since: they are no longer unread. */
+  deletedUnread: number;
   lastSeq: number;
+  lastChangeSeq: number;
   updatedAt: number;
 }
 
@@ -18,7 +22,9 @@ const membershipColumns = [
   'm.read_seq',
   'm.cleared_seq',
   'm.hidden',
+  'm.deleted_unread',
   'c.last_seq',
+  'c.last_change_seq',
   'c.updated_at',
 ] as const;
 
@@ -29,7 +35,9 @@ type MembershipRow = {
   read_seq: number;
   cleared_seq: number;
   hidden: number;
+  deleted_unread: number;
   last_seq: number;
+  last_change_seq: number;
   updated_at: number;
 };
 
@@ -40,7 +48,9 @@ const toMembership = (row: MembershipRow): Membership => ({
   readSeq: row.read_seq,
   clearedSeq: row.cleared_seq,
   hidden: row.hidden === 1,
+  deletedUnread: row.deleted_unread,
   lastSeq: row.last_seq,
+  lastChangeSeq: row.last_change_seq,
   updatedAt: row.updated_at,
 });
 
@@ -139,11 +149,18 @@ export async function setHidden(db: Db, conversationId: number, userId: number, 
     .execute();
 }
 
-/** Moves a read cursor forward only, and never past the last message. Returns whether it moved. */
+/**
+ * Moves a read cursor forward only, and never past the last message. Returns whether it moved.
+ * The deleted messages still unread are counted again in the same statement: a delete for everyone
+ * takes the message's row first, so the count waits for it or the delete sees the new cursor.
+ */
 export async function advanceReadSeq(db: Db, conversationId: number, userId: number, seq: number): Promise<boolean> {
   const result = await db
     .updateTable('conversation_members')
-    .set({ read_seq: seq })
+    .set({
+      read_seq: seq,
+      deleted_unread: sql<number>`(select count(*) from messages where conversation_id = ${conversationId} and seq > ${seq} and deleted_at is not null)`,
+    })
     .where('conversation_id', '=', conversationId)
     .where('user_id', '=', userId)
     .where('read_seq', '<', seq)
@@ -158,13 +175,13 @@ export async function advanceReadSeq(db: Db, conversationId: number, userId: num
 export async function clearForMember(db: Db, conversationId: number, userId: number, lastSeq: number): Promise<void> {
   await db
     .updateTable('conversation_members')
-    .set({ cleared_seq: lastSeq, read_seq: lastSeq, hidden: 1 })
+    .set({ cleared_seq: lastSeq, read_seq: lastSeq, deleted_unread: 0, hidden: 1 })
     .where('conversation_id', '=', conversationId)
     .where('user_id', '=', userId)
     .execute();
 }
 
-/** The sum of each user's unread counts (users in no conversation are left out). */
+/** The sum of each user's unread counts, by the rule of `unreadCount` (users in no conversation are left out). */
 export async function totalsUnread(db: Db, userIds: readonly number[]): Promise<Map<number, number>> {
   if (userIds.length === 0) return new Map();
   const totals = await db
@@ -172,7 +189,10 @@ export async function totalsUnread(db: Db, userIds: readonly number[]): Promise<
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
     .select([
       'm.user_id',
-      (eb) => eb.fn.sum<string | number | null>(eb('c.last_seq', '-', eb.ref('m.read_seq'))).as('total'),
+      (eb) =>
+        eb.fn
+          .sum<string | number | null>(eb(eb('c.last_seq', '-', eb.ref('m.read_seq')), '-', eb.ref('m.deleted_unread')))
+          .as('total'),
     ])
     .where('m.user_id', 'in', userIds)
     .groupBy('m.user_id')

@@ -16,7 +16,7 @@ import {
   type Membership,
   setHidden,
 } from './conversations-repository.ts';
-import { findAt, listMessages } from './messages-repository.ts';
+import { lastVisibleMessages, listMessages } from './messages-repository.ts';
 
 /** Messages per history page when the client does not say. */
 const DEFAULT_PAGE_SIZE = 50;
@@ -66,9 +66,10 @@ export async function summarize(
       .where('m.conversation_id', 'in', conversationIds)
       .where('m.user_id', '!=', viewer.id)
       .execute(),
-    findAt(
+    lastVisibleMessages(
       db,
-      visibleLast.map((m) => ({ conversationId: m.conversationId, seq: m.lastSeq })),
+      viewer.id,
+      visibleLast.map((m) => ({ conversationId: m.conversationId, seq: m.lastSeq, after: m.clearedSeq })),
     ),
   ]);
   const peerById = new Map(peers.map((peer) => [peer.id, peer]));
@@ -85,7 +86,8 @@ export async function summarize(
         peer,
         lastMessage: lastByConversation.get(m.conversationId) ?? null,
         lastSeq: m.lastSeq,
-        unread: unreadCount(m.lastSeq, m.readSeq),
+        unread: unreadCount(m.lastSeq, m.readSeq, m.deletedUnread),
+        lastChangeSeq: m.lastChangeSeq,
         readSeq: m.readSeq,
         peerReadSeq: receipts ? (cursor?.read_seq ?? 0) : null,
         updatedAt: m.updatedAt,
@@ -103,13 +105,13 @@ export async function listConversations(
   return { conversations, totalUnread: conversations.reduce((sum, c) => sum + c.unread, 0) };
 }
 
-/** A page of history; messages deleted for this member ("delete for me") are not there. */
+/** A page of history, each message in its current state; messages deleted for this member ("delete for me") are not there. */
 export async function history(db: Db, membership: Membership, query: HistoryQuery): Promise<HistoryResponse> {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const floor = membership.clearedSeq;
   let messages: Message[];
   if (query.after !== undefined) {
-    messages = await listMessages(db, membership.conversationId, {
+    messages = await listMessages(db, membership.conversationId, membership.userId, {
       after: Math.max(query.after, floor),
       limit: limit + 1,
       fromEnd: false,
@@ -117,7 +119,7 @@ export async function history(db: Db, membership: Membership, query: HistoryQuer
     const hasMore = messages.length > limit;
     return { messages: messages.slice(0, limit), hasMore };
   }
-  messages = await listMessages(db, membership.conversationId, {
+  messages = await listMessages(db, membership.conversationId, membership.userId, {
     after: floor,
     before: query.before,
     limit: limit + 1,

@@ -1,18 +1,23 @@
-import { TYPING, WS_LIMITS } from '@chat/protocol';
+import { MESSAGE_CHANGES, TYPING, WS_LIMITS } from '@chat/protocol';
 import type { FastifyInstance } from 'fastify';
+import type { Connection } from '../gateway/connection.ts';
 import { AppError } from '../http/errors.ts';
 import { sendMetrics } from '../infra/metrics/instruments.ts';
 import { UserLimiter } from '../infra/rate-limit/user-limiter.ts';
 import { findUsersReceipts } from '../users/users-repository.ts';
+import { changeMessage } from './changes/change.ts';
+import { hideMessage } from './changes/hide.ts';
+import type { Change } from './changes/rules.ts';
 import type { ConversationStarted } from './events.ts';
-import { readEvents, sendEvents, typingEvents } from './notify.ts';
+import { findById } from './messages-repository.ts';
+import { changeEvents, hiddenMessageEvents, readEvents, sendEvents, typingEvents } from './notify.ts';
 import { PeerCache } from './peer-cache.ts';
 import { markRead } from './reading.ts';
 import type { GroupCommit } from './send/group-commit.ts';
 import { prepareSend } from './send/prepare.ts';
 import { syncSince } from './sync.ts';
 
-/** The socket frames of chat: send, read, typing and sync. */
+/** The socket frames of chat: send, edit, delete, react, read, typing and sync. */
 export function registerChatFrames(
   app: FastifyInstance,
   commit: GroupCommit,
@@ -22,11 +27,14 @@ export function registerChatFrames(
   const db = app.database.db;
   const sends = new UserLimiter(WS_LIMITS.sendsPerSecond, WS_LIMITS.sendBurst);
   const syncs = new UserLimiter(WS_LIMITS.syncsPerSecond, WS_LIMITS.syncBurst);
+  const changes = new UserLimiter(MESSAGE_CHANGES.changesPerSecond, MESSAGE_CHANGES.changeBurst);
+  const { editWindowMs } = app.config;
   const peers = new PeerCache(db);
   const lastTyping = new Map<string, number>();
   const prune = setInterval(() => {
     sends.prune();
     syncs.prune();
+    changes.prune();
   }, 60_000);
   prune.unref();
   app.addHook('onClose', async () => clearInterval(prune));
@@ -42,6 +50,41 @@ export function registerChatFrames(
     connection.send({ type: 'unread', ...result.senderUnread });
     gateway.deliver(sendEvents(result, connection.id, Date.now()));
     if (result.message.seq === 1) conversationStarted.emit(result.message.senderId, result.peerId);
+  });
+
+  const change = async (connection: Connection, clientId: string, request: Change) => {
+    if (!changes.take(connection.userId)) {
+      throw new AppError(429, 'rate_limited', 'You are changing messages too fast. Wait a moment and try again.');
+    }
+    const result = await changeMessage(db, connection.userId, request, editWindowMs);
+    connection.send({ type: 'change_ack', clientId, message: result.message });
+    for (const { userId, state } of result.unread) {
+      if (userId === connection.userId) connection.send({ type: 'unread', ...state });
+    }
+    gateway.deliver(changeEvents(connection.userId, result, connection.id, Date.now()));
+  };
+
+  gateway.handle('edit', (connection, frame) =>
+    change(connection, frame.clientId, { kind: 'edit', messageId: frame.messageId, text: frame.text }),
+  );
+
+  gateway.handle('react', (connection, frame) =>
+    change(connection, frame.clientId, {
+      kind: 'react',
+      messageId: frame.messageId,
+      emoji: frame.emoji,
+      on: frame.on,
+    }),
+  );
+
+  gateway.handle('delete', async (connection, frame) => {
+    if (frame.forEveryone) {
+      return change(connection, frame.clientId, { kind: 'delete', messageId: frame.messageId });
+    }
+    const { conversationId } = await hideMessage(db, connection.userId, frame.messageId);
+    const message = await findById(db, frame.messageId);
+    if (message) connection.send({ type: 'change_ack', clientId: frame.clientId, message });
+    gateway.deliver(hiddenMessageEvents(connection.userId, conversationId, frame.messageId, connection.id));
   });
 
   gateway.handle('read', async (connection, frame) => {
@@ -66,10 +109,11 @@ export function registerChatFrames(
     if (!syncs.take(connection.userId)) {
       throw new AppError(429, 'rate_limited', 'Too many syncs: try again in a second.');
     }
-    const { messages, unread, truncated } = await syncSince(db, connection.userId, frame);
+    const { messages, changed, unread, truncated, changeSeqs } = await syncSince(db, connection.userId, frame);
     const serverTime = Date.now();
     for (const message of messages) connection.send({ type: 'message', message, serverTime });
+    for (const message of changed) connection.send({ type: 'message_changed', message, serverTime });
     for (const state of unread) connection.send({ type: 'unread', ...state });
-    connection.send({ type: 'synced', serverTime, truncated });
+    connection.send({ type: 'synced', serverTime, truncated, changeSeqs });
   });
 }

@@ -1,8 +1,9 @@
-import type { Attachment, Message } from '@chat/protocol';
+import { type Attachment, MESSAGE_CHANGES, type Message, type Reaction, type ReplyQuote } from '@chat/protocol';
 import type { Selectable } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
 import type { MessagesTable } from '../infra/db/schema.ts';
 import { toAttachment } from '../uploads/uploads-repository.ts';
+import { emojiOfKey } from './reaction-key.ts';
 
 type MessageRow = Selectable<MessagesTable>;
 type MessageWithUploadRow = MessageRow & {
@@ -26,7 +27,12 @@ const messagesWithUploads = (db: Db) =>
     ]);
 
 /** The one place a message row becomes a protocol message. */
-export function toMessage(row: MessageRow, attachment: Attachment | null): Message {
+export function toMessage(
+  row: MessageRow,
+  attachment: Attachment | null,
+  replyTo: ReplyQuote | null,
+  reactions: Reaction[],
+): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -36,21 +42,103 @@ export function toMessage(row: MessageRow, attachment: Attachment | null): Messa
     text: row.text,
     attachment,
     createdAt: row.created_at,
+    editedAt: row.edited_at,
+    deletedAt: row.deleted_at,
+    replyTo,
+    reactions,
+    changeSeq: row.change_seq,
   };
 }
 
-function fromJoinedRow(row: MessageWithUploadRow): Message {
-  const attachment =
-    row.attachment_id !== null && row.upload_type !== null
-      ? toAttachment({
-          id: row.attachment_id,
-          content_type: row.upload_type,
-          width: row.upload_width ?? 1,
-          height: row.upload_height ?? 1,
-          size: row.upload_size ?? 0,
-        })
-      : null;
-  return toMessage(row, attachment);
+type QuotedRow = Pick<MessageRow, 'id' | 'seq' | 'sender_id' | 'text' | 'attachment_id' | 'deleted_at'>;
+
+/** What a reply shows of the message it answers: nothing of a deleted one's text. */
+export function toQuote(row: QuotedRow): ReplyQuote {
+  const deleted = row.deleted_at !== null;
+  return {
+    id: row.id,
+    seq: row.seq,
+    senderId: row.sender_id,
+    // By code points, so that an emoji is never cut in half.
+    snippet: deleted ? '' : [...row.text].slice(0, MESSAGE_CHANGES.quoteLength).join(''),
+    hasAttachment: !deleted && row.attachment_id !== null,
+    deleted,
+  };
+}
+
+function attachmentOf(row: MessageWithUploadRow): Attachment | null {
+  return row.attachment_id !== null && row.upload_type !== null
+    ? toAttachment({
+        id: row.attachment_id,
+        content_type: row.upload_type,
+        width: row.upload_width ?? 1,
+        height: row.upload_height ?? 1,
+        size: row.upload_size ?? 0,
+      })
+    : null;
+}
+
+/** Reactions of some messages, grouped by message and emoji in the order they were given. */
+async function reactionsOf(db: Db, messageIds: number[]): Promise<Map<number, Reaction[]>> {
+  const byMessage = new Map<number, Reaction[]>();
+  if (messageIds.length === 0) return byMessage;
+  const rows = await db
+    .selectFrom('reactions')
+    .select(['message_id', 'user_id', 'emoji_key'])
+    .where('message_id', 'in', messageIds)
+    .orderBy('created_at')
+    .orderBy('user_id')
+    .execute();
+  for (const row of rows) {
+    const reactions = byMessage.get(row.message_id) ?? [];
+    byMessage.set(row.message_id, reactions);
+    const emoji = emojiOfKey(row.emoji_key);
+    const same = reactions.find((r) => r.emoji === emoji);
+    if (same) {
+      same.count++;
+      same.userIds.push(row.user_id);
+    } else reactions.push({ emoji, count: 1, userIds: [row.user_id] });
+  }
+  return byMessage;
+}
+
+const quotedColumns = ['id', 'seq', 'sender_id', 'text', 'attachment_id', 'deleted_at'] as const;
+
+async function findQuotes(db: Db, ids: number[]): Promise<Map<number, ReplyQuote>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('messages').select(quotedColumns).where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, toQuote(row)]));
+}
+
+/** The quote of a message of this conversation; undefined when the conversation has no such message. */
+export async function findQuoteIn(db: Db, conversationId: number, id: number): Promise<ReplyQuote | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .select(quotedColumns)
+    .where('id', '=', id)
+    .where('conversation_id', '=', conversationId)
+    .executeTakeFirst();
+  return row && toQuote(row);
+}
+
+/** Rows in their whole current state: picture, quote and reactions, in two more queries for any number. */
+async function withState(db: Db, rows: MessageWithUploadRow[]): Promise<Message[]> {
+  const replyIds = [...new Set(rows.flatMap((row) => (row.reply_to_id === null ? [] : [row.reply_to_id])))];
+  const [quotes, reactions] = await Promise.all([
+    findQuotes(db, replyIds),
+    reactionsOf(
+      db,
+      rows.filter((row) => row.deleted_at === null).map((row) => row.id),
+    ),
+  ]);
+  return rows.map((row) =>
+    toMessage(
+      row,
+      attachmentOf(row),
+      row.reply_to_id === null ? null : (quotes.get(row.reply_to_id) ?? null),
+      reactions.get(row.id) ?? [],
+    ),
+  );
 }
 
 export async function findByClientId(db: Db, senderId: number, clientId: string): Promise<Message | undefined> {
@@ -58,11 +146,16 @@ export async function findByClientId(db: Db, senderId: number, clientId: string)
     .where('messages.sender_id', '=', senderId)
     .where('messages.client_id', '=', clientId)
     .executeTakeFirst();
-  return row && fromJoinedRow(row);
+  return row && (await withState(db, [row]))[0];
+}
+
+export async function findById(db: Db, id: number): Promise<Message | undefined> {
+  const row = await messagesWithUploads(db).where('messages.id', '=', id).executeTakeFirst();
+  return row && (await withState(db, [row]))[0];
 }
 
 /** The messages at the given (conversation, seq) positions, e.g. each conversation's last. */
-export async function findAt(db: Db, positions: Array<{ conversationId: number; seq: number }>): Promise<Message[]> {
+async function findAt(db: Db, positions: Array<{ conversationId: number; seq: number }>): Promise<Message[]> {
   if (positions.length === 0) return [];
   const rows = await messagesWithUploads(db)
     .where((eb) =>
@@ -73,18 +166,73 @@ export async function findAt(db: Db, positions: Array<{ conversationId: number; 
       ),
     )
     .execute();
-  return rows.map(fromJoinedRow);
+  return withState(db, rows);
 }
+
+/**
+ * The last message a member still sees in each conversation: the one at `seq` unless they deleted
+ * it for themselves, then the newest before it (and after `after`, their cleared history) they did not.
+ */
+export async function lastVisibleMessages(
+  db: Db,
+  viewerId: number,
+  positions: Array<{ conversationId: number; seq: number; after: number }>,
+): Promise<Message[]> {
+  const found = await findAt(db, positions);
+  if (found.length === 0) return found;
+  const hiddenRows = await db
+    .selectFrom('hidden_messages')
+    .select('message_id')
+    .where('user_id', '=', viewerId)
+    .where(
+      'message_id',
+      'in',
+      found.map((message) => message.id),
+    )
+    .execute();
+  const hidden = new Set(hiddenRows.map((row) => row.message_id));
+  const visible: Message[] = [];
+  for (const message of found) {
+    if (!hidden.has(message.id)) {
+      visible.push(message);
+      continue;
+    }
+    const after = positions.find((p) => p.conversationId === message.conversationId)?.after ?? 0;
+    const [before] = await listMessages(db, message.conversationId, viewerId, {
+      after,
+      before: message.seq,
+      limit: 1,
+      fromEnd: true,
+    });
+    if (before) visible.push(before);
+  }
+  return visible;
+}
+
+/** What a member sees of a conversation: all but the messages they deleted for themselves. */
+const visibleTo = (db: Db, conversationId: number, viewerId: number) =>
+  messagesWithUploads(db)
+    .where('messages.conversation_id', '=', conversationId)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('hidden_messages as h')
+            .select('h.message_id')
+            .whereRef('h.message_id', '=', 'messages.id')
+            .where('h.user_id', '=', viewerId),
+        ),
+      ),
+    );
 
 /** Up to `limit` messages with seq in (after, before), ascending; `fromEnd` takes the newest of them. */
 export async function listMessages(
   db: Db,
   conversationId: number,
+  viewerId: number,
   range: { after: number; before?: number; createdSince?: number; limit: number; fromEnd: boolean },
 ): Promise<Message[]> {
-  let query = messagesWithUploads(db)
-    .where('messages.conversation_id', '=', conversationId)
-    .where('messages.seq', '>', range.after);
+  let query = visibleTo(db, conversationId, viewerId).where('messages.seq', '>', range.after);
   if (range.before !== undefined) query = query.where('messages.seq', '<', range.before);
   if (range.createdSince !== undefined) query = query.where('messages.created_at', '>=', range.createdSince);
   const rows = await query
@@ -92,5 +240,25 @@ export async function listMessages(
     .limit(range.limit)
     .execute();
   if (range.fromEnd) rows.reverse();
-  return rows.map(fromJoinedRow);
+  return withState(db, rows);
+}
+
+/**
+ * The messages with seq in (after, upTo] changed after change position `changedAfter`, each once in
+ * its current state, in change order: what a syncing client is missing of the messages it has.
+ */
+export async function listChanged(
+  db: Db,
+  conversationId: number,
+  viewerId: number,
+  range: { after: number; upTo: number; changedAfter: number; limit: number },
+): Promise<Message[]> {
+  const rows = await visibleTo(db, conversationId, viewerId)
+    .where('messages.change_seq', '>', range.changedAfter)
+    .where('messages.seq', '>', range.after)
+    .where('messages.seq', '<=', range.upTo)
+    .orderBy('messages.change_seq')
+    .limit(range.limit)
+    .execute();
+  return withState(db, rows);
 }

@@ -12,6 +12,11 @@ const message: Message = {
   text: 'hi',
   attachment: null,
   createdAt: 1000,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  changeSeq: 0,
 };
 
 describe('sendEvents', () => {
@@ -20,8 +25,8 @@ describe('sendEvents', () => {
       message,
       created: true,
       peerId: 2,
-      peerUnread: unreadState(3, 5, 2, 9),
-      senderUnread: unreadState(3, 5, 5, 0),
+      peerUnread: unreadState({ conversationId: 3, lastSeq: 5, readSeq: 2, deletedUnread: 0, lastChangeSeq: 0 }, 9),
+      senderUnread: unreadState({ conversationId: 3, lastSeq: 5, readSeq: 5, deletedUnread: 0, lastChangeSeq: 0 }, 0),
     };
     const [toPeer, toSender] = sendEvents(result, 'n:1', 1234);
     expect(toPeer).toEqual({
@@ -30,7 +35,16 @@ describe('sendEvents', () => {
         kind: 'frames',
         frames: [
           { type: 'message', message, serverTime: 1234 },
-          { type: 'unread', conversationId: 3, unread: 3, lastSeq: 5, readSeq: 2, total: 9 },
+          {
+            type: 'unread',
+            conversationId: 3,
+            unread: 3,
+            lastSeq: 5,
+            readSeq: 2,
+            deletedUnread: 0,
+            lastChangeSeq: 0,
+            total: 9,
+          },
         ],
       },
     });
@@ -43,15 +57,19 @@ describe('sendEvents', () => {
       message,
       created: false,
       peerId: 2,
-      peerUnread: unreadState(3, 5, 2, 3),
-      senderUnread: unreadState(3, 5, 5, 0),
+      peerUnread: unreadState({ conversationId: 3, lastSeq: 5, readSeq: 2, deletedUnread: 0, lastChangeSeq: 0 }, 3),
+      senderUnread: unreadState({ conversationId: 3, lastSeq: 5, readSeq: 5, deletedUnread: 0, lastChangeSeq: 0 }, 0),
     };
     expect(sendEvents(result, 'n:2', 1).map((e) => e.userId)).toEqual([2, 1]);
   });
 });
 
 describe('readEvents', () => {
-  const result = { ...unreadState(3, 5, 4, 1), moved: true, peerId: 2 };
+  const result = {
+    ...unreadState({ conversationId: 3, lastSeq: 5, readSeq: 4, deletedUnread: 0, lastChangeSeq: 0 }, 1),
+    moved: true,
+    peerId: 2,
+  };
 
   it('sends "seen" to the peer only when both have receipts on', () => {
     expect(readEvents(1, result, true).map((e) => e.userId)).toEqual([1, 2]);

@@ -1,4 +1,5 @@
 import type { AddressedEvent } from '../gateway/events.ts';
+import type { ChangeResult } from './changes/change.ts';
 import type { ReadResult } from './reading.ts';
 import type { SendResult } from './send/types.ts';
 import type { UnreadState } from './unread-state.ts';
@@ -39,6 +40,47 @@ export function sendEvents(
           { type: 'message', message, serverTime },
           { type: 'unread', ...senderUnread },
         ],
+        skipConnection: originConnection,
+      },
+    },
+  ];
+}
+
+/**
+ * A changed message goes in its whole state to both members, except the connection that asked for
+ * the change (it gets `change_ack`), each with the counts a delete moved. Told again on a resend, as
+ * a replayed send is: clients keep the state with the larger `changeSeq`.
+ */
+export function changeEvents(
+  userId: number,
+  result: ChangeResult,
+  originConnection: string,
+  serverTime: number,
+): AddressedEvent[] {
+  const { message, peerId, unread } = result;
+  const framesFor = (member: number) => [
+    { type: 'message_changed' as const, message, serverTime },
+    ...unread.filter((u) => u.userId === member).map((u) => ({ type: 'unread' as const, ...u.state })),
+  ];
+  return [
+    { userId: peerId, event: { kind: 'frames', frames: framesFor(peerId) } },
+    { userId, event: { kind: 'frames', frames: framesFor(userId), skipConnection: originConnection } },
+  ];
+}
+
+/** A message deleted for me leaves my other tabs too. */
+export function hiddenMessageEvents(
+  userId: number,
+  conversationId: number,
+  messageId: number,
+  originConnection: string,
+): AddressedEvent[] {
+  return [
+    {
+      userId,
+      event: {
+        kind: 'frames',
+        frames: [{ type: 'message_hidden', conversationId, messageId }],
         skipConnection: originConnection,
       },
     },

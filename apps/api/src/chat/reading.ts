@@ -12,12 +12,12 @@ export interface ReadResult extends UnreadState {
 /** Moves the reader's cursor (forward only, never past the last message) and returns the new counts. */
 export async function markRead(db: Db, userId: number, conversationId: number, seq: number): Promise<ReadResult> {
   return db.transaction().execute(async (trx) => {
-    const membership = await requireMembership(trx, conversationId, userId);
-    const target = Math.min(seq, membership.lastSeq);
-    const moved = await advanceReadSeq(trx, conversationId, userId, target);
-    const readSeq = moved ? target : membership.readSeq;
+    const before = await requireMembership(trx, conversationId, userId);
+    const moved = await advanceReadSeq(trx, conversationId, userId, Math.min(seq, before.lastSeq));
+    // Read again: the count of deleted messages still unread moved with the cursor.
+    const membership = moved ? await requireMembership(trx, conversationId, userId) : before;
     return {
-      ...unreadState(conversationId, membership.lastSeq, readSeq, await totalUnread(trx, userId)),
+      ...unreadState(membership, await totalUnread(trx, userId)),
       moved,
       peerId: membership.peerId,
     };
@@ -29,6 +29,7 @@ export async function deleteForMe(db: Db, userId: number, conversationId: number
   return db.transaction().execute(async (trx) => {
     const membership = await requireMembership(trx, conversationId, userId);
     await clearForMember(trx, conversationId, userId, membership.lastSeq);
-    return unreadState(conversationId, membership.lastSeq, membership.lastSeq, await totalUnread(trx, userId));
+    const cleared = { ...membership, readSeq: membership.lastSeq, deletedUnread: 0 };
+    return unreadState(cleared, await totalUnread(trx, userId));
   });
 }

@@ -6,13 +6,25 @@ export interface UnreadState {
   unread: number;
   lastSeq: number;
   readSeq: number;
+  deletedUnread: number;
+  lastChangeSeq: number;
   total: number;
 }
 
-export const unreadState = (conversationId: number, lastSeq: number, readSeq: number, total: number): UnreadState => ({
-  conversationId,
-  unread: unreadCount(lastSeq, readSeq),
-  lastSeq,
-  readSeq,
+export interface Cursors {
+  conversationId: number;
+  lastSeq: number;
+  readSeq: number;
+  deletedUnread: number;
+  lastChangeSeq: number;
+}
+
+export const unreadState = (cursors: Cursors, total: number): UnreadState => ({
+  conversationId: cursors.conversationId,
+  unread: unreadCount(cursors.lastSeq, cursors.readSeq, cursors.deletedUnread),
+  lastSeq: cursors.lastSeq,
+  readSeq: cursors.readSeq,
+  deletedUnread: cursors.deletedUnread,
+  lastChangeSeq: cursors.lastChangeSeq,
   total,
 });

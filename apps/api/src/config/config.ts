@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { DEFAULT_UPLOAD_MAX_BYTES } from '@chat/protocol';
+import { DEFAULT_UPLOAD_MAX_BYTES, MESSAGE_CHANGES } from '@chat/protocol';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** auto: readable lines on a terminal, JSON (one object a line, for log collectors) otherwise. */
@@ -49,6 +49,8 @@ export interface Config {
   wsHeartbeatMs: number;
   /** First retry delay of the mail queue; each further retry doubles it. */
   mailRetryBaseMs: number;
+  /** How long after sending a message its sender may still edit it or delete it for everyone. */
+  editWindowMs: number;
   missedMail: {
     /** Unread messages this old, of a user with no open connection, are mailed to them. */
     afterMs: number;
@@ -250,6 +252,7 @@ export function loadConfig(env: Env = process.env): Config {
     presenceGraceMs: integer(env, 'PRESENCE_GRACE_MS', 10_000, 0, 300_000),
     wsHeartbeatMs: integer(env, 'WS_HEARTBEAT_MS', 25_000, 100, 600_000),
     mailRetryBaseMs: integer(env, 'MAIL_RETRY_BASE_MS', 1000, 10, 3_600_000),
+    editWindowMs: integer(env, 'EDIT_WINDOW_MS', MESSAGE_CHANGES.defaultEditWindowMs, 0, 365 * 24 * 3_600_000),
     missedMail: {
       afterMs: integer(env, 'MISSED_MAIL_AFTER_MS', 10 * 60_000, 500, 7 * 24 * 3_600_000),
       windowMs: integer(env, 'MISSED_MAIL_WINDOW_MS', 3 * 3_600_000, 0, 30 * 24 * 3_600_000),

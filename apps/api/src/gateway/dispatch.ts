@@ -48,7 +48,8 @@ export class Dispatcher {
   }
 
   private answer(connection: Connection, frame: ClientFrame, error: unknown) {
-    const clientId = frame.type === 'send' ? frame.clientId : undefined;
+    // Sends and changes name themselves, so that the client can tell which one failed, and how.
+    const clientId = 'clientId' in frame ? frame.clientId : undefined;
     if (error instanceof AppError) return { code: error.code, message: error.message, clientId };
     this.log.error(
       { err: error, frame: frame.type, userId: connection.userId, connectionId: connection.id },
@@ -58,7 +59,10 @@ export class Dispatcher {
       return { code: 'internal_error', message: 'Something went wrong on our side. Try again.', clientId };
     return {
       code: 'service_unavailable',
-      message: 'We could not confirm that this message was stored. It is kept and sent again: it is stored once.',
+      message:
+        frame.type === 'send'
+          ? 'We could not confirm that this message was stored. It is kept and sent again: it is stored once.'
+          : 'We could not confirm that this change was stored. It is kept and sent again: it is applied once.',
       clientId,
     };
   }

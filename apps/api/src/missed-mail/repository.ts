@@ -11,6 +11,8 @@ export interface DueConversation {
   peerName: string;
   readSeq: number;
   lastSeq: number;
+  /** Unread messages deleted for everyone since (see unreadCount). */
+  deletedUnread: number;
   /** The seq the last mail covered: the claim succeeds only while it is still this. */
   mailedSeq: number;
 }
@@ -49,6 +51,7 @@ const firstDueAt = (eb: MemberScope) =>
     .whereRef('msg.seq', '>', 'm.read_seq')
     .whereRef('msg.seq', '>', 'm.missed_mail_seq')
     .whereRef('msg.sender_id', '=', 'm.peer_id')
+    .where('msg.deleted_at', 'is', null)
     .where('msg.created_at', '>', sql<number>`coalesce(${sql.ref('u.last_seen_at')}, 0)`);
 
 export async function findDueConversations(db: Db, query: DueQuery): Promise<DueConversation[]> {
@@ -66,6 +69,7 @@ export async function findDueConversations(db: Db, query: DueQuery): Promise<Due
       'p.username as peer_name',
       'm.read_seq',
       'c.last_seq',
+      'm.deleted_unread',
       'm.missed_mail_seq',
       firstDueAt(eb).as('first_due_at'),
     ])
@@ -94,6 +98,7 @@ export async function findDueConversations(db: Db, query: DueQuery): Promise<Due
     peerName: row.peer_name,
     readSeq: row.read_seq,
     lastSeq: row.last_seq,
+    deletedUnread: row.deleted_unread,
     mailedSeq: row.missed_mail_seq,
   }));
 }
@@ -116,7 +121,7 @@ export async function claimConversation(db: Db, due: DueConversation, now: numbe
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** The newest unread messages from the peer, oldest of them first, for the mail's excerpt. */
+/** The newest unread messages from the peer still there (not deleted for everyone), oldest of them first, for the mail's excerpt. */
 export async function unreadFromPeer(db: Db, due: DueConversation, limit: number) {
   const rows = await db
     .selectFrom('messages as msg')
@@ -128,6 +133,7 @@ export async function unreadFromPeer(db: Db, due: DueConversation, limit: number
     .where('msg.seq', '>', due.readSeq)
     .where('msg.seq', '<=', due.lastSeq)
     .whereRef('msg.sender_id', '=', 'm.peer_id')
+    .where('msg.deleted_at', 'is', null)
     .orderBy('msg.seq', 'desc')
     .limit(limit)
     .execute();

@@ -1,3 +1,4 @@
+import { unreadCount } from '@chat/protocol';
 import type { Db } from '../infra/db/database.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { claimConversation, type DueConversation, findDueConversations, unreadFromPeer } from './repository.ts';
@@ -75,7 +76,7 @@ async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: n
       const messages = await unreadFromPeer(trx, entry, EXCERPTS);
       claimed.push({
         peerName: entry.peerName,
-        unread: entry.lastSeq - entry.readSeq,
+        unread: unreadCount(entry.lastSeq, entry.readSeq, entry.deletedUnread),
         excerpts: messages.map(excerptOf),
         link: deps.conversationLink(entry.conversationId),
       });

@@ -7,9 +7,10 @@ import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { BackIcon, TrashIcon } from '../ui/icons.tsx';
 import { Avatar, usePresence } from './Avatar.tsx';
 import { deleteConversation, showConversation } from './actions.ts';
-import { Composer } from './Composer.tsx';
+import { Composer, type ComposerTarget } from './Composer.tsx';
+import { changeable, type MessageIntents } from './MessageActions.tsx';
 import { MessageList } from './MessageList.tsx';
-import { useChat } from './store.ts';
+import { chatStore, useChat } from './store.ts';
 import { useDraft } from './use-draft.ts';
 import { usePictureDrop } from './use-picture-drop.ts';
 
@@ -19,6 +20,21 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
   const titleId = useId();
   const draft = useDraft(me.id, id);
   const drop = usePictureDrop(draft.sendPictures);
+  // Kept with its conversation: what was being answered or edited belongs to the one it was in.
+  const [targeted, setTargeted] = useState<{ id: number; target: ComposerTarget }>();
+  const target = targeted?.id === id ? targeted.target : undefined;
+  const setTarget = (next: ComposerTarget | undefined) => setTargeted(next && { id, target: next });
+  const peerName = summary?.peer.username ?? '';
+  const intents: MessageIntents = {
+    reply: (message) =>
+      setTarget({ kind: 'reply', message, author: message.senderId === me.id ? 'yourself' : peerName }),
+    edit: (message) => setTarget({ kind: 'edit', message }),
+  };
+  const editLast = () => {
+    const now = Date.now();
+    const last = chatStore.get().histories[id]?.messages.findLast((m) => changeable(m, me.id, now));
+    if (last) setTarget({ kind: 'edit', message: last });
+  };
 
   useEffect(() => showConversation(id), [id]);
 
@@ -39,8 +55,14 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
   return (
     <section className="conversation" aria-labelledby={titleId} {...drop.handlers}>
       <ConversationHeader summary={summary} titleId={titleId} />
-      <MessageList summary={summary} myId={me.id} />
-      <Composer draft={draft} peerName={summary.peer.username} />
+      <MessageList summary={summary} myId={me.id} intents={intents} />
+      <Composer
+        draft={draft}
+        peerName={summary.peer.username}
+        target={target}
+        onCancelTarget={() => setTarget(undefined)}
+        onEditLast={editLast}
+      />
       {drop.dragging && (
         <p className="drop-hint" aria-hidden="true">
           Drop pictures to send them to {summary.peer.username}

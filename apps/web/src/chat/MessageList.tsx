@@ -1,9 +1,11 @@
-import type { ConversationSummary, Message } from '@chat/protocol';
+import type { ConversationSummary, Message, ReplyQuote } from '@chat/protocol';
 import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { clockTime, dayLabel, fullTime } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
-import { dismissMessage, loadLatest, loadOlder, retryMessage } from './actions.ts';
+import { dismissMessage, loadLatest, loadOlder, loadUntil, retryMessage } from './actions.ts';
+import { MessageActions, type MessageIntents, Reactions } from './MessageActions.tsx';
 import { LocalPicture, StoredPicture } from './Picture.tsx';
+import { DELETED_MESSAGE } from './pictures.ts';
 import type { History, OutgoingMessage } from './state.ts';
 import { useChat } from './store.ts';
 import { buildTimeline } from './timeline.ts';
@@ -27,7 +29,18 @@ interface Anchor {
 const offsetOf = (list: HTMLElement, seq: number) =>
   list.querySelector<HTMLElement>(`[data-seq="${seq}"]`)?.offsetTop ?? 0;
 
-export function MessageList({ summary, myId }: { summary: ConversationSummary; myId: number }) {
+/** How long the original of a reply stays highlighted after jumping to it. */
+const HIGHLIGHT_MS = 2000;
+
+export function MessageList({
+  summary,
+  myId,
+  intents,
+}: {
+  summary: ConversationSummary;
+  myId: number;
+  intents: MessageIntents;
+}) {
   const { id, peer } = summary;
   const history = useChat((state) => state.histories[id]);
   const outbox = useChat((state) => state.outbox[id]) ?? NO_OUTGOING;
@@ -77,6 +90,19 @@ export function MessageList({ summary, myId }: { summary: ConversationSummary; m
     if (element && history?.loaded && element.scrollHeight <= element.clientHeight) askForOlder(element);
   });
 
+  /** A reply's quote was pressed: the original is loaded (older pages as needed), scrolled to and focused. */
+  const reveal = async (seq: number) => {
+    if (!(await loadUntil(id, seq))) return;
+    requestAnimationFrame(() => {
+      const original = scroller.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+      if (!original) return;
+      original.scrollIntoView({ block: 'center' });
+      original.focus({ preventScroll: true });
+      original.classList.add('highlight');
+      setTimeout(() => original.classList.remove('highlight'), HIGHLIGHT_MS);
+    });
+  };
+
   const now = useNow();
   return (
     <div
@@ -100,15 +126,26 @@ export function MessageList({ summary, myId }: { summary: ConversationSummary; m
           }
           if (entry.kind === 'stored') {
             const { message, mine, status } = entry;
-            const { attachment } = message;
+            const { attachment, replyTo } = message;
+            const deleted = message.deletedAt !== null;
+            const nameOf = (userId: number) => (userId === myId ? 'You' : peer.username);
             return (
               <MessageItem
                 key={entry.key}
                 seq={message.seq}
                 mine={mine}
-                sender={mine ? 'You' : peer.username}
-                text={message.text}
+                sender={nameOf(message.senderId)}
+                text={deleted ? DELETED_MESSAGE : message.text}
+                deleted={deleted}
+                edited={message.editedAt !== null && !deleted}
                 at={message.createdAt}
+                quote={
+                  replyTo && (
+                    <Quote quote={replyTo} author={nameOf(replyTo.senderId)} onShow={() => void reveal(replyTo.seq)} />
+                  )
+                }
+                actions={<MessageActions message={message} myId={myId} intents={intents} />}
+                after={<Reactions message={message} myId={myId} peerName={peer.username} />}
                 picture={
                   attachment && (
                     <StoredPicture
@@ -199,6 +236,22 @@ function OutgoingStatus({ conversationId, item }: { conversationId: number; item
   );
 }
 
+/** The message a reply answers: its author and start, or that it was deleted; pressing it shows the original. */
+function Quote({ quote, author, onShow }: { quote: ReplyQuote; author: string; onShow(): void }) {
+  const text = quote.deleted ? DELETED_MESSAGE : quote.snippet || (quote.hasAttachment ? 'Picture' : '');
+  return (
+    <button type="button" className="quote" onClick={onShow} title="Show the original">
+      {/* Read out as "Reply to alice: …", the visible words inside it, as speech input expects. */}
+      <span className="quote-author">
+        <span className="sr-only">Reply to </span>
+        {author}
+        <span className="sr-only">:</span>
+      </span>
+      <span className={`quote-text${quote.deleted ? ' deleted' : ''}`}>{text}</span>
+    </button>
+  );
+}
+
 interface MessageItemProps {
   /** Stored messages only: the list finds them by it to keep the reader's place. */
   seq?: number;
@@ -209,22 +262,47 @@ interface MessageItemProps {
   picture?: ReactNode;
   at: number;
   state?: OutgoingMessage['status'];
+  /** Stored messages: the quote of the message answered, the menu, the reactions, and what became of it. */
+  quote?: ReactNode;
+  actions?: ReactNode;
+  after?: ReactNode;
+  edited?: boolean;
+  deleted?: boolean;
   /** The delivery status under my messages: Uploading…, Sending…, Sent, Seen, or Not sent with Retry. */
   children?: ReactNode;
 }
 
-function MessageItem({ seq, mine, sender, text, picture, at, state, children }: MessageItemProps) {
+function MessageItem(props: MessageItemProps) {
+  const { seq, mine, sender, text, picture, at, state, children, quote, actions, after, edited, deleted } = props;
   return (
-    <li className={`message ${mine ? 'mine' : 'theirs'}${state ? ` ${state}` : ''}`} data-seq={seq}>
+    <li
+      className={`message ${mine ? 'mine' : 'theirs'}${state ? ` ${state}` : ''}`}
+      data-seq={seq}
+      // The original of a reply is focused when its quote is pressed.
+      tabIndex={seq === undefined ? undefined : -1}
+      // A long press on a touch screen opens the context menu: here, the message's own menu.
+      onContextMenu={(event) => {
+        const menu = event.currentTarget.querySelector<HTMLButtonElement>('.message-menu-button');
+        if (!menu) return;
+        event.preventDefault();
+        if (menu.getAttribute('aria-expanded') !== 'true') menu.click();
+      }}
+    >
       <span className="sr-only">{sender}:</span>
-      <div className={`bubble${picture ? ' with-picture' : ''}`}>
-        {picture}
-        {text !== '' && <p className="text">{text}</p>}
+      <div className="message-row">
+        <div className={`bubble${picture && !deleted ? ' with-picture' : ''}`}>
+          {quote}
+          {!deleted && picture}
+          {text !== '' && <p className={`text${deleted ? ' deleted' : ''}`}>{text}</p>}
+        </div>
+        {actions}
       </div>
+      {after}
       <p className="meta">
         <time dateTime={new Date(at).toISOString()} title={fullTime(at)}>
           {clockTime(at)}
         </time>
+        {edited && <span className="edited">edited</span>}
         {children && <span className="status">{children}</span>}
       </p>
     </li>

@@ -1,6 +1,6 @@
 // What the chat screens do: each action goes through REST or the portal, never straight to the socket.
 import { ApiError, newClientId } from '@chat/client';
-import { type PublicUser, REFUSED_UPLOAD_CODES as REFUSED_UPLOAD } from '@chat/protocol';
+import { type Message, type PublicUser, REFUSED_UPLOAD_CODES as REFUSED_UPLOAD } from '@chat/protocol';
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
 import { uploadPicture } from '../lib/upload.ts';
@@ -51,6 +51,7 @@ export async function loadLatest(id: number): Promise<void> {
     const page = await api.history(id, { limit: PAGE_SIZE });
     const newest = page.messages.at(-1);
     if (newest) portal().loadedUpTo(id, newest.seq);
+    portal().noteMessages(page.messages);
     updateChat((state) => withHistoryPage(state, id, page, portal().myId));
     portal().readActive();
   } catch (error) {
@@ -66,6 +67,7 @@ export async function loadOlder(id: number): Promise<void> {
   updateChat((state) => withHistory(state, id, (h) => ({ ...h, loading: true, error: undefined })));
   try {
     const page = await api.history(id, { before: oldest.seq, limit: PAGE_SIZE });
+    portal().noteMessages(page.messages);
     updateChat((state) => withHistoryPage(state, id, page, portal().myId));
   } catch (error) {
     historyFailed(id, error);
@@ -87,8 +89,35 @@ const REFUSED_UPLOAD_CODES = new Set<string>(REFUSED_UPLOAD);
 const outboxItem = (conversationId: number, clientId: string) =>
   chatStore.get().outbox[conversationId]?.find((item) => item.clientId === clientId);
 
-export function sendMessage(conversationId: number, text: string): void {
-  transmit(conversationId, { clientId: newClientId(), text, createdAt: Date.now(), status: 'pending' });
+export function sendMessage(conversationId: number, text: string, replyTo?: Message): void {
+  transmit(conversationId, {
+    clientId: newClientId(),
+    text,
+    createdAt: Date.now(),
+    status: 'pending',
+    ...(replyTo ? { replyToId: replyTo.id } : {}),
+  });
+}
+
+export const editMessage = (message: Message, text: string) => portal().edit(message, text);
+export const deleteForEveryone = (message: Message) => portal().remove(message);
+export const deleteForMe = (message: Message) => portal().hide(message);
+export const toggleReaction = (message: Message, emoji: string) => portal().react(message, emoji);
+
+/**
+ * Loads older pages until the message at `seq` is there (a reply's original, far up), or the start
+ * of the conversation is: then the list can scroll to it.
+ */
+export async function loadUntil(id: number, seq: number): Promise<boolean> {
+  for (;;) {
+    const history = chatStore.get().histories[id];
+    const first = history?.messages[0];
+    if (!history || !first) return false;
+    if (first.seq <= seq) return history.messages.some((m) => m.seq === seq);
+    if (!history.hasMore || history.error) return false;
+    await loadOlder(id);
+    if (chatStore.get().histories[id]?.messages[0]?.seq === first.seq) return false;
+  }
 }
 
 /** Each picture becomes a message, the caption going with the first; they show at once and upload side by side. */
@@ -154,6 +183,7 @@ function transmit(conversationId: number, item: OutgoingMessage): void {
     text: item.text,
     clientId: item.clientId,
     attachmentId: item.picture?.attachment?.id ?? item.attachmentId,
+    replyToId: item.replyToId,
   });
 }
 

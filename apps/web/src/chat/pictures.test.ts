@@ -20,6 +20,7 @@ describe('pictures', () => {
   it('previews a picture by its caption, or as a picture', () => {
     expect(messagePreview({ text: '', attachment })).toBe('📷 Picture');
     expect(messagePreview({ text: 'The harbour', attachment })).toBe('📷 The harbour');
+    expect(messagePreview({ text: '', attachment: null, deletedAt: 5 })).toBe('This message was deleted');
     expect(messagePreview({ text: 'Hello', attachment: null })).toBe('Hello');
   });
 });

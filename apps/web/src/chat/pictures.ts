@@ -18,9 +18,17 @@ export function pictureBox(width: number, height: number): { width: number; heig
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-/** How a message reads in one line, as in the conversation list: a picture says so, with its caption if any. */
-export const messagePreview = (message: { text: string; attachment: Attachment | null }) =>
-  message.attachment ? `📷 ${message.text || 'Picture'}` : message.text;
+/**
+ * How a message reads in one line, as in the conversation list: a picture says so, with its caption
+ * if any; a message deleted for everyone says that it was.
+ */
+export const messagePreview = (message: { text: string; attachment: Attachment | null; deletedAt?: number | null }) => {
+  if (message.deletedAt) return DELETED_MESSAGE;
+  return message.attachment ? `📷 ${message.text || 'Picture'}` : message.text;
+};
+
+/** What a message deleted for everyone shows in its place, in the list and in a reply's quote. */
+export const DELETED_MESSAGE = 'This message was deleted';
 
 /** Width and height as the browser reads the file, or undefined when it cannot (not a picture it knows). */
 export async function pictureSize(file: Blob): Promise<{ width: number; height: number } | undefined> {

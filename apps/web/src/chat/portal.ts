@@ -6,12 +6,14 @@ import { endedSession, loadSession } from '../session/session.ts';
 import { savedOutbox } from './outbox.ts';
 import {
   initialChatState,
+  withChangedMessage,
   withConversation,
   withConversationRead,
   withConversations,
   withMessage,
   withOutgoing,
   withoutConversation,
+  withoutMessage,
   withPresence,
   withReadCursor,
   withSendFailed,
@@ -61,6 +63,10 @@ class Portal {
         updateChat((state) => withPresence(state, new Map([[frame.userId, frame.presence]]))),
       ),
       realtime.on('conversation_hidden', (frame) => this.onHidden(frame.conversationId)),
+      realtime.on('message_changed', (message) => updateChat((state) => withChangedMessage(state, message))),
+      realtime.on('message_hidden', (frame) =>
+        updateChat((state) => withoutMessage(state, frame.conversationId, frame.messageId)),
+      ),
       // A sync that could not carry everything: the list over REST is the truth.
       realtime.on('synced', (frame) => {
         if (frame.truncated) void this.loadConversations();
@@ -88,7 +94,9 @@ class Portal {
     try {
       const { conversations, totalUnread } = await api.conversations();
       if (this.stopped) return;
-      for (const summary of conversations) this.realtime.setCursor(summary.id, summary.lastSeq);
+      // Histories are loaded after this list, each page in its current state: the changes up to
+      // the list's positions are in hand.
+      for (const summary of conversations) this.realtime.setCursor(summary.id, summary.lastSeq, summary.lastChangeSeq);
       updateChat((state) => withConversations(state, conversations, totalUnread));
       this.notePresence(conversations.map((summary) => summary.peer));
     } catch (error) {
@@ -117,11 +125,11 @@ class Portal {
   /** Messages an earlier visit could not send: shown as sending again, and sent once the socket opens. */
   private showRestoredSends(): void {
     for (const { record, stored } of this.realtime.pendingSends()) {
-      const { clientId, conversationId, text, createdAt, attachmentId } = record;
+      const { clientId, conversationId, text, createdAt, attachmentId, replyToId } = record;
       // This app names the conversation in every send (it opens one over REST first).
       if (conversationId === undefined) continue;
       updateChat((state) =>
-        withOutgoing(state, conversationId, { clientId, text, createdAt, attachmentId, status: 'pending' }),
+        withOutgoing(state, conversationId, { clientId, text, createdAt, attachmentId, replyToId, status: 'pending' }),
       );
       this.followRefusal(conversationId, clientId, stored);
     }
@@ -141,6 +149,30 @@ class Portal {
   /** History up to `seq` came over REST: the socket delivers only what is newer. */
   loadedUpTo(conversationId: number, seq: number): void {
     this.realtime.setCursor(conversationId, seq);
+  }
+
+  /** Messages loaded over REST: a late frame with an older state of one of them does not undo it. */
+  noteMessages(messages: readonly Message[]): void {
+    this.realtime.noteMessages(messages);
+  }
+
+  /** Changes show at once (through `message_changed`) and roll back when refused; the promise says why. */
+  edit(message: Message, text: string): Promise<Message> {
+    return this.realtime.edit(message, text).settled;
+  }
+
+  remove(message: Message): Promise<Message> {
+    return this.realtime.remove(message).settled;
+  }
+
+  react(message: Message, emoji: string): Promise<Message> {
+    return this.realtime.react(message, emoji).settled;
+  }
+
+  /** "Delete for me": it leaves this tab at once, and the others when the server tells them. */
+  hide(message: Message): Promise<Message> {
+    updateChat((state) => withoutMessage(state, message.conversationId, message.id));
+    return this.realtime.hide(message);
   }
 
   forget(conversationId: number): void {

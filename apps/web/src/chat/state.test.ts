@@ -5,11 +5,13 @@ import {
   initialChatState,
   mergeMessages,
   sortConversations,
+  withChangedMessage,
   withConversation,
   withConversationRead,
   withHistoryPage,
   withMessage,
   withOutgoing,
+  withoutMessage,
   withoutOutgoing,
   withPresence,
   withReadCursor,
@@ -31,6 +33,11 @@ const message = (seq: number, senderId = PEER, clientId = `c${seq}`): Message =>
   text: `text ${seq}`,
   attachment: null,
   createdAt: 1_000 + seq,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  changeSeq: 0,
 });
 
 const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
@@ -39,6 +46,7 @@ const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSumm
   lastMessage: message(2),
   lastSeq: 2,
   unread: 2,
+  lastChangeSeq: 0,
   readSeq: 0,
   peerReadSeq: 0,
   updatedAt: 1_002,
@@ -120,7 +128,7 @@ describe('chat state', () => {
   });
 
   it('counts unread from the server’s cursors, and reading clears them at once', () => {
-    const counted = withUnread(listed(), { conversationId: 7, lastSeq: 7, readSeq: 2, total: 9 });
+    const counted = withUnread(listed(), { conversationId: 7, lastSeq: 7, readSeq: 2, deletedUnread: 0, total: 9 });
     expect(counted.conversations[7]).toMatchObject({ unread: 5, lastSeq: 7 });
     expect(counted.totalUnread).toBe(5);
     const read = withConversationRead(counted, 7);
@@ -128,15 +136,27 @@ describe('chat state', () => {
     expect(read.totalUnread).toBe(0);
     expect(withConversationRead(read, 7)).toBe(read);
     // The server still counting one unread means it has not got the read: the cursor goes back, to be told again.
-    expect(withUnread(read, { conversationId: 7, lastSeq: 7, readSeq: 6, total: 1 }).conversations[7]).toMatchObject({
+    expect(
+      withUnread(read, { conversationId: 7, lastSeq: 7, readSeq: 6, deletedUnread: 0, total: 1 }).conversations[7],
+    ).toMatchObject({
       readSeq: 6,
       unread: 1,
     });
   });
 
+  it('leaves messages deleted for everyone out of unread, and shows a changed message in place and in the list', () => {
+    const counted = withUnread(listed(), { conversationId: 7, lastSeq: 7, readSeq: 2, deletedUnread: 2, total: 3 });
+    expect(counted.conversations[7]).toMatchObject({ unread: 3 });
+    const loaded = withHistoryPage(counted, 7, { messages: [message(1), message(2)], hasMore: false }, ME);
+    const changed = withChangedMessage(loaded, { ...message(2), text: 'edited', changeSeq: 1 });
+    expect(changed.histories[7]?.messages.map((m) => m.text)).toEqual(['text 1', 'edited']);
+    expect(changed.conversations[7]?.lastMessage?.text).toBe('edited');
+    expect(withoutMessage(changed, 7, message(1).id).histories[7]?.messages.map((m) => m.seq)).toEqual([2]);
+  });
+
   it('does not count my own message unread when counts made before it arrive after it', () => {
     const sent = withMessage(listed(), message(3, ME, 'mine'), ME);
-    const late = withUnread(sent, { conversationId: 7, lastSeq: 2, readSeq: 0, total: 2 });
+    const late = withUnread(sent, { conversationId: 7, lastSeq: 2, readSeq: 0, deletedUnread: 0, total: 2 });
     expect(late.conversations[7]).toMatchObject({ lastSeq: 3, readSeq: 3, unread: 0 });
     expect(late.totalUnread).toBe(0);
   });

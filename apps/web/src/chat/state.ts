@@ -35,6 +35,8 @@ export interface OutgoingMessage {
   picture?: OutgoingPicture;
   /** The upload of a picture message restored after a reload, whose file this page no longer has. */
   attachmentId?: string;
+  /** The message this one answers. */
+  replyToId?: number;
 }
 
 export interface History {
@@ -174,19 +176,48 @@ export function withMessage(state: ChatState, message: Message, myId: number): C
 }
 
 /**
+ * A message shows a new state (edited, deleted, reacted to; by anyone, or by me before the server
+ * answers): it replaces the one with its id in the history and, when it is the newest, the preview.
+ */
+export function withChangedMessage(state: ChatState, message: Message): ChatState {
+  const id = message.conversationId;
+  const summary = state.conversations[id];
+  const history = state.histories[id];
+  const next = { ...state };
+  if (summary?.lastMessage?.id === message.id) {
+    next.conversations = { ...state.conversations, [id]: { ...summary, lastMessage: message } };
+  }
+  if (history?.messages.some((m) => m.id === message.id)) {
+    const messages = history.messages.map((m) => (m.id === message.id ? message : m));
+    next.histories = { ...state.histories, [id]: { ...history, messages } };
+  }
+  return next;
+}
+
+/** A message I deleted for myself leaves my history. */
+export function withoutMessage(state: ChatState, conversationId: number, messageId: number): ChatState {
+  const history = state.histories[conversationId];
+  if (!history?.messages.some((m) => m.id === messageId)) return state;
+  const messages = history.messages.filter((m) => m.id !== messageId);
+  return { ...state, histories: { ...state.histories, [conversationId]: { ...history, messages } } };
+}
+
+/**
  * The server's cursors for a conversation. One counted from everything shown here says where the
  * read cursor is, even behind a read not yet confirmed (which is then told again); one counted
  * before a message shown here (the socket brought it since) can only move the cursor on.
  */
 export function withUnread(
   state: ChatState,
-  frame: { conversationId: number; lastSeq: number; readSeq: number; total: number },
+  frame: { conversationId: number; lastSeq: number; readSeq: number; deletedUnread: number; total: number },
 ): ChatState {
   const summary = state.conversations[frame.conversationId];
   if (!summary) return { ...state, totalUnread: frame.total };
   const lastSeq = Math.max(summary.lastSeq, frame.lastSeq);
   const readSeq = frame.lastSeq >= summary.lastSeq ? frame.readSeq : Math.max(summary.readSeq, frame.readSeq);
-  const updated = { ...summary, lastSeq, readSeq, unread: unreadCount(lastSeq, readSeq) };
+  // Deleted unread messages are counted as of the frame's read cursor; read past it, none are left.
+  const deletedUnread = readSeq === frame.readSeq ? frame.deletedUnread : 0;
+  const updated = { ...summary, lastSeq, readSeq, unread: unreadCount(lastSeq, readSeq, deletedUnread) };
   return withDerivedTotal({ ...state, conversations: { ...state.conversations, [summary.id]: updated } }, frame.total);
 }
 

@@ -16,6 +16,11 @@ const message = (seq: number, senderId: number, createdAt = monday + seq): Messa
   text: `text ${seq}`,
   attachment: null,
   createdAt,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  changeSeq: 0,
 });
 
 describe('the timeline of a conversation', () => {

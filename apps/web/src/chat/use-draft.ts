@@ -1,4 +1,4 @@
-import { WS_LIMITS } from '@chat/protocol';
+import { type Message, WS_LIMITS } from '@chat/protocol';
 import { useState } from 'react';
 import { noteTyping, sendMessage, sendPictures } from './actions.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
@@ -10,7 +10,8 @@ export interface Draft {
   /** Something to send, within the limit. */
   sendable: boolean;
   change(text: string): void;
-  send(): void;
+  /** Sends the text, as a reply to `replyTo` when given. */
+  send(replyTo?: Message): void;
   /** Sends pictures, with the text (if sendable) as the caption of the first. */
   sendPictures(files: readonly File[]): void;
 }
@@ -36,9 +37,9 @@ export function useDraft(userId: number, conversationId: number): Draft {
       keep(next);
       if (next.trim() !== '') noteTyping(conversationId);
     },
-    send() {
+    send(replyTo) {
       if (!sendable) return;
-      sendMessage(conversationId, text.trim());
+      sendMessage(conversationId, text.trim(), replyTo);
       keep('');
     },
     sendPictures(files) {

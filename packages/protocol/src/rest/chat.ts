@@ -31,8 +31,10 @@ export const ConversationSummary = Type.Object({
   lastMessage: Type.Union([Message, Type.Null()]),
   /** The conversation's highest seq. */
   lastSeq: Type.Integer({ minimum: 0 }),
-  /** Messages after this user's read cursor. */
+  /** Messages after this user's read cursor, less those deleted for everyone (`unreadCount`). */
   unread: Type.Integer({ minimum: 0 }),
+  /** The conversation's last change position: pass it as the `changeSeq` of this conversation's sync cursor. */
+  lastChangeSeq: Type.Integer({ minimum: 0 }),
   /** This user's read cursor. */
   readSeq: Type.Integer({ minimum: 0 }),
   /** The peer's read cursor ("seen"), or null when either side has read receipts off. */

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { Id, Timestamp } from '../entities.ts';
+import { MESSAGE_CHANGES } from '../message-changes.ts';
 import { WS_LIMITS } from './limits.ts';
 
 const ClientId = Type.String({ minLength: 1, maxLength: WS_LIMITS.maxClientIdLength });
@@ -23,6 +24,49 @@ export const SendFrame = Type.Object(
     text: Type.String({ maxLength: WS_LIMITS.maxTextLength }),
     /** An upload id from `POST /api/uploads`; the message then may have empty text. */
     attachmentId: Type.Optional(Type.String({ maxLength: 64 })),
+    /** The id of an earlier message of the same conversation that this one answers. */
+    replyToId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Replace the text of one of your own messages, within the edit window. Changes are answered by
+ * `change_ack` with the same `clientId`, or an `error` carrying it. Each change frame states the
+ * state it wants rather than a toggle, so a resend after a lost answer does no harm.
+ */
+export const EditFrame = Type.Object(
+  {
+    type: Type.Literal('edit'),
+    clientId: ClientId,
+    messageId: Id,
+    text: Type.String({ maxLength: WS_LIMITS.maxTextLength }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Delete one of your own messages for everyone (within the edit window), or, with
+ * `forEveryone: false`, any message of the conversation for yourself only.
+ */
+export const DeleteFrame = Type.Object(
+  {
+    type: Type.Literal('delete'),
+    clientId: ClientId,
+    messageId: Id,
+    forEveryone: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+/** Add (`on: true`) or take back (`on: false`) your reaction with one emoji to a message. */
+export const ReactFrame = Type.Object(
+  {
+    type: Type.Literal('react'),
+    clientId: ClientId,
+    messageId: Id,
+    emoji: Type.String({ minLength: 1, maxLength: MESSAGE_CHANGES.maxEmojiLength }),
+    on: Type.Boolean(),
   },
   { additionalProperties: false },
 );
@@ -47,9 +91,19 @@ export const TypingFrame = Type.Object(
 export const SyncFrame = Type.Object(
   {
     type: Type.Literal('sync'),
-    cursors: Type.Array(Type.Object({ conversationId: Id, seq: Type.Integer({ minimum: 0 }) }), {
-      maxItems: 1000,
-    }),
+    cursors: Type.Array(
+      Type.Object({
+        conversationId: Id,
+        seq: Type.Integer({ minimum: 0 }),
+        /**
+         * The change position up to which the client has every change of this conversation (the
+         * `lastChangeSeq` of its last `unread`, or the last change it got without a gap). With it,
+         * the answer carries `message_changed` for every message changed after it; without it, none.
+         */
+        changeSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+      }),
+      { maxItems: 1000 },
+    ),
     since: Timestamp,
   },
   { additionalProperties: false },
@@ -61,12 +115,25 @@ export const WatchPresenceFrame = Type.Object(
   { additionalProperties: false },
 );
 
-export const ClientFrame = Type.Union([PingFrame, SendFrame, ReadFrame, TypingFrame, SyncFrame, WatchPresenceFrame]);
+export const ClientFrame = Type.Union([
+  PingFrame,
+  SendFrame,
+  EditFrame,
+  DeleteFrame,
+  ReactFrame,
+  ReadFrame,
+  TypingFrame,
+  SyncFrame,
+  WatchPresenceFrame,
+]);
 export type ClientFrame = Static<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['type'];
 export const CLIENT_FRAME_SCHEMAS = {
   ping: PingFrame,
   send: SendFrame,
+  edit: EditFrame,
+  delete: DeleteFrame,
+  react: ReactFrame,
   read: ReadFrame,
   typing: TypingFrame,
   sync: SyncFrame,

@@ -4,9 +4,12 @@ import { CLIENT_FRAME_SCHEMAS, type ClientFrame } from './client-frames.ts';
 import { WS_LIMITS } from './limits.ts';
 import {
   AckFrame,
+  ChangeAckFrame,
   ConversationHiddenFrame,
   ErrorFrame,
+  MessageChangedFrame,
   MessageFrame,
+  MessageHiddenFrame,
   PongFrame,
   PresenceFrame,
   ReadReceiptFrame,
@@ -23,6 +26,9 @@ const SERVER_FRAME_SCHEMAS = {
   pong: PongFrame,
   message: MessageFrame,
   ack: AckFrame,
+  message_changed: MessageChangedFrame,
+  change_ack: ChangeAckFrame,
+  message_hidden: MessageHiddenFrame,
   unread: UnreadFrame,
   read: ReadReceiptFrame,
   typing: TypingEventFrame,
@@ -40,17 +46,21 @@ export type FrameParseResult<F> =
       code: 'malformed_frame' | 'unknown_frame' | 'validation_failed';
       message: string;
       frameType?: string;
-      /** The refused frame's `clientId` when it was a send that had one: the refusal answers that send. */
+      /** The refused frame's `clientId` when it had one (a send or a change): the refusal answers it. */
       clientId?: string;
     };
 
 /**
- * A send refused for its shape still names its clientId when it has a usable one, so the client can
- * match the refusal to the message it shows as pending (a 4,001-character text, say).
+ * A send or change refused for its shape still names its clientId when it has a usable one, so the
+ * client can match the refusal to the message it shows as pending (a 4,001-character text, say) or
+ * roll back the change it shows (a reaction of two emoji).
  */
+/** The frames that name themselves by `clientId`, so that a refusal can name them back. */
+const NAMED_FRAMES = ['send', 'edit', 'delete', 'react'] as const;
+
 function refusedClientId(value: object): string | undefined {
   const { type, clientId } = value as { type?: unknown; clientId?: unknown };
-  if (type !== 'send' || typeof clientId !== 'string') return undefined;
+  if (!(NAMED_FRAMES as readonly unknown[]).includes(type) || typeof clientId !== 'string') return undefined;
   return clientId.length > 0 && clientId.length <= WS_LIMITS.maxClientIdLength ? clientId : undefined;
 }
 
@@ -88,6 +98,7 @@ function frameParser<F>(schemas: Record<string, TSchema>): (raw: string) => Fram
     if (!validator.Check(value)) {
       const [first] = validator.Errors(value);
       const where = first?.instancePath ? `${first.instancePath.slice(1)}: ` : '';
+      const { clientId } = value as { clientId?: unknown };
       return {
         ok: false,
         code: 'validation_failed',

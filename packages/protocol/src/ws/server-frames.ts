@@ -32,9 +32,35 @@ export const AckFrame = Type.Object({
 });
 
 /**
- * Absolute unread counts: replace, never add. `unread` = `lastSeq` − `readSeq`, the state it was
- * computed from; both only grow, so of two frames for one conversation the one with the larger
- * values is the newer (frames from different nodes can arrive out of order).
+ * A message changed (edited, deleted for everyone, reacted to): `message` is its whole current state.
+ * Keep it if its `changeSeq` is larger than that of the state you hold. `changeSeq`s of one
+ * conversation come 1, 2, 3…: a client that sees one skipped syncs if it does not arrive.
+ */
+export const MessageChangedFrame = Type.Object({
+  type: Type.Literal('message_changed'),
+  message: Message,
+  serverTime: Timestamp,
+});
+
+/** Your `edit`, `delete` or `react` named by `clientId` is committed; `message` is the state it left. */
+export const ChangeAckFrame = Type.Object({
+  type: Type.Literal('change_ack'),
+  clientId: Type.String(),
+  message: Message,
+});
+
+/** You deleted a message for yourself (on this or another connection): drop it from the view. */
+export const MessageHiddenFrame = Type.Object({
+  type: Type.Literal('message_hidden'),
+  conversationId: Id,
+  messageId: Id,
+});
+
+/**
+ * Absolute unread counts: replace, never add. `unread` = `unreadCount(lastSeq, readSeq,
+ * deletedUnread)`, the state it was computed from; `lastSeq`, `readSeq` and `lastChangeSeq` only
+ * grow, so of two frames for one conversation the one with the larger values is the newer (frames
+ * from different nodes can arrive out of order).
  */
 export const UnreadFrame = Type.Object({
   type: Type.Literal('unread'),
@@ -42,6 +68,10 @@ export const UnreadFrame = Type.Object({
   unread: Type.Integer({ minimum: 0 }),
   lastSeq: Type.Integer({ minimum: 0 }),
   readSeq: Type.Integer({ minimum: 0 }),
+  /** Messages after `readSeq` deleted for everyone: they no longer count as unread. */
+  deletedUnread: Type.Integer({ minimum: 0 }),
+  /** The conversation's last change position; after a `sync`, the client has every change up to it. */
+  lastChangeSeq: Type.Integer({ minimum: 0 }),
   /**
    * The user's total over all conversations when this frame was made. Concurrent sends to several
    * conversations can leave it briefly behind; a client holding the whole list should sum `unread`.
@@ -87,6 +117,12 @@ export const SyncedFrame = Type.Object({
   serverTime: Timestamp,
   /** True when more was missed than a sync carries: reload conversations over REST. */
   truncated: Type.Boolean(),
+  /**
+   * Per conversation the sync covered, the change position up to which the client now has every
+   * change: its change cursor for the next `sync`. Only conversations whose cursor had a
+   * `changeSeq`, or that the client had no cursor for; empty when `truncated`.
+   */
+  changeSeqs: Type.Array(Type.Object({ conversationId: Id, changeSeq: Type.Integer({ minimum: 0 }) })),
 });
 
 /** A request failed; the connection stays open unless a close frame follows. */
@@ -96,7 +132,7 @@ export const ErrorFrame = Type.Object({
   message: Type.String(),
   /** The `type` of the client frame this answers, when known. */
   frame: Type.Optional(Type.String()),
-  /** The `clientId` of the `send` this answers, when it was one. */
+  /** The `clientId` of the `send`, `edit`, `delete` or `react` this answers, when it was one. */
   clientId: Type.Optional(Type.String()),
 });
 
@@ -105,6 +141,9 @@ export const ServerFrame = Type.Union([
   PongFrame,
   MessageFrame,
   AckFrame,
+  MessageChangedFrame,
+  ChangeAckFrame,
+  MessageHiddenFrame,
   UnreadFrame,
   ReadReceiptFrame,
   TypingEventFrame,

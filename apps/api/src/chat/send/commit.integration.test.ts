@@ -86,6 +86,7 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       clientId: `lookup-${i}`,
       text: `message ${i}`,
       attachment: null,
+      replyTo: null,
     }));
     const results = await commitSends(nodeA.app.database.db, sends, 'unknown');
     const { messages } = await alice.api.history(conversation.id, { limit: 10 });
@@ -104,6 +105,7 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       clientId,
       text: clientId,
       attachment: null,
+      replyTo: null,
     });
     const [first] = await commitSends(nodeA.app.database.db, [send('a'), send('b')], 'unknown');
     const results = await commitSends(nodeA.app.database.db, [send('c'), send('a'), send('d')], 'unknown');
@@ -124,7 +126,14 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
     const alice = await createChatUser(nodeA.url);
     const bob = await createChatUser(nodeB.url);
     const { conversation } = await alice.api.openConversation(bob.me.id);
-    const send = { senderId: alice.me.id, conversationId: conversation.id, clientId: 'x', text: 'x', attachment: null };
+    const send = {
+      senderId: alice.me.id,
+      conversationId: conversation.id,
+      clientId: 'x',
+      text: 'x',
+      attachment: null,
+      replyTo: null,
+    };
     const [stored] = await commitSends(nodeA.app.database.db, [send], 'unknown');
     const [again] = await commitSends(nodeB.app.database.db, [send], 'unknown');
     expect(again).toMatchObject({ created: false, message: (stored as { message: Message }).message });
@@ -141,6 +150,7 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       clientId,
       text: clientId,
       attachment: null,
+      replyTo: null,
     });
     const results = await commitSends(
       nodeA.app.database.db,

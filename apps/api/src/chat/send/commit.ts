@@ -1,7 +1,7 @@
 import type { Db } from '../../infra/db/database.ts';
 import { isUniqueViolation, type MultiRowInsertIds } from '../../infra/db/dialect.ts';
 import { totalsUnread } from '../conversations-repository.ts';
-import { unreadState } from '../unread-state.ts';
+import { type Cursors, unreadState } from '../unread-state.ts';
 import { clientKey, replayed, storedAlready } from './replay.ts';
 import { type CommittedBatch, commitTogether } from './transaction.ts';
 import type { PreparedSend, SendResult } from './types.ts';
@@ -70,17 +70,16 @@ async function withUnreadCounts(db: Db, batch: CommittedBatch): Promise<SendResu
   // until the next event brings the real total.
   const totalOf = await totalsUnread(db, batch.userIds).catch(() => new Map<number, number>());
   return batch.sends.map((send) => {
-    const conversationId = send.message.conversationId;
-    const state = (readSeq: number, userId: number) => {
-      const own = unreadState(conversationId, send.lastSeq, readSeq, 0);
+    const state = (cursors: Cursors, userId: number) => {
+      const own = unreadState(cursors, 0);
       return { ...own, total: totalOf.get(userId) ?? own.unread };
     };
     return {
       message: send.message,
       created: true,
       peerId: send.peerId,
-      peerUnread: state(send.peerReadSeq, send.peerId),
-      senderUnread: state(send.senderReadSeq, send.message.senderId),
+      peerUnread: state(send.peer, send.peerId),
+      senderUnread: state(send.sender, send.message.senderId),
     };
   });
 }

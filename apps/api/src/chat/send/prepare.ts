@@ -1,9 +1,10 @@
-import type { Attachment } from '@chat/protocol';
+import type { Attachment, ReplyQuote } from '@chat/protocol';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Db } from '../../infra/db/database.ts';
 import { findUpload, toAttachment } from '../../uploads/uploads-repository.ts';
 import { requireChatPartner } from '../conversations.ts';
 import { getOrCreateConversation } from '../conversations-repository.ts';
+import { findQuoteIn } from '../messages-repository.ts';
 import type { PreparedSend } from './types.ts';
 
 export interface SendInput {
@@ -13,6 +14,7 @@ export interface SendInput {
   text: string;
   /** An upload of the sender's, from POST /api/uploads. */
   attachmentId?: string;
+  replyToId?: number;
 }
 
 /**
@@ -23,7 +25,15 @@ export async function prepareSend(db: Db, senderId: number, input: SendInput): P
   const attachment = input.attachmentId === undefined ? null : await ownAttachment(db, senderId, input.attachmentId);
   if (input.text.trim() === '' && !attachment) throw new AppError(400, 'empty_message', 'Write something first.');
   const conversationId = await resolveConversation(db, senderId, input);
-  return { senderId, conversationId, clientId: input.clientId, text: input.text, attachment };
+  const replyTo = input.replyToId === undefined ? null : await quoteIn(db, conversationId, input.replyToId);
+  return { senderId, conversationId, clientId: input.clientId, text: input.text, attachment, replyTo };
+}
+
+/** A reply answers a message of its own conversation; any other id is refused alike, revealing nothing. */
+async function quoteIn(db: Db, conversationId: number, messageId: number): Promise<ReplyQuote> {
+  const quote = await findQuoteIn(db, conversationId, messageId);
+  if (!quote) throw new AppError(400, 'invalid_reply', 'You can only reply to a message of this conversation.');
+  return quote;
 }
 
 /** Only the uploader can send a picture: an upload id found elsewhere cannot be replayed into another chat. */

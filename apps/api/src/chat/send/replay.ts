@@ -38,7 +38,7 @@ export async function replayed(db: Db, send: PreparedSend): Promise<SendResult |
     message,
     created: false,
     peerId: mine.peerId,
-    peerUnread: unreadState(conversationId, mine.lastSeq, peer?.readSeq ?? mine.lastSeq, peerTotal),
-    senderUnread: unreadState(conversationId, mine.lastSeq, mine.readSeq, senderTotal),
+    peerUnread: unreadState(peer ?? { ...mine, readSeq: mine.lastSeq, deletedUnread: 0 }, peerTotal),
+    senderUnread: unreadState(mine, senderTotal),
   };
 }

@@ -4,14 +4,14 @@ import { notFound } from '../../http/errors.ts';
 import type { Db } from '../../infra/db/database.ts';
 import { insertedIds, type MultiRowInsertIds } from '../../infra/db/dialect.ts';
 import { toMessage } from '../messages-repository.ts';
+import type { Cursors } from '../unread-state.ts';
 import type { PreparedSend } from './types.ts';
 
 export interface CommittedSend {
   message: Message;
   peerId: number;
-  lastSeq: number;
-  peerReadSeq: number;
-  senderReadSeq: number;
+  peer: Cursors;
+  sender: Cursors;
 }
 
 export interface CommittedBatch {
@@ -70,11 +70,20 @@ export async function commitTogether(
     const members = await trx
       .selectFrom('conversation_members as m')
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
-      .select(['m.conversation_id', 'm.user_id', 'm.peer_id', 'm.read_seq', 'c.last_seq'])
+      .select([
+        'm.conversation_id',
+        'm.user_id',
+        'm.peer_id',
+        'm.read_seq',
+        'm.deleted_unread',
+        'c.last_seq',
+        'c.last_change_seq',
+      ])
       .where('m.conversation_id', 'in', conversationIds)
       .execute();
     const memberships = new Map(members.map((m) => [memberKey(m.conversation_id, m.user_id), m]));
     const lastSeqOf = new Map(members.map((m) => [m.conversation_id, m.last_seq]));
+    const lastChangeSeqOf = new Map(members.map((m) => [m.conversation_id, m.last_change_seq]));
 
     const nextSeq = new Map(
       conversationIds.map((id) => [id, (lastSeqOf.get(id) ?? 0) - (perConversation.get(id) ?? 0)]),
@@ -91,6 +100,7 @@ export async function commitTogether(
         client_id: send.clientId,
         text: send.text,
         attachment_id: send.attachment?.id ?? null,
+        reply_to_id: send.replyTo?.id ?? null,
         created_at: now,
       };
     });
@@ -98,7 +108,8 @@ export async function commitTogether(
     const ids =
       insertedIds(insertIds, Number(inserted.insertId), rows.length) ?? (await lookUpIds(trx, conversationIds, rows));
 
-    // Cursors: both sides see the conversation again; each sender has read up to their last message.
+    // Cursors: both sides see the conversation again; each sender has read up to their last message,
+    // past every deleted one (all older than the batch).
     const senderLast = new Map<string, { conversationId: number; userId: number; seq: number }>();
     for (const row of rows)
       senderLast.set(memberKey(row.conversation_id, row.sender_id), {
@@ -107,33 +118,45 @@ export async function commitTogether(
         seq: row.seq,
       });
     const cursors = [...senderLast.values()];
+    const isSender = cursors.map((k) => sql`conversation_id = ${k.conversationId} and user_id = ${k.userId}`);
     await trx
       .updateTable('conversation_members')
       .set(() => ({
         hidden: 0,
         read_seq: caseOf(
-          cursors.map((k) => [sql`conversation_id = ${k.conversationId} and user_id = ${k.userId}`, k.seq]),
+          cursors.map((k, i) => [isSender[i] as RawBuilder<unknown>, k.seq]),
           sql`read_seq`,
+        ),
+        deleted_unread: caseOf(
+          isSender.map((condition) => [condition, 0]),
+          sql`deleted_unread`,
         ),
       }))
       .where('conversation_id', 'in', conversationIds)
       .execute();
 
-    const readSeqOf = (conversationId: number, userId: number) =>
-      senderLast.get(memberKey(conversationId, userId))?.seq ??
-      memberships.get(memberKey(conversationId, userId))?.read_seq ??
-      0;
+    const cursorsOf = (conversationId: number, userId: number): Cursors => {
+      const sent = senderLast.get(memberKey(conversationId, userId));
+      const member = memberships.get(memberKey(conversationId, userId));
+      return {
+        conversationId,
+        lastSeq: lastSeqOf.get(conversationId) ?? 0,
+        readSeq: sent?.seq ?? member?.read_seq ?? 0,
+        deletedUnread: sent ? 0 : (member?.deleted_unread ?? 0),
+        lastChangeSeq: lastChangeSeqOf.get(conversationId) ?? 0,
+      };
+    };
     return {
       userIds: [...new Set(members.map((m) => m.user_id))],
       sends: sends.map((send, i): CommittedSend => {
         const row = rows[i] as (typeof rows)[number];
         const peerId = memberships.get(memberKey(send.conversationId, send.senderId))?.peer_id as number;
+        const stored = { ...row, id: ids[i] as number, edited_at: null, deleted_at: null, change_seq: 0 };
         return {
-          message: toMessage({ ...row, id: ids[i] as number }, send.attachment),
+          message: toMessage(stored, send.attachment, send.replyTo, []),
           peerId,
-          lastSeq: lastSeqOf.get(send.conversationId) ?? row.seq,
-          peerReadSeq: readSeqOf(send.conversationId, peerId),
-          senderReadSeq: readSeqOf(send.conversationId, send.senderId),
+          peer: cursorsOf(send.conversationId, peerId),
+          sender: cursorsOf(send.conversationId, send.senderId),
         };
       }),
     };

@@ -1,4 +1,4 @@
-import type { Attachment, Message } from '@chat/protocol';
+import type { Attachment, Message, ReplyQuote } from '@chat/protocol';
 import type { UnreadState } from '../unread-state.ts';
 
 /** A send checked and resolved to its conversation, ready to be committed (alone or in a batch). */
@@ -8,6 +8,8 @@ export interface PreparedSend {
   clientId: string;
   text: string;
   attachment: Attachment | null;
+  /** The message this one answers, checked to be of the same conversation. */
+  replyTo: ReplyQuote | null;
 }
 
 /** A stored send and what it changed: everything the sender's ack and the fan-out need. */

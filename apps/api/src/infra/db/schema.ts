@@ -14,6 +14,8 @@ export interface Database {
   conversation_members: ConversationMembersTable;
   messages: MessagesTable;
   uploads: UploadsTable;
+  reactions: ReactionsTable;
+  hidden_messages: HiddenMessagesTable;
 }
 
 export interface UsersTable {
@@ -68,6 +70,7 @@ export interface ConversationsTable {
   user_low_id: number;
   user_high_id: number;
   last_seq: Generated<number>;
+  last_change_seq: Generated<number>;
   updated_at: number;
   created_at: number;
 }
@@ -79,6 +82,7 @@ export interface ConversationMembersTable {
   read_seq: Generated<number>;
   cleared_seq: Generated<number>;
   hidden: Generated<number>;
+  deleted_unread: Generated<number>;
   /** The last seq a missed-message mail covered, and when it was queued. */
   missed_mail_seq: Generated<number>;
   missed_mail_at: number | null;
@@ -93,6 +97,23 @@ export interface MessagesTable {
   text: string;
   attachment_id: string | null;
   created_at: number;
+  reply_to_id: number | null;
+  edited_at: number | null;
+  deleted_at: number | null;
+  change_seq: Generated<number>;
+}
+
+export interface ReactionsTable {
+  message_id: number;
+  user_id: number;
+  /** `emojiKey` of the emoji. */
+  emoji_key: string;
+  created_at: number;
+}
+
+export interface HiddenMessagesTable {
+  user_id: number;
+  message_id: number;
 }
 
 export interface UploadsTable {

@@ -17,6 +17,8 @@ export const FAILPOINT_NAMES = [
   'send.before-commit',
   /** Events are about to go on the bus to the other nodes. */
   'bus.publish',
+  /** A sync has read the conversations' cursors and is about to read the changed messages. */
+  'sync.before-changes',
 ] as const;
 export type FailpointName = (typeof FAILPOINT_NAMES)[number];
 
@@ -60,6 +62,8 @@ export function failpoint(name: FailpointName): Promise<void> | undefined {
   if (!point) return undefined;
   point.hits++;
   if (point.hits < point.from) return undefined;
+  // A test watching the process's output knows the moment the point is reached, to act while a delay holds.
+  if (point.action.kind === 'delay') process.stderr.write(`failpoint ${name} reached\n`);
   switch (point.action.kind) {
     case 'kill':
       process.kill(process.pid, 'SIGKILL');
