@@ -116,6 +116,23 @@ describe.each(BACKENDS)('missed-message mail on %s', (kind: BackendKind) => {
     expect(missedMailsTo(bob)).toHaveLength(0);
   });
 
+  it('leaves out a message deleted for everyone, in the excerpt and the count', async () => {
+    const [alice, bob] = await Promise.all([newUser('alice'), newUser('bob')]);
+    const { conversation } = await alice.api.openConversation(bob.me.id);
+    const client = nodes.track(alice.connect(nodes.nodeA.url));
+    await opened(client);
+    const wrong = await client.send({ conversationId: conversation.id, text: 'meant for someone else' }).stored;
+    await client.send({ conversationId: conversation.id, text: 'hello bob' }).stored;
+    await client.remove(wrong).settled;
+    client.close();
+
+    await expect.poll(() => missedMailsTo(bob).length, WAIT).toBe(1);
+    const text = missedMailsTo(bob)[0]?.text ?? '';
+    expect(text).toContain(`${alice.me.username} (1 new message):`);
+    expect(text).toContain('> hello bob');
+    expect(text).not.toContain('meant for someone else');
+  });
+
   it('is not sent when the user read the messages in time', async () => {
     const [alice, bob] = await Promise.all([newUser('alice'), newUser('bob')]);
     const conversationId = await write(alice, bob, 'read me soon');
