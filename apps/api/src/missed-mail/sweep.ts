@@ -1,5 +1,6 @@
 import { unreadCount } from '@chat/protocol';
 import type { Db } from '../infra/db/database.ts';
+import { failpoint } from '../infra/failpoints/failpoints.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { claimConversation, type DueConversation, findDueConversations, unreadFromPeer } from './repository.ts';
 import { excerptOf, type MissedConversation, missedMessagesMail } from './template.ts';
@@ -45,6 +46,7 @@ export async function sweepMissedMail(deps: SweepDeps, now: number): Promise<num
       offset,
     });
     const online = due.length === 0 ? new Set<number>() : await deps.onlineOf([...new Set(due.map((d) => d.userId))]);
+    if (due.length > 0) await failpoint('missed-mail.before-claim');
     let claimed = 0;
     for (const conversations of byUser(due.filter((d) => !online.has(d.userId)))) {
       const mailed = await mailUser(deps, conversations, now);

@@ -19,6 +19,8 @@ export const FAILPOINT_NAMES = [
   'bus.publish',
   /** A sync has read the conversations' cursors and is about to read the changed messages. */
   'sync.before-changes',
+  /** A missed-mail sweep knows what is due and who is offline, and is about to claim it. */
+  'missed-mail.before-claim',
 ] as const;
 export type FailpointName = (typeof FAILPOINT_NAMES)[number];
 
