@@ -4,6 +4,7 @@ import { clockTime, dayLabel, fullTime } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
 import { dismissMessage, loadLatest, loadOlder, loadUntil, retryMessage } from './actions.ts';
 import { MessageActions, type MessageIntents, Reactions } from './MessageActions.tsx';
+import { MessageText } from './MessageText.tsx';
 import { LocalPicture, StoredPicture } from './Picture.tsx';
 import { DELETED_MESSAGE } from './pictures.ts';
 import type { History, OutgoingMessage } from './state.ts';
@@ -293,7 +294,9 @@ function MessageItem(props: MessageItemProps) {
         <div className={`bubble${picture && !deleted ? ' with-picture' : ''}`}>
           {quote}
           {!deleted && picture}
-          {text !== '' && <p className={`text${deleted ? ' deleted' : ''}`}>{text}</p>}
+          {text !== '' && (
+            <p className={`text${deleted ? ' deleted' : ''}`}>{deleted ? text : <MessageText text={text} />}</p>
+          )}
         </div>
         {actions}
       </div>
