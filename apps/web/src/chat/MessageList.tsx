@@ -140,6 +140,8 @@ export function MessageList({
                 deleted={deleted}
                 edited={message.editedAt !== null && !deleted}
                 at={message.createdAt}
+                continues={entry.continues}
+                endsGroup={entry.endsGroup}
                 quote={
                   replyTo && (
                     <Quote quote={replyTo} author={nameOf(replyTo.senderId)} onShow={() => void reveal(replyTo.seq)} />
@@ -169,6 +171,8 @@ export function MessageList({
               sender="You"
               text={item.text}
               at={item.createdAt}
+              continues={entry.continues}
+              endsGroup={entry.endsGroup}
               state={item.status}
               picture={
                 item.picture && (
@@ -269,15 +273,20 @@ interface MessageItemProps {
   after?: ReactNode;
   edited?: boolean;
   deleted?: boolean;
+  /** Follows a message of the same sender closely: drawn nearer to it. */
+  continues: boolean;
+  /** The last of its group: the one that shows the time. */
+  endsGroup: boolean;
   /** The delivery status under my messages: Uploading…, Sending…, Sent, Seen, or Not sent with Retry. */
   children?: ReactNode;
 }
 
 function MessageItem(props: MessageItemProps) {
   const { seq, mine, sender, text, picture, at, state, children, quote, actions, after, edited, deleted } = props;
+  const { continues, endsGroup } = props;
   return (
     <li
-      className={`message ${mine ? 'mine' : 'theirs'}${state ? ` ${state}` : ''}`}
+      className={`message ${mine ? 'mine' : 'theirs'}${continues ? ' continued' : ''}${state ? ` ${state}` : ''}`}
       data-seq={seq}
       // The original of a reply is focused when its quote is pressed.
       tabIndex={seq === undefined ? undefined : -1}
@@ -301,13 +310,17 @@ function MessageItem(props: MessageItemProps) {
         {actions}
       </div>
       {after}
-      <p className="meta">
-        <time dateTime={new Date(at).toISOString()} title={fullTime(at)}>
-          {clockTime(at)}
-        </time>
-        {edited && <span className="edited">edited</span>}
-        {children && <span className="status">{children}</span>}
-      </p>
+      {(endsGroup || edited || children) && (
+        <p className="meta">
+          {endsGroup && (
+            <time dateTime={new Date(at).toISOString()} title={fullTime(at)}>
+              {clockTime(at)}
+            </time>
+          )}
+          {edited && <span className="edited">edited</span>}
+          {children && <span className="status">{children}</span>}
+        </p>
+      )}
     </li>
   );
 }

@@ -51,4 +51,39 @@ describe('the timeline of a conversation', () => {
     expect(seenSeq(messages, ME, 1)).toBeUndefined();
     expect(seenSeq(messages, ME, 2)).toBe(2);
   });
+
+  it('groups one sender’s messages a few minutes apart: one time stamp, under the last of them', () => {
+    const minute = 60 * 1000;
+    const messages = [
+      message(1, PEER, monday),
+      message(2, PEER, monday + minute),
+      message(3, ME, monday + 2 * minute),
+      message(4, ME, monday + 2 * minute + 10),
+      message(5, ME, monday + 20 * minute),
+    ];
+    const outgoing = { clientId: 'p', text: 'hi', createdAt: monday + 20 * minute + 5, status: 'pending' as const };
+    const grouping = buildTimeline(messages, [outgoing], ME, null).flatMap((entry) =>
+      entry.kind === 'day' ? [] : [[entry.continues, entry.endsGroup]],
+    );
+    expect(grouping).toEqual([
+      [false, false],
+      [true, true],
+      [false, false],
+      [true, true],
+      [false, false],
+      [true, true],
+    ]);
+  });
+
+  it('starts a new group on a new day, however close the messages', () => {
+    const lateMonday = new Date(2024, 0, 1, 23, 59).getTime();
+    const messages = [message(1, PEER, lateMonday), message(2, PEER, lateMonday + 2 * 60 * 1000)];
+    const entries = buildTimeline(messages, [], ME, null);
+    expect(entries.map((entry) => (entry.kind === 'day' ? 'day' : entry.continues))).toEqual([
+      'day',
+      false,
+      'day',
+      false,
+    ]);
+  });
 });
