@@ -1,22 +1,9 @@
 import type { Message } from '@chat/protocol';
 import { describe, expect, it } from 'vitest';
 import { deleted, edited, MessageStates, reacted } from './message-states.ts';
+import { testMessage } from './test-message.ts';
 
-const base: Message = {
-  id: 9,
-  conversationId: 7,
-  seq: 3,
-  senderId: 1,
-  clientId: 'c',
-  text: 'helo',
-  attachment: null,
-  createdAt: 0,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
-  reactions: [],
-  changeSeq: 0,
-};
+const base: Message = testMessage({ id: 9, seq: 3, clientId: 'c', text: 'helo' });
 
 describe('optimistic states', () => {
   it('edit, delete and reactions look as the server will make them', () => {

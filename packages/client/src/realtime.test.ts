@@ -3,22 +3,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeWebSocket } from './fake-socket.ts';
 import { memoryOutbox } from './outbox-storage.ts';
 import { RealtimeClient, type RealtimeOptions } from './realtime.ts';
+import { testMessage } from './test-message.ts';
 
-const stored = (seq: number, clientId = `c${seq}`, senderId = 1): Message => ({
-  id: seq,
-  conversationId: 7,
-  seq,
-  senderId,
-  clientId,
-  text: `m${seq}`,
-  attachment: null,
-  createdAt: 0,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
-  reactions: [],
-  changeSeq: 0,
-});
+const stored = (seq: number, clientId = `c${seq}`, senderId = 1): Message => testMessage({ seq, clientId, senderId });
 
 async function connected(options: RealtimeOptions = {}) {
   const fake = fakeWebSocket();

@@ -1,22 +1,10 @@
 import type { Message } from '@chat/protocol';
 import { describe, expect, it } from 'vitest';
 import { Sequencer } from './sequencer.ts';
+import { testMessage } from './test-message.ts';
 
-const message = (conversationId: number, seq: number): Message => ({
-  id: conversationId * 1000 + seq,
-  conversationId,
-  seq,
-  senderId: 1,
-  clientId: `c${seq}`,
-  text: `m${seq}`,
-  attachment: null,
-  createdAt: 0,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
-  reactions: [],
-  changeSeq: 0,
-});
+const message = (conversationId: number, seq: number): Message =>
+  testMessage({ id: conversationId * 1000 + seq, conversationId, seq });
 
 function harness() {
   const delivered: string[] = [];

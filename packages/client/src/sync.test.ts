@@ -1,22 +1,9 @@
 import type { Message, Presence } from '@chat/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SyncState } from './sync.ts';
+import { testMessage } from './test-message.ts';
 
-const message = (seq: number): Message => ({
-  id: seq,
-  conversationId: 7,
-  seq,
-  senderId: 2,
-  clientId: `c${seq}`,
-  text: `m${seq}`,
-  attachment: null,
-  createdAt: 0,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
-  reactions: [],
-  changeSeq: 0,
-});
+const message = (seq: number): Message => testMessage({ seq, senderId: 2 });
 const ready = (serverTime: number) =>
   ({ type: 'ready', protocolVersion: 1, userId: 1, serverTime, heartbeatIntervalMs: 25_000 }) as const;
 const unread = (lastSeq: number, readSeq: number) =>
