@@ -6,9 +6,11 @@ import { defineConfig } from '@playwright/test';
  * fresh database and data directory.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// E2E_PORT_BASE lets several checkouts run their end-to-end tests on one machine at once.
+const PORT_BASE = Number(process.env.E2E_PORT_BASE ?? 3100);
 const SERVERS = [
-  { name: 'embedded', port: 3101 },
-  { name: 'mysql-redis', port: 3102 },
+  { name: 'embedded', port: PORT_BASE + 1 },
+  { name: 'mysql-redis', port: PORT_BASE + 2 },
 ] as const;
 
 export default defineConfig({
