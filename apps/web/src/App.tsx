@@ -9,6 +9,7 @@ import { VerifyScreen } from './auth/VerifyScreen.tsx';
 import { ChatScreen } from './chat/ChatScreen.tsx';
 import { Redirect, useLocation } from './lib/router.tsx';
 import { loadSession, useSession } from './session/session.ts';
+import { SettingsScreen } from './settings/SettingsScreen.tsx';
 
 /** Screens for people who are not signed in; a signed-in visitor is sent on to the chat. */
 const SIGNED_OUT_SCREENS: Record<string, ComponentType> = {
@@ -42,6 +43,7 @@ export function App() {
   if (SignedOutScreen) return <Redirect to="/" />;
   if (!session.me.emailVerified) return <CheckEmailScreen me={session.me} />;
 
+  if (pathname === '/settings') return <SettingsScreen me={session.me} />;
   const conversation = /^\/c\/(\d+)$/.exec(pathname);
   if (pathname !== '/' && !conversation) return <Redirect to="/" />;
   return <ChatScreen me={session.me} conversationId={conversation ? Number(conversation[1]) : null} />;

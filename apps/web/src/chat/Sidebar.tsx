@@ -1,5 +1,6 @@
 import type { Me } from '@chat/protocol';
 import { useState } from 'react';
+import { Link } from '../lib/router.tsx';
 import { logOut } from '../session/session.ts';
 import { ConversationList } from './ConversationList.tsx';
 import { Directory } from './Directory.tsx';
@@ -16,6 +17,9 @@ export function Sidebar({ me, activeId }: { me: Me; activeId: number | null }) {
         <span className="me" title={me.email}>
           {me.username}
         </span>
+        <Link href="/settings" className="button quiet">
+          Settings
+        </Link>
         <button type="button" className="button quiet" onClick={() => void logOut()}>
           Log out
         </button>

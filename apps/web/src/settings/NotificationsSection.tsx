@@ -1,0 +1,13 @@
+import type { Me } from '@chat/protocol';
+import { SettingSwitch } from './SettingSwitch.tsx';
+
+export function NotificationsSection({ me }: { me: Me }) {
+  return (
+    <SettingSwitch
+      me={me}
+      setting="missedMail"
+      label="Email me about messages I missed"
+      note="One email per conversation when messages wait unread while you are away."
+    />
+  );
+}
