@@ -1,6 +1,7 @@
 import { conversationRow, openConversationWith } from './support/chat.ts';
 import { expect, test } from './support/people.ts';
 import { checkScreen } from './support/screens.ts';
+import { interceptSocket } from './support/socket.ts';
 
 /** The dot's colours in the light theme (styles.css: --online, --offline). */
 const GREEN = 'rgb(30, 158, 84)';
@@ -45,6 +46,28 @@ test('a contact turns grey after leaving and green on return, in the directory a
   await checkScreen(alice.page, 'chat-peer-offline');
   bob.page = await bob.context.newPage();
   await bob.page.goto('/');
+  await expect(alice.page.locator('.pane-status')).toHaveText('Online');
+  await expect(conversationRow(alice.page, bob.username).getByRole('img', { name: 'Online' })).toBeVisible();
+});
+
+test("while our own connection is down, a contact's presence shows as unknown, not as their last state", async ({
+  people,
+}) => {
+  const alice = await people.signUp('alice');
+  const bob = await people.signUp('bob');
+  const socket = await interceptSocket(alice.page);
+  await alice.page.reload();
+  await openConversationWith(alice.page, bob.username);
+  await expect(alice.page.locator('.pane-status')).toHaveText('Online');
+
+  // Alice's socket drops and stays down: Bob may have left meanwhile, so she is not told "Online".
+  await socket.cut();
+  await expect(alice.page.locator('.pane-status')).toHaveText('Connecting…');
+  await expect(
+    conversationRow(alice.page, bob.username).getByRole('img', { name: 'Presence unknown while connecting' }),
+  ).toBeVisible();
+
+  socket.restore();
   await expect(alice.page.locator('.pane-status')).toHaveText('Online');
   await expect(conversationRow(alice.page, bob.username).getByRole('img', { name: 'Online' })).toBeVisible();
 });

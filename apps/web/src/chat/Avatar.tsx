@@ -4,24 +4,39 @@ import { timeAgo } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
 import { useChat } from './store.ts';
 
-/** The freshest presence of a user: pushed by the server once watched, else what a list said. */
-export function usePresence(userId: number, fallback: Presence): Presence {
-  return useChat((state) => state.presence[userId]) ?? fallback;
+/**
+ * The freshest presence of a user: pushed by the server once watched, else what a list said; null
+ * while our own connection is down, when the last state known may no longer be true.
+ */
+export function usePresence(userId: number, fallback: Presence): Presence | null {
+  const known = useChat((state) => state.presence[userId]) ?? fallback;
+  const connected = useChat((state) => state.connection.state === 'open');
+  return connected ? known : null;
 }
 
-/** A user's initial in a circle, with their presence dot: green online, grey offline (saying since when). */
+/**
+ * A user's initial in a circle, with their presence dot: green online, grey offline (saying since
+ * when), hollow while we cannot know.
+ */
 export function Avatar({ userId, username, presence }: { userId: number; username: string; presence: Presence }) {
-  const { online, lastSeenAt } = usePresence(userId, presence);
+  const shown = usePresence(userId, presence);
   const now = useNow();
-  const label = online ? 'Online' : lastSeenAt === null ? 'Offline' : `Offline, last seen ${timeAgo(lastSeenAt, now)}`;
+  const label = dotLabel(shown, now);
+  const state = shown === null ? 'unknown' : shown.online ? 'online' : 'offline';
   return (
     <span className="avatar">
       <span className="avatar-initial" aria-hidden="true" style={{ '--hue': hueOf(username) } as CSSProperties}>
         {username.slice(0, 1).toUpperCase()}
       </span>
-      <span className={`presence-dot ${online ? 'online' : 'offline'}`} role="img" aria-label={label} title={label} />
+      <span className={`presence-dot ${state}`} role="img" aria-label={label} title={label} />
     </span>
   );
+}
+
+function dotLabel(presence: Presence | null, now: number): string {
+  if (presence === null) return 'Presence unknown while connecting';
+  if (presence.online) return 'Online';
+  return presence.lastSeenAt === null ? 'Offline' : `Offline, last seen ${timeAgo(presence.lastSeenAt, now)}`;
 }
 
 /** A stable colour per name, so that people are told apart at a glance. */

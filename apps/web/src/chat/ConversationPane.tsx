@@ -101,7 +101,9 @@ function ConversationHeader({ summary, titleId }: { summary: ConversationSummary
       <Avatar userId={peer.id} username={peer.username} presence={peer.presence} />
       <div className="pane-title">
         <h2 id={titleId}>{peer.username}</h2>
-        <p className={`pane-status${typing ? ' typing' : ''}`}>{typing ? 'typing…' : presenceText(presence, now)}</p>
+        <p className={`pane-status${typing && presence ? ' typing' : ''}`}>
+          {typing && presence ? 'typing…' : presenceText(presence, now)}
+        </p>
       </div>
       <button type="button" className="icon-button" title="Delete conversation" onClick={() => setConfirming(true)}>
         <TrashIcon />

@@ -14,6 +14,7 @@ describe('relative times', () => {
   });
 
   it('tells how long ago someone was seen', () => {
+    expect(presenceText(null, now)).toBe('Connecting…');
     expect(presenceText({ online: true, lastSeenAt: null, version: 1 }, now)).toBe('Online');
     expect(presenceText({ online: false, lastSeenAt: null, version: 1 }, now)).toBe('Offline');
     expect(presenceText({ online: false, lastSeenAt: now - 10_000, version: 1 }, now)).toBe('Last seen just now');

@@ -48,8 +48,9 @@ export function timeAgo(ms: number, now: number): string {
 
 const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'} ago`;
 
-/** What a contact's status line says about their presence. */
-export function presenceText(presence: Presence, now: number): string {
+/** What a contact's status line says about their presence (null: unknown, our own connection is down). */
+export function presenceText(presence: Presence | null, now: number): string {
+  if (presence === null) return 'Connecting…';
   if (presence.online) return 'Online';
   if (presence.lastSeenAt === null) return 'Offline';
   return `Last seen ${timeAgo(presence.lastSeenAt, now)}`;
