@@ -5,10 +5,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { freePort } from '../../apps/api/test/process.ts';
+import { MESSAGES_TABLE } from './peers/peer-store.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SERVER = path.join(ROOT, 'apps/api/dist/main.js');
 const RELAY = path.join(import.meta.dirname, 'relay.ts');
+const PEERS = {
+  socketio: { script: 'peers/socketio-node.ts', name: 'Socket.IO 4 + redis-adapter + INSERT' },
+  'ws-redis': { script: 'peers/ws-redis-node.ts', name: 'bare ws + Redis + INSERT' },
+} as const;
+export type PeerKind = keyof typeof PEERS;
 export const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -91,16 +97,7 @@ export async function startChat(options: { nodes: number; backend: 'mysql+redis'
     await waitFor(`${url}/readyz`, child);
     urls.push(url);
   }
-  const servicePids: Record<string, number> = {};
-  if (options.backend === 'mysql+redis') {
-    for (const [name, program] of [
-      ['redis', 'redis-server'],
-      ['mariadb', 'mariadbd'],
-    ] as const) {
-      const pid = pidOf(program);
-      if (pid) servicePids[name] = pid;
-    }
-  }
+  const servicePids = options.backend === 'mysql+redis' ? sharedServicePids() : {};
   return {
     name: options.backend === 'embedded' ? 'chat, 1 node, embedded' : `chat, ${options.nodes} nodes, MariaDB+Redis`,
     urls,
@@ -118,15 +115,65 @@ export async function startChat(options: { nodes: number; backend: 'mysql+redis'
   };
 }
 
-export async function startRelay(): Promise<Target> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', RELAY, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+/** MariaDB's and Redis's processes, whose CPU is reported beside the servers'. */
+function sharedServicePids(): Record<string, number> {
+  const pids: Record<string, number> = {};
+  for (const [name, program] of [
+    ['redis', 'redis-server'],
+    ['mariadb', 'mariadbd'],
+  ] as const) {
+    const pid = pidOf(program);
+    if (pid) pids[name] = pid;
+  }
+  return pids;
+}
+
+/** Runs a bench script as its own process; resolves once it says it is listening. */
+async function spawnListening(script: string, args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk) => String(chunk).includes('listening') && resolve());
-    child.once('exit', () => reject(new Error('relay exited')));
+    child.once('exit', () => reject(new Error(`${path.basename(script)} exited`)));
   });
+  return child;
+}
+
+/**
+ * A peer built the way people build this without us: `nodes` processes sharing Redis and a
+ * database of their own on the same MariaDB, each INSERTing a message before acking it.
+ */
+export async function startPeer(kind: PeerKind, nodes = 2): Promise<Target> {
+  const database = `chat_bench_peer_${randomBytes(4).toString('hex')}`;
+  const admin = await createConnection(MYSQL_URL);
+  await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.query(`USE \`${database}\``);
+  await admin.query(MESSAGES_TABLE);
+  await admin.end();
+  const children: ChildProcess[] = [];
+  const urls: string[] = [];
+  for (let i = 0; i < nodes; i++) {
+    const port = await freePort();
+    const script = path.join(import.meta.dirname, PEERS[kind].script);
+    children.push(await spawnListening(script, [String(port), `${MYSQL_URL}/${database}`, REDIS_URL, `${database}:`]));
+    urls.push(`http://127.0.0.1:${port}`);
+  }
+  return {
+    name: PEERS[kind].name,
+    urls,
+    serverPids: Object.fromEntries(children.map((child, i) => [`node${i + 1}`, child.pid ?? 0])),
+    servicePids: sharedServicePids(),
+    async stop() {
+      await Promise.all(children.map(stopProcess));
+      const admin = await createConnection(MYSQL_URL);
+      await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+      await admin.end();
+    },
+  };
+}
+
+export async function startRelay(): Promise<Target> {
+  const port = await freePort();
+  const child = await spawnListening(RELAY, [String(port)]);
   return {
     name: 'bare ws relay',
     urls: [`http://127.0.0.1:${port}`],

@@ -1,4 +1,5 @@
 import type { RealtimeClient } from '@chat/client';
+import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { benchClient, untilOpen } from './clients.ts';
 import type { BenchUser } from './users.ts';
@@ -42,21 +43,25 @@ export async function chatDriver(users: BenchUser[]): Promise<Driver> {
   };
 }
 
-/** The ceiling: raw sockets on the bare relay, parsing each frame as a real client would. */
-export async function relayDriver(url: string, count: number): Promise<Driver> {
+/**
+ * Raw sockets spread over `urls` (the bare relay, or the bare ws + Redis peer), parsing each frame
+ * as a real client would; endpoint i writes to i ^ 1, on the other node when there are two.
+ */
+export async function rawDriver(urls: string[], count: number): Promise<Driver> {
   const listeners: Array<(stamp: string) => void> = [];
-  const base = url.replace('http', 'ws');
   const sockets = await Promise.all(
     Array.from(
       { length: count },
       (_, i) =>
         new Promise<WebSocket>((resolve, reject) => {
+          const base = (urls[i % urls.length] as string).replace('http', 'ws');
           const socket = new WebSocket(`${base}/?id=${i}`);
           socket.on('open', () => resolve(socket));
           socket.on('error', reject);
           socket.on('message', (data) => {
-            const frame = JSON.parse(String(data)) as { text: string };
-            for (const listener of listeners) listener(frame.text);
+            // Acks ({"ok":…}) carry no text: only deliveries are counted.
+            const frame = JSON.parse(String(data)) as { text?: string };
+            if (frame.text !== undefined) for (const listener of listeners) listener(frame.text);
           });
         }),
     ),
@@ -65,6 +70,36 @@ export async function relayDriver(url: string, count: number): Promise<Driver> {
     endpoints: count,
     send(endpoint, stamp) {
       (sockets[endpoint] as WebSocket).send(JSON.stringify({ to: String(endpoint ^ 1), text: stamp }));
+    },
+    onDelivery: (listener) => void listeners.push(listener),
+    close: () => {
+      for (const socket of sockets) socket.close();
+    },
+  };
+}
+
+/** Socket.IO clients on the Socket.IO peer, each send acknowledged by the server after its INSERT. */
+export async function socketIoDriver(urls: string[], count: number): Promise<Driver> {
+  const listeners: Array<(stamp: string) => void> = [];
+  const sockets = await Promise.all(
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = io(urls[i % urls.length] as string, { transports: ['websocket'], query: { id: String(i) } });
+          socket.once('connect', () => resolve(socket));
+          socket.once('connect_error', reject);
+          socket.on('message', (frame: { text: string }) => {
+            for (const listener of listeners) listener(frame.text);
+          });
+        }),
+    ),
+  );
+  return {
+    endpoints: count,
+    send(endpoint, stamp) {
+      // The outcome is observed at the recipient, as for our own client.
+      (sockets[endpoint] as Socket).emit('send', { to: String(endpoint ^ 1), text: stamp }, () => {});
     },
     onDelivery: (listener) => void listeners.push(listener),
     close: () => {

@@ -3,9 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startChat, startRelay, type Target } from './cluster.ts';
+import { type PeerKind, startChat, startPeer, startRelay, type Target } from './cluster.ts';
 import { idlePhase } from './idle.ts';
-import { chatDriver, type Driver, relayDriver, runStep } from './load.ts';
+import { chatDriver, type Driver, rawDriver, runStep, socketIoDriver } from './load.ts';
 import { CpuMeter, summarize } from './metrics.ts';
 import { reconnectStorm } from './storm.ts';
 import { createPairs } from './users.ts';
@@ -17,7 +17,7 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '1000' },
     idle: { type: 'string', default: '10000' },
     storm: { type: 'string', default: '10000' },
-    scenarios: { type: 'string', default: 'cluster,embedded,relay' },
+    scenarios: { type: 'string', default: 'cluster,socketio,ws-redis,embedded,relay' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -95,7 +95,26 @@ async function measureIdle(target: Target, tokens: string[], memoryEndpoint: boo
   log(`idle: ${idle.connections} connections, ${(idle.rssPerConnection / 1024).toFixed(1)} KiB RSS each`);
 }
 
+const PEER_DRIVERS: Record<PeerKind, (urls: string[], count: number) => Promise<Driver>> = {
+  socketio: socketIoDriver,
+  'ws-redis': rawDriver,
+};
+
+/** A peer carries the same load as we do, on the same users' count and rates; nothing else is asked of it. */
+async function peerScenario(kind: PeerKind): Promise<void> {
+  const target = await startPeer(kind);
+  log(`started ${target.name}`);
+  try {
+    const driver = await PEER_DRIVERS[kind](target.urls, userCount);
+    await runLoad(target, driver);
+    driver.close();
+  } finally {
+    await target.stop();
+  }
+}
+
 async function scenario(name: string): Promise<void> {
+  if (name in PEER_DRIVERS) return peerScenario(name as PeerKind);
   const target =
     name === 'relay'
       ? await startRelay()
@@ -106,7 +125,7 @@ async function scenario(name: string): Promise<void> {
     // returned to the system at its own pace and would blur a per-connection figure.
     if (name === 'relay') {
       await measureIdle(target, ['-'], false);
-      const driver = await relayDriver(target.urls[0] as string, userCount);
+      const driver = await rawDriver(target.urls, userCount);
       await runLoad(target, driver);
       driver.close();
       return;
@@ -139,14 +158,15 @@ function printTable(): void {
   );
   const pad = (value: string | number, width: number) => String(value).padStart(width);
   console.log(
-    '\nscenario                          offered  achieved   p50 ms   p99 ms   max ms  lost  dup  deliv/CPU-s  vs relay',
+    '\nscenario                                offered  achieved   p50 ms   p99 ms   max ms  lost  dup  deliv/CPU-s  vs relay',
   );
   for (const s of results.steps) {
     const ratio = relayRate.get(s.offered);
     console.log(
-      `${s.scenario.padEnd(32)} ${pad(s.offered, 8)} ${pad(s.achieved, 9)} ${pad(s.p50.toFixed(1), 8)} ${pad(s.p99.toFixed(1), 8)} ${pad(s.max.toFixed(0), 8)} ${pad(s.lost, 5)} ${pad(s.duplicated, 4)} ${pad(s.deliveriesPerServerCpuSecond, 12)} ${pad(ratio ? `${Math.round((100 * s.deliveriesPerServerCpuSecond) / ratio)}%` : '-', 9)}`,
+      `${s.scenario.padEnd(38)} ${pad(s.offered, 8)} ${pad(s.achieved, 9)} ${pad(s.p50.toFixed(1), 8)} ${pad(s.p99.toFixed(1), 8)} ${pad(s.max.toFixed(0), 8)} ${pad(s.lost, 5)} ${pad(s.duplicated, 4)} ${pad(s.deliveriesPerServerCpuSecond, 12)} ${pad(ratio ? `${Math.round((100 * s.deliveriesPerServerCpuSecond) / ratio)}%` : '-', 9)}`,
     );
   }
+  printRatios();
   console.log('\nidle connections');
   for (const i of results.idle as Array<{
     scenario: string;
@@ -156,7 +176,7 @@ function printTable(): void {
     heapPerConnection: number;
   }>) {
     console.log(
-      `${i.scenario.padEnd(32)} ${pad(i.connections, 7)} held (${i.failed} failed)  ${(i.rssPerConnection / 1024).toFixed(1)} KiB RSS, ${(i.heapPerConnection / 1024).toFixed(1)} KiB heap per connection`,
+      `${i.scenario.padEnd(38)} ${pad(i.connections, 7)} held (${i.failed} failed)  ${(i.rssPerConnection / 1024).toFixed(1)} KiB RSS, ${(i.heapPerConnection / 1024).toFixed(1)} KiB heap per connection`,
     );
   }
   for (const s of results.storm as Array<{
@@ -167,6 +187,25 @@ function printTable(): void {
   }>) {
     console.log(
       `\nreconnect storm: ${s.clients} clients reconnected and synced in ${(s.recoveredInMs / 1000).toFixed(1)} s; ${s.missing} missed one of the ${s.sentWhileAway} messages sent while away`,
+    );
+  }
+}
+
+/** Our figures as ratios to the peers', step by step at the same offered rate. */
+function printRatios(): void {
+  const at = (scenario: string, offered: number) =>
+    results.steps.find((s) => s.scenario.startsWith(scenario) && s.offered === offered);
+  const ours = results.steps.filter((s) => s.scenario.startsWith('chat,'));
+  if (ours.length === 0) return;
+  console.log('\nours as ratios (efficiency = deliveries per server CPU-s; p99 = ours / theirs, lower is better)');
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || !Number.isFinite(a / b) ? '-' : `${(a / b).toFixed(2)}x`;
+  for (const s of ours) {
+    const socketIo = at('Socket.IO', s.offered);
+    const wsRedis = at('bare ws + Redis', s.offered);
+    const relay = at('bare ws relay', s.offered);
+    console.log(
+      `${s.scenario.padEnd(38)} @ ${String(s.offered).padStart(6)}/s  efficiency vs Socket.IO ${ratio(s.deliveriesPerServerCpuSecond, socketIo?.deliveriesPerServerCpuSecond).padStart(6)}, vs ws+Redis ${ratio(s.deliveriesPerServerCpuSecond, wsRedis?.deliveriesPerServerCpuSecond).padStart(6)}, vs relay ${ratio(s.deliveriesPerServerCpuSecond, relay?.deliveriesPerServerCpuSecond).padStart(6)}; p99 vs Socket.IO ${ratio(s.p99, socketIo?.p99).padStart(6)}, vs ws+Redis ${ratio(s.p99, wsRedis?.p99).padStart(6)}`,
     );
   }
 }
