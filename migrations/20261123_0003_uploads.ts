@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { dropIndex } from './portable.ts';
 
 /** Pictures: metadata here, bytes in blob storage under content-hash keys. */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -19,6 +20,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('messages_attachment').on('messages').execute();
+  await dropIndex(db, 'messages_attachment', 'messages');
   await db.schema.dropTable('uploads').execute();
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { dropIndex } from './portable.ts';
 
 /**
  * Messages people can change: edits, deletes for everyone, replies, reactions, delete for me.
@@ -54,7 +55,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('hidden_messages').execute();
   await db.schema.dropTable('reactions').execute();
-  await db.schema.dropIndex('messages_conversation_change').on('messages').execute();
+  await dropIndex(db, 'messages_conversation_change', 'messages');
   for (const column of ['change_seq', 'deleted_at', 'edited_at', 'reply_to_id']) {
     await db.schema.alterTable('messages').dropColumn(column).execute();
   }

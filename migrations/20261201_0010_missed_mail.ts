@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { dropIndex } from './portable.ts';
 
 /**
  * Email for missed messages: the user's setting (on by default), per member the newest seq already
@@ -21,7 +22,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('conversations_updated_at').on('conversations').execute();
+  await dropIndex(db, 'conversations_updated_at', 'conversations');
   await db.schema.alterTable('mail_outbox').dropColumn('headers').execute();
   await db.schema.alterTable('conversation_members').dropColumn('missed_mail_at').execute();
   await db.schema.alterTable('conversation_members').dropColumn('missed_mail_seq').execute();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { migrations } from '@chat/migrations';
-import type { Kysely } from 'kysely';
+import { type Kysely, Migrator, NO_MIGRATIONS } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMysqlDatabase } from '../../../test/backends.ts';
 import { type DatabaseHandle, openDatabase } from './database.ts';
@@ -61,5 +61,17 @@ describe('migrations', () => {
 
   it('are a no-op when the schema is current', async () => {
     expect((await migrateToLatest(sqlite.db)).results).toEqual([]);
+  });
+
+  it('roll all the way back and forward again on both backends, to the same tables', async () => {
+    const current = await shape(mysql.db);
+    for (const { db } of [mysql, sqlite]) {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+      const back = await migrator.migrateTo(NO_MIGRATIONS);
+      expect(back.error).toBeUndefined();
+      expect(await shape(db)).toEqual({});
+      await migrateToLatest(db);
+      expect(await shape(db)).toEqual(current);
+    }
   });
 });
