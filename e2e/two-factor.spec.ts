@@ -4,7 +4,8 @@ import { expect, type Person, test } from './support/people.ts';
 import { checkScreen } from './support/screens.ts';
 
 /** The code an authenticator app shows `offsetMs` from now (the next step is accepted as clock drift). */
-const appCode = (secret: string, offsetMs = 0) => generate({ secret, epoch: Math.floor((Date.now() + offsetMs) / 1000) });
+const appCode = (secret: string, offsetMs = 0) =>
+  generate({ secret, epoch: Math.floor((Date.now() + offsetMs) / 1000) });
 
 async function logOutAndEnterPassword(page: Page, person: Person) {
   await page.goto('/');

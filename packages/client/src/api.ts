@@ -158,8 +158,9 @@ export class ChatApi {
   me = () => this.request<UserResponse>('GET', '/api/auth/me');
   forgotPassword = (email: string) =>
     this.request<AcceptedResponse>('POST', '/api/auth/password/forgot', { body: { email } });
+  /** Signs in, or answers `twoFactor` as `login` does when the account has two-factor on. */
   resetPassword = (token: string, password: string) =>
-    this.request<UserResponse>('POST', '/api/auth/password/reset', { body: { token, password } });
+    this.request<LoginResponse>('POST', '/api/auth/password/reset', { body: { token, password } });
   updateSettings = (settings: SettingsBody) =>
     this.request<UserResponse>('PATCH', '/api/me/settings', { body: settings });
 

@@ -46,6 +46,12 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     mailQueued: () => app.mailQueued(),
   };
   const signIn = (reply: FastifyReply, token: string, userId: number) => setSignInCookies(app, reply, token, userId);
+  /** What a sign-in answers when the second factor is still owed: no session, a challenge for the code. */
+  const twoFactorChallenge = async (userId: number) => {
+    const now = Date.now();
+    const challenge = await issueToken(app.database.db, userId, 'two_factor', now);
+    return { twoFactor: { challenge, expiresAt: now + TOKEN_TTL_MS.two_factor } };
+  };
   await app.register(twoFactorRoutes);
   await app.register(passkeyRoutes);
 
@@ -90,11 +96,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     await enforceLimit(app, bucket.name, bucket.subject);
     const user = await login(context, account, request.body.password);
     // A right password of a two-factor account opens no session yet: only a challenge for its code.
-    if (await isTwoFactorEnabled(app.database.db, user.id)) {
-      const now = Date.now();
-      const challenge = await issueToken(app.database.db, user.id, 'two_factor', now);
-      return { twoFactor: { challenge, expiresAt: now + TOKEN_TTL_MS.two_factor } };
-    }
+    if (await isTwoFactorEnabled(app.database.db, user.id)) return twoFactorChallenge(user.id);
     return completeSignIn(app, reply, user, request.body.issueToken);
   });
 
@@ -132,12 +134,13 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/password/reset',
-    { schema: { body: ResetPasswordBody, response: { 200: UserResponse } } },
+    { schema: { body: ResetPasswordBody, response: { 200: LoginResponse } } },
     async (request, reply) => {
       const { user, sessionToken } = await resetPassword(context, request.body);
       app.sessionsEnded.emit(user.id, 'all');
+      if (!sessionToken) return twoFactorChallenge(user.id);
       signIn(reply, sessionToken, user.id);
-      return { user };
+      return { user: toMe(user) };
     },
   );
 }

@@ -60,7 +60,7 @@ export function LoginScreen() {
 }
 
 /** The second step for an account with two-factor on: the app's code, or one recovery code. */
-function TwoFactorStep({ challenge, onRestart }: { challenge: TwoFactorChallenge; onRestart(): void }) {
+export function TwoFactorStep({ challenge, onRestart }: { challenge: TwoFactorChallenge; onRestart(): void }) {
   const [code, setCode] = useState('');
   const [recovery, setRecovery] = useState(false);
 

@@ -218,6 +218,26 @@ describe.each(BACKENDS)('two-factor sign-in on %s', (kind: BackendKind) => {
     expect('user' in login.body && login.body.user.username).toBe(username);
   });
 
+  it('a password reset through the mailbox still asks for the code before it signs in', async () => {
+    const { username, secret } = await twoFactorAccount();
+    const email = `${username}@example.com`;
+    expect((await browser().post('/api/auth/password/forgot', { email })).status).toBe(202);
+    const mails = (await (await fetch(`${server.url}/dev/mailbox?to=${encodeURIComponent(email)}`)).json()) as Array<{
+      text: string;
+    }>;
+    const link = mails.map((mail) => mail.text.match(/https?:\/\/\S+reset-password\S+/)?.[0]).find(Boolean) ?? '';
+    const mailboxHolder = browser();
+    const reset = await mailboxHolder.post<LoginResponse>('/api/auth/password/reset', {
+      token: new URL(link).searchParams.get('token'),
+      password: 'a brand new secret',
+    });
+    expect(reset.status).toBe(200);
+    if (!('twoFactor' in reset.body)) throw new Error('the reset signed in without the second factor');
+    expect((await mailboxHolder.get('/api/auth/me')).status).toBe(401);
+    const done = await secondStep(mailboxHolder, reset.body.twoFactor, await codeAt(secret, Date.now() + STEP_MS));
+    expect(done.body.user.username).toBe(username);
+  });
+
   it('makes new recovery codes for a code, and the old ones stop working', async () => {
     const { username, agent, recoveryCodes } = await twoFactorAccount();
     const refused = await agent.post<ErrorBody>('/api/auth/two-factor/recovery-codes', { code: '000000' });
