@@ -3,11 +3,12 @@ import { PASSKEY_NAME_MAX, type Passkey } from '@chat/protocol';
 import { type PublicKeyCredentialCreationOptionsJSON, startRegistration } from '@simplewebauthn/browser';
 import { useEffect, useState } from 'react';
 import { AuthForm } from '../auth/AuthForm.tsx';
-import { Field, PasswordField } from '../auth/Field.tsx';
+import { Field } from '../auth/Field.tsx';
 import { formMessage } from '../auth/notes.ts';
 import { passkeyMessage } from '../auth/PasskeySignIn.tsx';
 import { api } from '../lib/api.ts';
 import { fullTime } from '../lib/time.ts';
+import { CurrentPasswordField } from './CurrentPasswordField.tsx';
 
 /** Passkeys of this account: added with a name, listed with when they were added and last used, removed with the password. */
 export function PasskeysSection() {
@@ -108,14 +109,7 @@ function RemoveForm({ passkey, onDone, onCancel }: { passkey: Passkey; onDone():
         onDone();
       }}
     >
-      <PasswordField
-        label="Your password, to remove this passkey"
-        name="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
-      />
+      <CurrentPasswordField value={password} onChange={setPassword} label="Your password, to remove this passkey" />
       <button type="button" className="button quiet" onClick={onCancel}>
         Cancel
       </button>

@@ -1,9 +1,10 @@
 import type { TwoFactorSetup, TwoFactorStatus } from '@chat/protocol';
 import { useEffect, useState } from 'react';
 import { AuthForm } from '../auth/AuthForm.tsx';
-import { Field, PasswordField } from '../auth/Field.tsx';
+import { Field } from '../auth/Field.tsx';
 import { formMessage } from '../auth/notes.ts';
 import { api } from '../lib/api.ts';
+import { CurrentPasswordField } from './CurrentPasswordField.tsx';
 
 type Step =
   | { kind: 'idle' }
@@ -131,14 +132,7 @@ function ConfirmPassword({ onSetup, onCancel }: { onSetup(setup: TwoFactorSetup)
       busyLabel="Checking…"
       onSubmit={async () => onSetup(await api.setupTwoFactor(password))}
     >
-      <PasswordField
-        label="Your password"
-        name="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
-      />
+      <CurrentPasswordField value={password} onChange={setPassword} />
       <CancelButton onClick={onCancel} />
     </AuthForm>
   );
@@ -251,14 +245,7 @@ function DisableForm({ onDisabled, onCancel }: { onDisabled(): void; onCancel():
         onDisabled();
       }}
     >
-      <PasswordField
-        label="Your password"
-        name="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(event) => setPassword(event.target.value)}
-      />
+      <CurrentPasswordField value={password} onChange={setPassword} />
       <CodeField value={code} onChange={setCode} />
       <CancelButton onClick={onCancel} />
     </AuthForm>

@@ -25,6 +25,7 @@ import {
   type TwoFactorContext,
   takeSecondFactor,
   twoFactorStatus,
+  wrongCode,
 } from './service.ts';
 
 const challengeInvalid = () =>
@@ -48,8 +49,7 @@ export async function twoFactorRoutes(fastify: FastifyInstance): Promise<void> {
       const check = await checkToken(app.database.db, challenge, 'two_factor', Date.now());
       if (!check.ok) throw challengeInvalid();
       await enforceLimit(app, 'twoFactorPerAccount', `id:${check.userId}`);
-      if (!(await takeSecondFactor(context, check.userId, code)))
-        throw new AppError(400, 'code_invalid', 'That code is not right, or it was already used.');
+      if (!(await takeSecondFactor(context, check.userId, code))) throw wrongCode();
       // Used up only by a right code: a typo keeps the challenge, the account's limit counts it.
       if (!(await consumeToken(app.database.db, challenge, 'two_factor', Date.now())).ok) throw challengeInvalid();
       const user = await findUserById(app.database.db, check.userId);

@@ -24,7 +24,8 @@ export interface TwoFactorContext {
   issuer: string;
 }
 
-const wrongCode = () => new AppError(400, 'code_invalid', 'That code is not right, or it was already used.');
+/** A wrong code and a code already used answer alike: which it was would help a guesser. */
+export const wrongCode = () => new AppError(400, 'code_invalid', 'That code is not right, or it was already used.');
 const notEnabled = () => new AppError(409, 'two_factor_not_enabled', 'Two-factor authentication is off.');
 
 /** Settings that weaken or take over an account ask for the password again, so a borrowed session is not enough. */
