@@ -28,7 +28,9 @@ async function createOne(url: string, name: string): Promise<{ id: number; token
   const link = mail?.text.match(/https?:\/\/\S+/)?.[0];
   if (!link) throw new Error(`no verification mail for ${email}`);
   await api.verify(new URL(link).searchParams.get('token') ?? '');
-  const { user, token } = await api.login(name, PASSWORD, { issueToken: true });
+  const login = await api.login(name, PASSWORD, { issueToken: true });
+  if (!('user' in login)) throw new Error(`${name} has two-factor on`);
+  const { user, token } = login;
   return { id: user.id, token: token ?? '' };
 }
 

@@ -46,7 +46,9 @@ export async function createChatUser(
   await api.signup({ username, email, password: PASSWORD });
   const link = await linkFor(email);
   await api.verify(new URL(link).searchParams.get('token') ?? '');
-  const { user } = await api.login(username, PASSWORD, { issueToken: true });
+  const login = await api.login(username, PASSWORD, { issueToken: true });
+  if (!('user' in login)) throw new Error(`${username} has two-factor on`);
+  const { user } = login;
   return {
     me: user,
     api,

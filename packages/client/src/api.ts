@@ -6,11 +6,18 @@ import type {
   DirectoryResponse,
   ErrorBody,
   HistoryResponse,
+  LoginResponse,
+  PasskeyListResponse,
+  PasskeyResponse,
+  RecoveryCodesResponse,
   SettingsBody,
   SignupBody,
+  TwoFactorSetup,
+  TwoFactorStatus,
   UnreadResponse,
   UploadResponse,
   UserResponse,
+  WebAuthnOptionsResponse,
   WsTicketResponse,
 } from '@chat/protocol';
 
@@ -93,22 +100,67 @@ export class ChatApi {
   verify = (token: string) => this.request<UserResponse>('POST', '/api/auth/verify', { body: { token } });
   resendVerification = () => this.request<AcceptedResponse>('POST', '/api/auth/verify/resend');
 
-  /** With `issueToken`, the answer carries a bearer token, which this client then uses. */
-  async login(login: string, password: string, options: { issueToken?: boolean } = {}): Promise<UserResponse> {
-    const response = await this.request<UserResponse>('POST', '/api/auth/login', {
+  /**
+   * With `issueToken`, the answer carries a bearer token, which this client then uses. An account
+   * with two-factor on answers `twoFactor` instead: finish with `loginTwoFactor`.
+   */
+  async login(login: string, password: string, options: { issueToken?: boolean } = {}): Promise<LoginResponse> {
+    const response = await this.request<LoginResponse>('POST', '/api/auth/login', {
       body: { login, password, ...(options.issueToken ? { issueToken: true } : {}) },
     });
+    if ('token' in response && response.token) this.token = response.token;
+    return response;
+  }
+
+  /** The second step of a two-factor sign-in: the challenge `login` answered and a TOTP or recovery code. */
+  async loginTwoFactor(challenge: string, code: string, options: { issueToken?: boolean } = {}): Promise<UserResponse> {
+    return this.signedIn(
+      this.request<UserResponse>('POST', '/api/auth/login/two-factor', {
+        body: { challenge, code, ...(options.issueToken ? { issueToken: true } : {}) },
+      }),
+    );
+  }
+
+  /** Signs in with the `AuthenticationResponseJSON` of a ceremony started by `passkeyLoginOptions`. */
+  async loginWithPasskey(response: unknown, options: { issueToken?: boolean } = {}): Promise<UserResponse> {
+    return this.signedIn(
+      this.request<UserResponse>('POST', '/api/auth/login/passkey', {
+        body: { response, ...(options.issueToken ? { issueToken: true } : {}) },
+      }),
+    );
+  }
+
+  private async signedIn(answer: Promise<UserResponse>): Promise<UserResponse> {
+    const response = await answer;
     if (response.token) this.token = response.token;
     return response;
   }
+
+  passkeyLoginOptions = () => this.request<WebAuthnOptionsResponse>('POST', '/api/auth/login/passkey/options');
+  twoFactorStatus = () => this.request<TwoFactorStatus>('GET', '/api/auth/two-factor');
+  setupTwoFactor = (password: string) =>
+    this.request<TwoFactorSetup>('POST', '/api/auth/two-factor/setup', { body: { password } });
+  enableTwoFactor = (code: string) =>
+    this.request<RecoveryCodesResponse>('POST', '/api/auth/two-factor/enable', { body: { code } });
+  disableTwoFactor = (password: string, code: string) =>
+    this.request<void>('POST', '/api/auth/two-factor/disable', { body: { password, code } });
+  regenerateRecoveryCodes = (code: string) =>
+    this.request<RecoveryCodesResponse>('POST', '/api/auth/two-factor/recovery-codes', { body: { code } });
+  passkeys = () => this.request<PasskeyListResponse>('GET', '/api/auth/passkeys');
+  passkeyRegistrationOptions = () => this.request<WebAuthnOptionsResponse>('POST', '/api/auth/passkeys/options');
+  registerPasskey = (name: string, response: unknown) =>
+    this.request<PasskeyResponse>('POST', '/api/auth/passkeys', { body: { name, response } });
+  removePasskey = (id: number, password: string) =>
+    this.request<void>('DELETE', `/api/auth/passkeys/${id}`, { body: { password } });
 
   logout = () => this.request<void>('POST', '/api/auth/logout');
   logoutAll = () => this.request<void>('POST', '/api/auth/logout-all');
   me = () => this.request<UserResponse>('GET', '/api/auth/me');
   forgotPassword = (email: string) =>
     this.request<AcceptedResponse>('POST', '/api/auth/password/forgot', { body: { email } });
+  /** Signs in, or answers `twoFactor` as `login` does when the account has two-factor on. */
   resetPassword = (token: string, password: string) =>
-    this.request<UserResponse>('POST', '/api/auth/password/reset', { body: { token, password } });
+    this.request<LoginResponse>('POST', '/api/auth/password/reset', { body: { token, password } });
   updateSettings = (settings: SettingsBody) =>
     this.request<UserResponse>('PATCH', '/api/me/settings', { body: settings });
 

@@ -35,6 +35,12 @@ export const ERROR_CODES = [
   'token_invalid',
   'token_expired',
   'token_used',
+  // Second factors
+  'code_invalid',
+  'challenge_invalid',
+  'two_factor_not_enabled',
+  'two_factor_already_enabled',
+  'passkey_invalid',
   // Chat
   'cannot_message_self',
   'text_too_long',

@@ -18,6 +18,7 @@ import {
 import { dummyPasswordHash, hashPassword, passwordMatches } from './secrets.ts';
 import { createSession, deleteUserSessions } from './sessions.ts';
 import { checkToken, consumeToken, issueToken } from './tokens.ts';
+import { isTwoFactorEnabled } from './two-factor/repository.ts';
 
 /** What the account operations need from the outside world. */
 export interface AccountsContext {
@@ -175,12 +176,13 @@ export async function requestPasswordReset(context: AccountsContext, rawEmail: s
 
 /**
  * Sets a new password and ends every session of the user: whoever knew the old password is out.
- * The person who reset it is signed in with a fresh session.
+ * The person who reset it is signed in with a fresh session, unless two-factor is on: the mailbox
+ * is one factor, so they still owe the second (no session token then).
  */
 export async function resetPassword(
   context: AccountsContext,
   input: { token: string; password: string },
-): Promise<{ user: Me; sessionToken: string }> {
+): Promise<{ user: UserRow; sessionToken: string | undefined }> {
   const now = Date.now();
   // Checked first and used up only with the new password: a password refused as too weak keeps the link working.
   const check = await checkToken(context.db, input.token, 'reset', now);
@@ -199,8 +201,9 @@ export async function resetPassword(
     await deleteUserSessions(trx, user.id);
     // The mail reached its owner, so the address is confirmed too.
     await markEmailVerified(trx, user.id, now);
+    if (await isTwoFactorEnabled(trx, user.id)) return undefined;
     return (await createSession(trx, user.id, now)).token;
   });
   const updated = await findUserById(context.db, user.id);
-  return { user: toMe(updated ?? user), sessionToken };
+  return { user: updated ?? user, sessionToken };
 }

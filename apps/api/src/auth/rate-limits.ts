@@ -16,6 +16,15 @@ export const AUTH_LIMITS = {
   loginPerAccount: { limit: 10, windowMs: 15 * MINUTE },
   /** Attempts from one browser where the account signed in before: its own bucket, so others cannot lock it. */
   loginPerDevice: { limit: 10, windowMs: 15 * MINUTE },
+  /**
+   * Second-factor codes after a right password: the account's lock-out, keyed on its id. Six digits
+   * with one step of drift either side is 3 in a million per guess, so 10 per 15 minutes keeps a
+   * thief with the password guessing for decades.
+   */
+  twoFactorPerAccount: { limit: 10, windowMs: 15 * MINUTE },
+  twoFactorPerIp: { limit: 30, windowMs: 5 * MINUTE },
+  /** Passkey sign-ins cost a signature check each; nobody signs in this often. */
+  passkeyLoginPerIp: { limit: 30, windowMs: 5 * MINUTE },
   signupPerIp: { limit: 10, windowMs: 60 * MINUTE },
   forgotPerIp: { limit: 10, windowMs: 60 * MINUTE },
   forgotPerEmail: { limit: 3, windowMs: 60 * MINUTE },

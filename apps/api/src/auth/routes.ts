@@ -4,6 +4,7 @@ import {
   AvailabilityResponse,
   ForgotPasswordBody,
   LoginBody,
+  LoginResponse,
   normalizeEmail,
   ResetPasswordBody,
   SignupBody,
@@ -25,9 +26,14 @@ import {
   verifyEmail,
 } from './accounts.ts';
 import { authOf } from './authenticate.ts';
-import { presentedDevice, setDeviceCookie } from './device-cookie.ts';
+import { presentedDevice } from './device-cookie.ts';
+import { passkeyRoutes } from './passkeys/routes.ts';
 import { enforceLimit, loginBucket } from './rate-limits.ts';
-import { createSession, deleteSession, deleteUserSessions } from './sessions.ts';
+import { deleteSession, deleteUserSessions } from './sessions.ts';
+import { completeSignIn, setSignInCookies } from './sign-in.ts';
+import { issueToken, TOKEN_TTL_MS } from './tokens.ts';
+import { isTwoFactorEnabled } from './two-factor/repository.ts';
+import { twoFactorRoutes } from './two-factor/routes.ts';
 
 const accepted = { status: 'accepted' as const };
 
@@ -39,12 +45,15 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     bcryptCost: app.config.bcryptCost,
     mailQueued: () => app.mailQueued(),
   };
-  const secureCookies = app.config.publicUrl.protocol === 'https:';
-  /** A browser that signs in gets its session and, for later logins, a device cookie of that account. */
-  const signIn = (reply: FastifyReply, token: string, userId: number) => {
-    app.setSessionCookie(reply, token);
-    setDeviceCookie(reply, userId, secureCookies);
+  const signIn = (reply: FastifyReply, token: string, userId: number) => setSignInCookies(app, reply, token, userId);
+  /** What a sign-in answers when the second factor is still owed: no session, a challenge for the code. */
+  const twoFactorChallenge = async (userId: number) => {
+    const now = Date.now();
+    const challenge = await issueToken(app.database.db, userId, 'two_factor', now);
+    return { twoFactor: { challenge, expiresAt: now + TOKEN_TTL_MS.two_factor } };
   };
+  await app.register(twoFactorRoutes);
+  await app.register(passkeyRoutes);
 
   app.get(
     '/availability',
@@ -80,16 +89,15 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post('/login', { schema: { body: LoginBody, response: { 200: UserResponse } } }, async (request, reply) => {
+  app.post('/login', { schema: { body: LoginBody, response: { 200: LoginResponse } } }, async (request, reply) => {
     await enforceLimit(app, 'loginPerIp', request.ip);
     const account = await findLoginAccount(context, request.body.login);
     const bucket = loginBucket(account?.id, request.body.login, presentedDevice(request));
     await enforceLimit(app, bucket.name, bucket.subject);
     const user = await login(context, account, request.body.password);
-    const { token } = await createSession(app.database.db, user.id, Date.now());
-    if (request.body.issueToken) return { user: toMe(user), token };
-    signIn(reply, token, user.id);
-    return { user: toMe(user) };
+    // A right password of a two-factor account opens no session yet: only a challenge for its code.
+    if (await isTwoFactorEnabled(app.database.db, user.id)) return twoFactorChallenge(user.id);
+    return completeSignIn(app, reply, user, request.body.issueToken);
   });
 
   // Ending a session also closes its sockets, on whichever node they are.
@@ -126,12 +134,13 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post(
     '/password/reset',
-    { schema: { body: ResetPasswordBody, response: { 200: UserResponse } } },
+    { schema: { body: ResetPasswordBody, response: { 200: LoginResponse } } },
     async (request, reply) => {
       const { user, sessionToken } = await resetPassword(context, request.body);
       app.sessionsEnded.emit(user.id, 'all');
+      if (!sessionToken) return twoFactorChallenge(user.id);
       signIn(reply, sessionToken, user.id);
-      return { user };
+      return { user: toMe(user) };
     },
   );
 }

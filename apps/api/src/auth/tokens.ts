@@ -1,12 +1,15 @@
 import type { Db } from '../infra/db/database.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
-export type TokenPurpose = 'verify' | 'reset';
+/** Mailed links, and the sign-in challenge between a right password and its second factor. */
+export type TokenPurpose = 'verify' | 'reset' | 'two_factor';
 
-/** How long each kind of mailed link works. */
+/** How long each kind of token works. */
 export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   verify: 24 * 60 * 60 * 1000,
   reset: 60 * 60 * 1000,
+  // Long enough to find the phone and open the app, short enough that a stolen one is soon useless.
+  two_factor: 5 * 60 * 1000,
 };
 
 export type ConsumeResult =

@@ -1,3 +1,4 @@
+import type { Me, TwoFactorChallenge } from '@chat/protocol';
 import { useState } from 'react';
 import { api } from '../lib/api.ts';
 import { Link, navigate } from '../lib/router.tsx';
@@ -5,16 +6,25 @@ import { signedIn } from '../session/session.ts';
 import { AuthForm } from './AuthForm.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
 import { Field, PasswordField } from './Field.tsx';
+import { PasskeySignIn } from './PasskeySignIn.tsx';
+
+const enter = (user: Me) => {
+  signedIn(user);
+  navigate('/', { replace: true });
+};
 
 export function LoginScreen() {
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
+  const [challenge, setChallenge] = useState<TwoFactorChallenge>();
 
   const logIn = async () => {
-    const { user } = await api.login(login.trim(), password);
-    signedIn(user);
-    navigate('/', { replace: true });
+    const answer = await api.login(login.trim(), password);
+    if ('twoFactor' in answer) setChallenge(answer.twoFactor);
+    else enter(answer.user);
   };
+
+  if (challenge) return <TwoFactorStep challenge={challenge} onRestart={() => setChallenge(undefined)} />;
 
   return (
     <AuthLayout title="Log in">
@@ -22,7 +32,7 @@ export function LoginScreen() {
         <Field
           label="Username or email"
           name="login"
-          autoComplete="username"
+          autoComplete="username webauthn"
           autoCapitalize="none"
           spellCheck={false}
           required
@@ -38,11 +48,80 @@ export function LoginScreen() {
           onChange={(event) => setPassword(event.target.value)}
         />
       </AuthForm>
+      <PasskeySignIn onSignedIn={enter} />
       <p className="auth-alternative">
         <Link href="/forgot-password">Forgot your password?</Link>
       </p>
       <p className="auth-alternative">
         New here? <Link href="/signup">Create an account</Link>
+      </p>
+    </AuthLayout>
+  );
+}
+
+/** The second step for an account with two-factor on: the app's code, or one recovery code. */
+export function TwoFactorStep({ challenge, onRestart }: { challenge: TwoFactorChallenge; onRestart(): void }) {
+  const [code, setCode] = useState('');
+  const [recovery, setRecovery] = useState(false);
+
+  const verify = async () => {
+    const { user } = await api.loginTwoFactor(challenge.challenge, code.trim());
+    enter(user);
+  };
+
+  return (
+    <AuthLayout title="Two-factor authentication">
+      <p className="auth-lead">
+        {recovery
+          ? 'Enter one of the recovery codes you saved. Each works once.'
+          : 'Enter the six-digit code from your authenticator app.'}
+      </p>
+      <AuthForm submitLabel="Verify" busyLabel="Verifying…" onSubmit={verify}>
+        {recovery ? (
+          <Field
+            key="recovery"
+            label="Recovery code"
+            name="recovery-code"
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            autoFocus
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+          />
+        ) : (
+          <Field
+            key="totp"
+            label="Authentication code"
+            name="one-time-code"
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            pattern="[0-9 ]*"
+            maxLength={7}
+            required
+            autoFocus
+            value={code}
+            onChange={(event) => setCode(event.target.value)}
+          />
+        )}
+      </AuthForm>
+      <p className="auth-alternative">
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => {
+            setRecovery(!recovery);
+            setCode('');
+          }}
+        >
+          {recovery ? 'Use the code from your app' : 'Use a recovery code'}
+        </button>
+      </p>
+      <p className="auth-alternative">
+        <button type="button" className="link-button" onClick={onRestart}>
+          Start over
+        </button>
       </p>
     </AuthLayout>
   );

@@ -1,4 +1,5 @@
 import { ApiError } from '@chat/client';
+import type { TwoFactorChallenge } from '@chat/protocol';
 import { useState } from 'react';
 import { api } from '../lib/api.ts';
 import { Link, navigate, useLocation } from '../lib/router.tsx';
@@ -6,6 +7,7 @@ import { signedIn } from '../session/session.ts';
 import { AuthForm } from './AuthForm.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
 import { PasswordField } from './Field.tsx';
+import { TwoFactorStep } from './LoginScreen.tsx';
 import { passwordNote, refusedNote } from './notes.ts';
 import { passwordProblem } from './password-rules.ts';
 
@@ -15,6 +17,7 @@ export function ResetPasswordScreen() {
   const [password, setPassword] = useState('');
   const [refused, setRefused] = useState<string>();
   const [linkDead, setLinkDead] = useState(false);
+  const [challenge, setChallenge] = useState<TwoFactorChallenge>();
   const problem = password ? passwordProblem(password) : undefined;
 
   const save = async () => {
@@ -23,8 +26,12 @@ export function ResetPasswordScreen() {
       return;
     }
     try {
-      const { user } = await api.resetPassword(token, password);
-      signedIn(user);
+      const answer = await api.resetPassword(token, password);
+      if ('twoFactor' in answer) {
+        setChallenge(answer.twoFactor);
+        return;
+      }
+      signedIn(answer.user);
       navigate('/', { replace: true });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -36,6 +43,9 @@ export function ResetPasswordScreen() {
       throw error;
     }
   };
+
+  // The new password is saved; an account with two-factor on still shows its code before signing in.
+  if (challenge) return <TwoFactorStep challenge={challenge} onRestart={() => navigate('/', { replace: true })} />;
 
   return (
     <AuthLayout title="Choose a new password">

@@ -1,7 +1,9 @@
 import type { Me } from '@chat/protocol';
 import type { ComponentType } from 'react';
 import { NotificationsSection } from './NotificationsSection.tsx';
+import { PasskeysSection } from './PasskeysSection.tsx';
 import { PrivacySection } from './PrivacySection.tsx';
+import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 export interface SettingsSection {
   /** Stable, used for the heading's id (and so for links such as /settings#settings-privacy). */
@@ -14,4 +16,6 @@ export interface SettingsSection {
 export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'privacy', title: 'Privacy', Section: PrivacySection },
   { id: 'notifications', title: 'Notifications', Section: NotificationsSection },
+  { id: 'two-factor', title: 'Two-factor authentication', Section: TwoFactorSection },
+  { id: 'passkeys', title: 'Passkeys', Section: PasskeysSection },
 ];

@@ -16,6 +16,10 @@ export interface Database {
   uploads: UploadsTable;
   reactions: ReactionsTable;
   hidden_messages: HiddenMessagesTable;
+  two_factor: TwoFactorTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
+  auth_challenges: AuthChallengesTable;
 }
 
 export interface UsersTable {
@@ -126,4 +130,44 @@ export interface UploadsTable {
   blob_key: string;
   thumbnail_key: string;
   created_at: number;
+}
+
+export interface TwoFactorTable {
+  user_id: number;
+  /** The TOTP secret, encrypted (`two-factor/secret-box.ts`). */
+  secret: string;
+  /** The last TOTP time step accepted: a code of it or of an earlier one is refused. */
+  last_time_step: number | null;
+  /** Null while setup waits for its first code. */
+  enabled_at: number | null;
+  created_at: number;
+}
+
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface PasskeysTable {
+  id: Generated<number>;
+  user_id: number;
+  /** base64url, as WebAuthn names it. */
+  credential_id: string;
+  /** The COSE public key, base64url. */
+  public_key: string;
+  counter: number;
+  /** JSON array of the authenticator's transports, or null. */
+  transports: string | null;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface AuthChallengesTable {
+  challenge_hash: string;
+  purpose: string;
+  user_id: number | null;
+  expires_at: number;
 }
