@@ -16,6 +16,7 @@ export interface Database {
   uploads: UploadsTable;
   reactions: ReactionsTable;
   hidden_messages: HiddenMessagesTable;
+  blocks: BlocksTable;
 }
 
 export interface UsersTable {
@@ -114,6 +115,13 @@ export interface ReactionsTable {
 export interface HiddenMessagesTable {
   user_id: number;
   message_id: number;
+}
+
+/** `blocker_id` blocks `blocked_id`: neither can send to the other, and neither sees the other's presence. */
+export interface BlocksTable {
+  blocker_id: number;
+  blocked_id: number;
+  created_at: number;
 }
 
 export interface UploadsTable {
