@@ -3,5 +3,5 @@ import type { Signal } from '../infra/signal.ts';
 /** Two users now share a conversation (opened, or its first message): presence starts watching. */
 export type ConversationStarted = Signal<[userId: number, peerId: number]>;
 
-/** `blockerId` blocked (`true`) or unblocked `blockedId`: presence stops (or resumes) between them on every node. */
-export type BlocksChanged = Signal<[blockerId: number, blockedId: number, blocked: boolean]>;
+/** A block between two users started or ended: `hidden` says whether one still stands, either way. */
+export type BlocksChanged = Signal<[userId: number, otherId: number, hidden: boolean]>;

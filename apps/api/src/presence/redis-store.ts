@@ -175,7 +175,14 @@ export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: s
       await redis.eval(DISCONNECT, 3, keys.user(userId), keys.node(nodeId), keys.pending, nodeId, userId, offlineAt);
     },
     async touch(userId) {
-      const [online, version] = (await redis.eval(TOUCH, 3, keys.online, keys.versions, keys.epoch, userId)) as number[];
+      const [online, version] = (await redis.eval(
+        TOUCH,
+        3,
+        keys.online,
+        keys.versions,
+        keys.epoch,
+        userId,
+      )) as number[];
       return { userId, online: online === 1, version: Number(version) };
     },
     async read(userIds) {

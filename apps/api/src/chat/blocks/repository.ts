@@ -12,7 +12,11 @@ export const NO_BLOCK: Relation = { byMe: false, byThem: false };
 
 /** The one writer of `blocks`. Blocking twice keeps the first time. */
 export async function addBlock(db: Db, blockerId: number, blockedId: number, now: number): Promise<void> {
-  await db.insertInto('blocks').ignore().values({ blocker_id: blockerId, blocked_id: blockedId, created_at: now }).execute();
+  await db
+    .insertInto('blocks')
+    .ignore()
+    .values({ blocker_id: blockerId, blocked_id: blockedId, created_at: now })
+    .execute();
 }
 
 export async function removeBlock(db: Db, blockerId: number, blockedId: number): Promise<void> {
@@ -58,7 +62,11 @@ export async function relationBetween(db: Db, userId: number, otherId: number): 
 }
 
 /** Of these users, those in a block with `userId` either way; `'all'` for everyone. */
-export async function blockedEitherWay(db: Db, userId: number, otherIds: readonly number[] | 'all'): Promise<Set<number>> {
+export async function blockedEitherWay(
+  db: Db,
+  userId: number,
+  otherIds: readonly number[] | 'all',
+): Promise<Set<number>> {
   if (otherIds !== 'all' && otherIds.length === 0) return new Set();
   const rows = await rowsBetween(db, userId, otherIds);
   return new Set(rows.map((row) => (row.blocker_id === userId ? row.blocked_id : row.blocker_id)));

@@ -6,7 +6,7 @@ import type { BlocksChanged } from '../events.ts';
 import { blockChangedEvents } from '../notify.ts';
 import { setBlocked } from './blocking.ts';
 import { listBlockedBy } from './repository.ts';
-import { unknownPresence } from './rules.ts';
+import { seeEachOther, unknownPresence } from './rules.ts';
 
 /** Blocking over REST, under /api: the list of people one blocked, block and unblock. */
 export async function blockRoutes(fastify: FastifyInstance, blocksChanged: BlocksChanged): Promise<void> {
@@ -28,7 +28,8 @@ export async function blockRoutes(fastify: FastifyInstance, blocksChanged: Block
   /** Takes effect at once on every node: presence hides the pair, the blocker's other tabs are told. */
   async function change(userId: number, otherId: number, blocked: boolean): Promise<BlockStateResponse> {
     await setBlocked(db, userId, otherId, blocked);
-    blocksChanged.emit(userId, otherId, blocked);
+    // Unblocking someone who blocks you too leaves them hidden.
+    blocksChanged.emit(userId, otherId, !(await seeEachOther(db, userId, otherId)));
     app.gateway.deliver(blockChangedEvents(userId, otherId, blocked));
     return { userId: otherId, blocked };
   }

@@ -57,7 +57,9 @@ export const unknownPresence = (version: number): Presence => ({ online: false, 
 
 export function hidePresenceOf(users: PublicUser[], hidden: ReadonlySet<number>): PublicUser[] {
   if (hidden.size === 0) return users;
-  return users.map((user) => (hidden.has(user.id) ? { ...user, presence: unknownPresence(user.presence.version) } : user));
+  return users.map((user) =>
+    hidden.has(user.id) ? { ...user, presence: unknownPresence(user.presence.version) } : user,
+  );
 }
 
 /** Public users as one viewer sees them: presence hidden across a block. */
