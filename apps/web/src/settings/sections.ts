@@ -1,5 +1,6 @@
 import type { Me } from '@chat/protocol';
 import type { ComponentType } from 'react';
+import { BlockedSection } from './BlockedSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
 import { PrivacySection } from './PrivacySection.tsx';
 
@@ -14,4 +15,5 @@ export interface SettingsSection {
 export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'privacy', title: 'Privacy', Section: PrivacySection },
   { id: 'notifications', title: 'Notifications', Section: NotificationsSection },
+  { id: 'blocked', title: 'Blocked people', Section: BlockedSection },
 ];
