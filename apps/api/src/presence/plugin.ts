@@ -12,7 +12,7 @@ import { PresenceBroadcast, type PresenceMessage } from './broadcast.ts';
 import { createMemoryPresenceStore } from './memory-store.ts';
 import { createRedisPresenceStore } from './redis-store.ts';
 import type { PresenceChange, PresenceStore } from './store.ts';
-import { Watchers } from './watchers.ts';
+import { MAX_WATCHED, Watchers } from './watchers.ts';
 
 /** Due grace periods are completed this often: an offline event comes at most this late. */
 const SWEEP_INTERVAL_MS = 1000;
@@ -121,7 +121,7 @@ export const presence = fp(
         blockedEitherWay(db, user.id, 'all'),
       ]);
       for (const otherId of hidden) watchers.hide(connection, otherId);
-      const peers = memberships.map((m) => m.peerId);
+      const peers = memberships.slice(0, MAX_WATCHED).map((m) => m.peerId);
       await sendCurrent(connection, watchers.addPeers(connection, peers));
     });
 
