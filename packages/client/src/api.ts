@@ -1,6 +1,8 @@
 import type {
   AcceptedResponse,
   AvailabilityResponse,
+  BlockListResponse,
+  BlockStateResponse,
   ConversationListResponse,
   ConversationResponse,
   DirectoryResponse,
@@ -175,6 +177,9 @@ export class ChatApi {
   markRead = (id: number, seq: number) =>
     this.request<UnreadResponse>('POST', `/api/conversations/${id}/read`, { body: { seq } });
   deleteConversation = (id: number) => this.request<UnreadResponse>('DELETE', `/api/conversations/${id}`);
+  blocks = () => this.request<BlockListResponse>('GET', '/api/blocks');
+  block = (userId: number) => this.request<BlockStateResponse>('PUT', `/api/blocks/${userId}`);
+  unblock = (userId: number) => this.request<BlockStateResponse>('DELETE', `/api/blocks/${userId}`);
   wsTicket = () => this.request<WsTicketResponse>('POST', '/api/ws-ticket');
 
   /** Uploads a picture (multipart); send the returned attachment's id with a message. */

@@ -26,6 +26,8 @@ export interface RealtimeEvents extends Record<string, unknown> {
   /** Only a state newer (by version) than any known for the user, from frames or notePresence. */
   presence: ServerFrameOf<'presence'>;
   conversation_hidden: ServerFrameOf<'conversation_hidden'>;
+  /** This user blocked or unblocked someone (here or on another connection). */
+  block_changed: ServerFrameOf<'block_changed'>;
   synced: ServerFrameOf<'synced'>;
   /** An error frame that answered no pending send (those settle their send instead). */
   error: ServerFrameOf<'error'>;

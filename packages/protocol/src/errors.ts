@@ -52,6 +52,10 @@ export const ERROR_CODES = [
   'message_deleted',
   'invalid_reply',
   'invalid_reaction',
+  // Blocking
+  'blocked',
+  'blocked_by_you',
+  'cannot_block_self',
   // WebSocket gateway
   'protocol_version_unsupported',
   'unknown_frame',

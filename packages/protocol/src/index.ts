@@ -3,6 +3,7 @@ export * from './entities.ts';
 export * from './errors.ts';
 export * from './message-changes.ts';
 export * from './rest/auth.ts';
+export * from './rest/blocks.ts';
 export * from './rest/chat.ts';
 export * from './rest/health.ts';
 export * from './rest/passkeys.ts';

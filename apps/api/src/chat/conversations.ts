@@ -9,6 +9,8 @@ import {
 import { AppError, notFound } from '../http/errors.ts';
 import type { Db } from '../infra/db/database.ts';
 import { findUserById } from '../users/users-repository.ts';
+import { blockedEitherWay } from './blocks/repository.ts';
+import { hidePresenceOf, requireCanOpen } from './blocks/rules.ts';
 import {
   findMembership,
   getOrCreateConversation,
@@ -42,12 +44,16 @@ export async function requireChatPartner(db: Db, userId: number, peerId: number)
 /** Opens (or finds) the conversation with a user and puts it in the caller's list. */
 export async function openConversation(db: Db, userId: number, peerId: number): Promise<number> {
   await requireChatPartner(db, userId, peerId);
+  await requireCanOpen(db, userId, peerId);
   const conversationId = await getOrCreateConversation(db, userId, peerId, Date.now());
   await setHidden(db, conversationId, userId, false);
   return conversationId;
 }
 
-/** Summaries as the member sees them: the last message they can see, their unread count, the peer's "seen". */
+/**
+ * Summaries as the member sees them: the last message they can see, their unread count, the peer's
+ * "seen". Across a block the peer shows no presence and no "seen".
+ */
 export async function summarize(
   db: Db,
   memberships: Membership[],
@@ -57,8 +63,10 @@ export async function summarize(
   if (memberships.length === 0) return [];
   const conversationIds = memberships.map((m) => m.conversationId);
   const visibleLast = memberships.filter((m) => m.lastSeq > m.clearedSeq);
-  const [peers, peerCursors, lastMessages] = await Promise.all([
-    publicUsers(memberships.map((m) => m.peerId)),
+  const peerIds = memberships.map((m) => m.peerId);
+  const [peers, blocked, peerCursors, lastMessages] = await Promise.all([
+    publicUsers(peerIds),
+    blockedEitherWay(db, viewer.id, peerIds),
     db
       .selectFrom('conversation_members as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -72,14 +80,14 @@ export async function summarize(
       visibleLast.map((m) => ({ conversationId: m.conversationId, seq: m.lastSeq, after: m.clearedSeq })),
     ),
   ]);
-  const peerById = new Map(peers.map((peer) => [peer.id, peer]));
+  const peerById = new Map(hidePresenceOf(peers, blocked).map((peer) => [peer.id, peer]));
   const cursorByConversation = new Map(peerCursors.map((row) => [row.conversation_id, row]));
   const lastByConversation = new Map(lastMessages.map((message) => [message.conversationId, message]));
   return memberships.flatMap((m) => {
     const peer = peerById.get(m.peerId);
     if (!peer) return [];
     const cursor = cursorByConversation.get(m.conversationId);
-    const receipts = viewer.readReceipts && cursor?.read_receipts === 1;
+    const receipts = viewer.readReceipts && cursor?.read_receipts === 1 && !blocked.has(m.peerId);
     return [
       {
         id: m.conversationId,

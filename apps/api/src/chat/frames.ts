@@ -4,7 +4,7 @@ import type { Connection } from '../gateway/connection.ts';
 import { AppError } from '../http/errors.ts';
 import { sendMetrics } from '../infra/metrics/instruments.ts';
 import { UserLimiter } from '../infra/rate-limit/user-limiter.ts';
-import { findUsersReceipts } from '../users/users-repository.ts';
+import { requireCanSendIn, seeEachOther } from './blocks/rules.ts';
 import { changeMessage } from './changes/change.ts';
 import { hideMessage } from './changes/hide.ts';
 import type { Change } from './changes/rules.ts';
@@ -12,7 +12,7 @@ import type { ConversationStarted } from './events.ts';
 import { findById } from './messages-repository.ts';
 import { changeEvents, hiddenMessageEvents, readEvents, sendEvents, typingEvents } from './notify.ts';
 import { PeerCache } from './peer-cache.ts';
-import { markRead } from './reading.ts';
+import { markRead, receiptsShared } from './reading.ts';
 import type { GroupCommit } from './send/group-commit.ts';
 import { prepareSend } from './send/prepare.ts';
 import { syncSince } from './sync.ts';
@@ -56,6 +56,7 @@ export function registerChatFrames(
     if (!changes.take(connection.userId)) {
       throw new AppError(429, 'rate_limited', 'You are changing messages too fast. Wait a moment and try again.');
     }
+    await requireCanSendIn(db, { messageId: request.messageId }, connection.userId);
     const result = await changeMessage(db, connection.userId, request, editWindowMs);
     connection.send({ type: 'change_ack', clientId, message: result.message });
     for (const { userId, state } of result.unread) {
@@ -90,8 +91,7 @@ export function registerChatFrames(
   gateway.handle('read', async (connection, frame) => {
     const result = await markRead(db, connection.userId, frame.conversationId, frame.seq);
     if (!result.moved) return;
-    const receipts = await findUsersReceipts(db, [connection.userId, result.peerId]);
-    gateway.deliver(readEvents(connection.userId, result, receipts.every(Boolean)));
+    gateway.deliver(readEvents(connection.userId, result, await receiptsShared(db, connection.userId, result.peerId)));
   });
 
   gateway.handle('typing', async (connection, frame) => {
@@ -102,6 +102,8 @@ export function registerChatFrames(
     if (lastTyping.size > 100_000) lastTyping.clear();
     lastTyping.set(key, now);
     const peerId = await peers.peerOf(frame.conversationId, connection.userId);
+    // Read each time, not cached with the peer: a block must stop typing on every node at once.
+    if (!(await seeEachOther(db, connection.userId, peerId))) return;
     gateway.deliver(typingEvents(peerId, frame.conversationId, connection.userId));
   });
 

@@ -118,3 +118,10 @@ export function hiddenEvents(userId: number, state: UnreadState): AddressedEvent
 export function typingEvents(peerId: number, conversationId: number, userId: number): AddressedEvent[] {
   return [{ userId: peerId, event: { kind: 'frames', frames: [{ type: 'typing', conversationId, userId }] } }];
 }
+
+/** Only the one who blocks hears of it (their other tabs and devices); the blocked person is told nothing. */
+export function blockChangedEvents(blockerId: number, blockedId: number, blocked: boolean): AddressedEvent[] {
+  return [
+    { userId: blockerId, event: { kind: 'frames', frames: [{ type: 'block_changed', userId: blockedId, blocked }] } },
+  ];
+}

@@ -2,14 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { multiRowInsertIds } from '../infra/db/dialect.ts';
 import { Signal } from '../infra/signal.ts';
-import type { ConversationStarted } from './events.ts';
+import { blockRoutes } from './blocks/routes.ts';
+import type { BlocksChanged, ConversationStarted } from './events.ts';
 import { registerChatFrames } from './frames.ts';
 import { chatRoutes } from './routes.ts';
 import { GroupCommit } from './send/group-commit.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    chat: { conversationStarted: ConversationStarted };
+    chat: { conversationStarted: ConversationStarted; blocksChanged: BlocksChanged };
   }
 }
 
@@ -17,10 +18,12 @@ declare module 'fastify' {
 export const chat = fp(
   async (app: FastifyInstance) => {
     const conversationStarted: ConversationStarted = new Signal();
+    const blocksChanged: BlocksChanged = new Signal();
     const commit = new GroupCommit(app.database.db, await multiRowInsertIds(app.database));
-    app.decorate('chat', { conversationStarted });
+    app.decorate('chat', { conversationStarted, blocksChanged });
     registerChatFrames(app, commit, conversationStarted);
     await app.register(async (routes) => chatRoutes(routes, conversationStarted), { prefix: '/api' });
+    await app.register(async (routes) => blockRoutes(routes, blocksChanged), { prefix: '/api' });
   },
   { name: 'chat', dependencies: ['gateway', 'users', 'authentication'] },
 );

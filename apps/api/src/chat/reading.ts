@@ -1,4 +1,6 @@
 import type { Db } from '../infra/db/database.ts';
+import { findUsersReceipts } from '../users/users-repository.ts';
+import { seeEachOther } from './blocks/rules.ts';
 import { requireMembership } from './conversations.ts';
 import { advanceReadSeq, clearForMember, totalUnread } from './conversations-repository.ts';
 import { type UnreadState, unreadState } from './unread-state.ts';
@@ -32,4 +34,13 @@ export async function deleteForMe(db: Db, userId: number, conversationId: number
     const cleared = { ...membership, readSeq: membership.lastSeq, deletedUnread: 0 };
     return unreadState(cleared, await totalUnread(trx, userId));
   });
+}
+
+/** "Seen" passes to the peer only when both have read receipts on and no block stands between them. */
+export async function receiptsShared(db: Db, userId: number, peerId: number): Promise<boolean> {
+  const [receipts, unblocked] = await Promise.all([
+    findUsersReceipts(db, [userId, peerId]),
+    seeEachOther(db, userId, peerId),
+  ]);
+  return receipts.every(Boolean) && unblocked;
 }

@@ -12,11 +12,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authOf } from '../auth/authenticate.ts';
 import { notFound } from '../http/errors.ts';
-import { findUsersReceipts } from '../users/users-repository.ts';
 import { history, listConversations, openConversation, requireMembership, summarize } from './conversations.ts';
 import type { ConversationStarted } from './events.ts';
 import { hiddenEvents, readEvents } from './notify.ts';
-import { deleteForMe, markRead } from './reading.ts';
+import { deleteForMe, markRead, receiptsShared } from './reading.ts';
 
 function viewerOf(request: FastifyRequest) {
   const { user } = authOf(request);
@@ -73,8 +72,7 @@ export async function chatRoutes(fastify: FastifyInstance, conversationStarted: 
       const userId = viewerOf(request).id;
       const result = await markRead(db, userId, request.params.id, request.body.seq);
       if (result.moved) {
-        const receipts = await findUsersReceipts(db, [userId, result.peerId]);
-        app.gateway.deliver(readEvents(userId, result, receipts.every(Boolean)));
+        app.gateway.deliver(readEvents(userId, result, await receiptsShared(db, userId, result.peerId)));
       }
       return { conversationId: result.conversationId, unread: result.unread, total: result.total };
     },

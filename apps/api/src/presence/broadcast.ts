@@ -1,12 +1,24 @@
 import type { Presence } from '@chat/protocol';
 import type { Bus } from '../infra/bus/index.ts';
 
-/** What presence tells every node: a user's new state, or that a user now watches others. */
+/**
+ * What presence tells every node: a user's new state, that a user now watches others, or that two
+ * users now do (`hidden: false`) or do not see each other across a block, with the new versions
+ * of both states (the order of `userIds`; null when the store could not give them).
+ */
 export type PresenceMessage =
   | { kind: 'change'; userId: number; presence: Presence }
-  | { kind: 'watch'; userId: number; watchedIds: number[] };
+  | { kind: 'watch'; userId: number; watchedIds: number[] }
+  | { kind: 'block'; userIds: [number, number]; hidden: boolean; versions: [number, number] | null };
 
 type Sent = PresenceMessage & { origin: string };
+
+/** What a kept message replaces: an older change of the user, the same watch, the pair's earlier block news. */
+function keyOf(message: PresenceMessage): string {
+  if (message.kind === 'change') return `c:${message.userId}`;
+  if (message.kind === 'watch') return `w:${message.userId}:${message.watchedIds.join(',')}`;
+  return `b:${[...message.userIds].sort((a, b) => a - b).join(',')}`;
+}
 
 export const PRESENCE_CHANNEL = 'presence';
 /** A message the bus refused is tried again this often, until it goes. */
@@ -55,7 +67,7 @@ export class PresenceBroadcast {
   }
 
   private keep(sent: Sent): void {
-    const key = sent.kind === 'change' ? `c:${sent.userId}` : `w:${sent.userId}:${sent.watchedIds.join(',')}`;
+    const key = keyOf(sent);
     const kept = this.retries.get(key);
     if (kept?.kind === 'change' && sent.kind === 'change' && kept.presence.version > sent.presence.version) return;
     if (this.retries.size < MAX_RETRIES_KEPT || kept) this.retries.set(key, sent);

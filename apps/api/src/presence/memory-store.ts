@@ -35,6 +35,9 @@ export function createMemoryPresenceStore(now: () => number = Date.now): Presenc
       connections.delete(userId);
       pendingOffline.set(userId, offlineAt);
     },
+    async touch(userId) {
+      return change(userId, online.has(userId));
+    },
     async read(userIds) {
       return new Map(userIds.map((id) => [id, { online: online.has(id), version: versionOf(id) }]));
     },

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Presence } from '@chat/protocol';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { blockedEitherWay } from '../chat/blocks/repository.ts';
+import { unknownPresence } from '../chat/blocks/rules.ts';
 import { listVisibleMemberships } from '../chat/conversations-repository.ts';
 import type { Connection } from '../gateway/connection.ts';
 import { onReconnect } from '../infra/redis.ts';
@@ -10,7 +12,7 @@ import { PresenceBroadcast, type PresenceMessage } from './broadcast.ts';
 import { createMemoryPresenceStore } from './memory-store.ts';
 import { createRedisPresenceStore } from './redis-store.ts';
 import type { PresenceChange, PresenceStore } from './store.ts';
-import { Watchers } from './watchers.ts';
+import { MAX_WATCHED, Watchers } from './watchers.ts';
 
 /** Due grace periods are completed this often: an offline event comes at most this late. */
 const SWEEP_INTERVAL_MS = 1000;
@@ -52,7 +54,27 @@ export const presence = fp(
       }
     }
 
+    /** This node's connections of `viewerId` stop (or start again) hearing of `otherId`. */
+    function applyBlock(viewerId: number, otherId: number, hidden: boolean, otherVersion: number | undefined): void {
+      for (const connection of gateway.connectionsOf(viewerId)) {
+        if (hidden) {
+          watchers.hide(connection, otherId);
+          if (otherVersion !== undefined) {
+            connection.send({ type: 'presence', userId: otherId, presence: unknownPresence(otherVersion) });
+          }
+        } else if (watchers.unhide(connection, otherId)) {
+          void sendCurrent(connection, [otherId]).catch(report('snapshot'));
+        }
+      }
+    }
+
     function apply(message: PresenceMessage): void {
+      if (message.kind === 'block') {
+        const [a, b] = message.userIds;
+        applyBlock(a, b, message.hidden, message.versions?.[1]);
+        applyBlock(b, a, message.hidden, message.versions?.[0]);
+        return;
+      }
       if (message.kind === 'change') {
         const text = JSON.stringify({ type: 'presence', userId: message.userId, presence: message.presence });
         for (const connection of watchers.watchersOf(message.userId)) connection.sendText(text);
@@ -73,13 +95,33 @@ export const presence = fp(
       broadcast.send({ kind: 'watch', userId: peerId, watchedIds: [userId] });
     });
 
+    // A block starts or ends: both states take a new version, so that the unknown state (or the
+    // true one again) each is now shown of the other outranks what it was shown before.
+    app.chat.blocksChanged.listen((userId, otherId, hidden) => {
+      const userIds: [number, number] = [userId, otherId];
+      void Promise.all(userIds.map((id) => store.touch(id)))
+        .then(
+          (changes) => changes.map((change) => change.version) as [number, number],
+          (error: unknown) => {
+            report('touch')(error);
+            return null;
+          },
+        )
+        .then((versions) => broadcast.send({ kind: 'block', userIds, hidden, versions }));
+    });
+
     gateway.onConnect(async (connection, user) => {
-      watchers.open(connection, []);
+      watchers.open(connection);
       // A store that is away (Redis down) must not keep the connection from working: the count is
       // put right when Redis comes back.
       const change = await store.connect(user.id).catch(report('connect'));
       if (change) announce(change, null);
-      const peers = (await listVisibleMemberships(db, user.id)).map((m) => m.peerId);
+      const [memberships, hidden] = await Promise.all([
+        listVisibleMemberships(db, user.id),
+        blockedEitherWay(db, user.id, 'all'),
+      ]);
+      for (const otherId of hidden) watchers.hide(connection, otherId);
+      const peers = memberships.slice(0, MAX_WATCHED).map((m) => m.peerId);
       await sendCurrent(connection, watchers.addPeers(connection, peers));
     });
 

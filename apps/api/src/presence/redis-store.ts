@@ -81,6 +81,11 @@ end
 return gone
 `;
 
+/** KEYS: online, v, epoch. ARGV: user. A new version for the same state; returns online (0/1) then version. */
+const TOUCH = `${VERSIONING}
+return {redis.call('SISMEMBER', KEYS[1], ARGV[1]), bump(KEYS[2], KEYS[3], ARGV[1])}
+`;
+
 /** KEYS: online, v, epoch. ARGV: user ids. Returns, per user, online (0/1) then version. */
 const READ = `${VERSIONING}
 local e = epoch(KEYS[3])
@@ -168,6 +173,17 @@ export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: s
     },
     async disconnect(userId, offlineAt) {
       await redis.eval(DISCONNECT, 3, keys.user(userId), keys.node(nodeId), keys.pending, nodeId, userId, offlineAt);
+    },
+    async touch(userId) {
+      const [online, version] = (await redis.eval(
+        TOUCH,
+        3,
+        keys.online,
+        keys.versions,
+        keys.epoch,
+        userId,
+      )) as number[];
+      return { userId, online: online === 1, version: Number(version) };
     },
     async read(userIds) {
       if (userIds.length === 0) return new Map();

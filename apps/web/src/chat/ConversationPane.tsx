@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { BackIcon, TrashIcon } from '../ui/icons.tsx';
 import { Avatar, usePresence } from './Avatar.tsx';
 import { deleteConversation, showConversation } from './actions.ts';
+import { BlockButton, BlockedNote, useBlocked } from './Blocking.tsx';
 import { Composer, type ComposerTarget } from './Composer.tsx';
 import { changeable, type MessageIntents } from './MessageActions.tsx';
 import { MessageList } from './MessageList.tsx';
@@ -25,6 +26,7 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
   const target = targeted?.id === id ? targeted.target : undefined;
   const setTarget = (next: ComposerTarget | undefined) => setTargeted(next && { id, target: next });
   const peerName = summary?.peer.username ?? '';
+  const blocked = useBlocked(summary?.peer.id ?? 0);
   const intents: MessageIntents = {
     reply: (message) =>
       setTarget({ kind: 'reply', message, author: message.senderId === me.id ? 'yourself' : peerName }),
@@ -56,13 +58,17 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
     <section className="conversation" aria-labelledby={titleId} {...drop.handlers}>
       <ConversationHeader summary={summary} titleId={titleId} />
       <MessageList summary={summary} myId={me.id} intents={intents} />
-      <Composer
-        draft={draft}
-        peerName={summary.peer.username}
-        target={target}
-        onCancelTarget={() => setTarget(undefined)}
-        onEditLast={editLast}
-      />
+      {blocked ? (
+        <BlockedNote peer={summary.peer} />
+      ) : (
+        <Composer
+          draft={draft}
+          peerName={summary.peer.username}
+          target={target}
+          onCancelTarget={() => setTarget(undefined)}
+          onEditLast={editLast}
+        />
+      )}
       {drop.dragging && (
         <p className="drop-hint" aria-hidden="true">
           Drop pictures to send them to {summary.peer.username}
@@ -105,6 +111,7 @@ function ConversationHeader({ summary, titleId }: { summary: ConversationSummary
           {typing && presence ? 'typing…' : presenceText(presence, now)}
         </p>
       </div>
+      <BlockButton peer={peer} />
       <button type="button" className="icon-button" title="Delete conversation" onClick={() => setConfirming(true)}>
         <TrashIcon />
         <span className="sr-only">Delete conversation</span>

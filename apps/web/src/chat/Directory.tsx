@@ -1,9 +1,11 @@
+import { ApiError } from '@chat/client';
 import type { PublicUser } from '@chat/protocol';
 import { useId, useState } from 'react';
 import { presenceText } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
 import { Avatar, usePresence } from './Avatar.tsx';
 import { openConversationWith } from './actions.ts';
+import { useBlocked } from './Blocking.tsx';
 import { type DirectoryResults, useDirectory } from './use-directory.ts';
 
 /** Everyone one can talk to, searchable by username; choosing someone opens the conversation. */
@@ -18,8 +20,13 @@ export function Directory({ onOpened }: { onOpened(): void }) {
     try {
       await openConversationWith(user.id);
       onOpened();
-    } catch {
-      setOpenError(`The conversation with ${user.username} could not be opened. Try again.`);
+    } catch (error) {
+      // A refusal (someone who blocked you) says so in the server's words; anything else may pass.
+      setOpenError(
+        error instanceof ApiError && error.status === 403
+          ? error.message
+          : `The conversation with ${user.username} could not be opened. Try again.`,
+      );
     }
   };
 
@@ -60,6 +67,8 @@ export function Directory({ onOpened }: { onOpened(): void }) {
 function PersonRow({ user, onOpen }: { user: PublicUser; onOpen(): void }) {
   const now = useNow();
   const presence = usePresence(user.id, user.presence);
+  const blocked = useBlocked(user.id);
+  const status = blocked ? 'Blocked' : user.isBot ? 'Robot' : presenceText(presence, now);
   return (
     <button type="button" className="row" onClick={onOpen} data-testid={`person-${user.username}`}>
       <Avatar userId={user.id} username={user.username} presence={user.presence} />
@@ -68,7 +77,7 @@ function PersonRow({ user, onOpen }: { user: PublicUser; onOpen(): void }) {
           <span className="row-name">{user.username}</span>
         </span>
         <span className="row-bottom">
-          <span className="row-preview">{user.isBot ? 'Robot' : presenceText(presence, now)}</span>
+          <span className={`row-preview${blocked ? ' blocked' : ''}`}>{status}</span>
         </span>
       </span>
     </button>

@@ -10,6 +10,7 @@ import { pictureSize, thumbnailUrl } from './pictures.ts';
 import { portal, portalIfRunning } from './portal.ts';
 import {
   type OutgoingMessage,
+  withBlocked,
   withHistory,
   withHistoryPage,
   withOutgoing,
@@ -202,4 +203,10 @@ export async function deleteConversation(id: number): Promise<void> {
   saveDraft(portal().myId, id, '');
   navigate('/', { replace: true });
   updateChat((state) => withoutConversation(state, id));
+}
+
+/** Blocks or unblocks someone; the store follows at once, and other tabs through `block_changed`. */
+export async function setBlocked(userId: number, blocked: boolean): Promise<void> {
+  await (blocked ? api.block(userId) : api.unblock(userId));
+  updateChat((state) => withBlocked(state, userId, blocked));
 }

@@ -6,6 +6,7 @@ import { endedSession, loadSession } from '../session/session.ts';
 import { savedOutbox } from './outbox.ts';
 import {
   initialChatState,
+  withBlocked,
   withChangedMessage,
   withConversation,
   withConversationRead,
@@ -63,6 +64,7 @@ class Portal {
         updateChat((state) => withPresence(state, new Map([[frame.userId, frame.presence]]))),
       ),
       realtime.on('conversation_hidden', (frame) => this.onHidden(frame.conversationId)),
+      realtime.on('block_changed', (frame) => updateChat((state) => withBlocked(state, frame.userId, frame.blocked))),
       realtime.on('message_changed', (message) => updateChat((state) => withChangedMessage(state, message))),
       realtime.on('message_hidden', (frame) =>
         updateChat((state) => withoutMessage(state, frame.conversationId, frame.messageId)),
@@ -77,6 +79,7 @@ class Portal {
       chatStore.subscribe(() => this.watchActivePeer()),
     );
     this.showRestoredSends();
+    void this.loadBlocked();
     // The list first, so that the cursors it sets make the first connect catch up on anything since.
     void this.loadConversations().finally(() => this.stopped || realtime.connect());
   }
@@ -88,6 +91,18 @@ class Portal {
     this.realtime.close();
     // Nothing of this user's chat stays in memory for whoever signs in next.
     chatStore.set(initialChatState());
+  }
+
+  /** Whom this user blocked: the header, the composer and the directory mark them. */
+  private async loadBlocked(): Promise<void> {
+    try {
+      const { blocked } = await api.blocks();
+      if (this.stopped) return;
+      updateChat((state) => blocked.reduce((next, { user }) => withBlocked(next, user.id, true), state));
+    } catch (error) {
+      // Without the list nothing is marked; sends still get the server's refusal.
+      endedSession(error);
+    }
   }
 
   async loadConversations(): Promise<void> {

@@ -71,6 +71,8 @@ export interface ChatState {
   presence: Readonly<Record<number, Presence>>;
   /** The conversation on screen, whose messages are read as they arrive. */
   activeConversationId: number | null;
+  /** The people this user blocked (GET /api/blocks, then `block_changed` from any tab). */
+  blocked: Readonly<Record<number, true>>;
 }
 
 export const initialChatState = (): ChatState => ({
@@ -85,6 +87,7 @@ export const initialChatState = (): ChatState => ({
   typingUntil: {},
   presence: {},
   activeConversationId: null,
+  blocked: {},
 });
 
 const without = <V>(record: Readonly<Record<number, V>>, key: number): Record<number, V> => {
@@ -256,6 +259,11 @@ export function withReadCursor(
 export function withPresence(state: ChatState, newest: ReadonlyMap<number, Presence>): ChatState {
   if (newest.size === 0) return state;
   return { ...state, presence: { ...state.presence, ...Object.fromEntries(newest) } };
+}
+
+export function withBlocked(state: ChatState, userId: number, blocked: boolean): ChatState {
+  if (Boolean(state.blocked[userId]) === blocked) return state;
+  return { ...state, blocked: blocked ? { ...state.blocked, [userId]: true } : without(state.blocked, userId) };
 }
 
 export function withHistory(state: ChatState, id: number, change: (history: History) => History): ChatState {

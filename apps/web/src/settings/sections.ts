@@ -1,5 +1,6 @@
 import type { Me } from '@chat/protocol';
 import type { ComponentType } from 'react';
+import { BlockedSection } from './BlockedSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
 import { PasskeysSection } from './PasskeysSection.tsx';
 import { PrivacySection } from './PrivacySection.tsx';
@@ -18,4 +19,5 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'notifications', title: 'Notifications', Section: NotificationsSection },
   { id: 'two-factor', title: 'Two-factor authentication', Section: TwoFactorSection },
   { id: 'passkeys', title: 'Passkeys', Section: PasskeysSection },
+  { id: 'blocked', title: 'Blocked people', Section: BlockedSection },
 ];

@@ -4,6 +4,7 @@ import { CLIENT_FRAME_SCHEMAS, type ClientFrame } from './client-frames.ts';
 import { WS_LIMITS } from './limits.ts';
 import {
   AckFrame,
+  BlockChangedFrame,
   ChangeAckFrame,
   ConversationHiddenFrame,
   ErrorFrame,
@@ -34,6 +35,7 @@ const SERVER_FRAME_SCHEMAS = {
   typing: TypingEventFrame,
   presence: PresenceFrame,
   conversation_hidden: ConversationHiddenFrame,
+  block_changed: BlockChangedFrame,
   resync: ResyncFrame,
   synced: SyncedFrame,
   error: ErrorFrame,

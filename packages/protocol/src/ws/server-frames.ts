@@ -99,6 +99,17 @@ export const PresenceFrame = Type.Object({
   presence: Presence,
 });
 
+/**
+ * The user blocked (or unblocked) someone, on this or another tab or device: update the list of
+ * blocked people. Only the one who blocks is told; the blocked person gets no frame.
+ */
+export const BlockChangedFrame = Type.Object({
+  type: Type.Literal('block_changed'),
+  userId: Id,
+  /** True when `userId` is now blocked by the user, false once unblocked. */
+  blocked: Type.Boolean(),
+});
+
 /** The user deleted a conversation for themselves (on another tab or device): drop it from the list. */
 export const ConversationHiddenFrame = Type.Object({
   type: Type.Literal('conversation_hidden'),
@@ -149,6 +160,7 @@ export const ServerFrame = Type.Union([
   TypingEventFrame,
   PresenceFrame,
   ConversationHiddenFrame,
+  BlockChangedFrame,
   ResyncFrame,
   SyncedFrame,
   ErrorFrame,

@@ -2,6 +2,7 @@ import type { Attachment, ReplyQuote } from '@chat/protocol';
 import { AppError, notFound } from '../../http/errors.ts';
 import type { Db } from '../../infra/db/database.ts';
 import { findUpload, toAttachment } from '../../uploads/uploads-repository.ts';
+import { requireCanSendIn, requireCanSendTo } from '../blocks/rules.ts';
 import { requireChatPartner } from '../conversations.ts';
 import { getOrCreateConversation } from '../conversations-repository.ts';
 import { findQuoteIn } from '../messages-repository.ts';
@@ -44,8 +45,12 @@ async function ownAttachment(db: Db, senderId: number, uploadId: string): Promis
 }
 
 async function resolveConversation(db: Db, senderId: number, input: SendInput): Promise<number> {
-  if (input.conversationId !== undefined) return input.conversationId;
+  if (input.conversationId !== undefined) {
+    await requireCanSendIn(db, { conversationId: input.conversationId }, senderId);
+    return input.conversationId;
+  }
   if (input.userId === undefined) throw new AppError(400, 'bad_request', 'Name a conversationId or a userId.');
   await requireChatPartner(db, senderId, input.userId);
+  await requireCanSendTo(db, senderId, input.userId);
   return getOrCreateConversation(db, senderId, input.userId, Date.now());
 }

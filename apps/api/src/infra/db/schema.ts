@@ -20,6 +20,7 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   passkeys: PasskeysTable;
   auth_challenges: AuthChallengesTable;
+  blocks: BlocksTable;
 }
 
 export interface UsersTable {
@@ -118,6 +119,13 @@ export interface ReactionsTable {
 export interface HiddenMessagesTable {
   user_id: number;
   message_id: number;
+}
+
+/** `blocker_id` blocks `blocked_id`: neither can send to the other, and neither sees the other's presence. */
+export interface BlocksTable {
+  blocker_id: number;
+  blocked_id: number;
+  created_at: number;
 }
 
 export interface UploadsTable {

@@ -1,0 +1,18 @@
+import { AppError, notFound } from '../../http/errors.ts';
+import type { Db } from '../../infra/db/database.ts';
+import { findUserById } from '../../users/users-repository.ts';
+import { addBlock, removeBlock } from './repository.ts';
+
+/** Someone one can block: a confirmed user other than oneself (anyone else does not exist for the caller). */
+async function requireBlockable(db: Db, userId: number, otherId: number): Promise<void> {
+  if (otherId === userId) throw new AppError(400, 'cannot_block_self', 'You cannot block yourself.');
+  const other = await findUserById(db, otherId);
+  if (!other || other.email_verified_at === null) throw notFound('That user');
+}
+
+/** Blocks or unblocks; doing it twice answers the same. */
+export async function setBlocked(db: Db, userId: number, otherId: number, blocked: boolean): Promise<void> {
+  await requireBlockable(db, userId, otherId);
+  if (blocked) await addBlock(db, userId, otherId, Date.now());
+  else await removeBlock(db, userId, otherId);
+}
