@@ -6,6 +6,7 @@ import type {
   DirectoryResponse,
   ErrorBody,
   HistoryResponse,
+  MuteResponse,
   SettingsBody,
   SignupBody,
   UnreadResponse,
@@ -123,6 +124,9 @@ export class ChatApi {
   markRead = (id: number, seq: number) =>
     this.request<UnreadResponse>('POST', `/api/conversations/${id}/read`, { body: { seq } });
   deleteConversation = (id: number) => this.request<UnreadResponse>('DELETE', `/api/conversations/${id}`);
+  /** Muted or not, for this user only; their other connections get `conversation_muted`. */
+  setMuted = (id: number, muted: boolean) =>
+    this.request<MuteResponse>(muted ? 'PUT' : 'DELETE', `/api/conversations/${id}/mute`);
   wsTicket = () => this.request<WsTicketResponse>('POST', '/api/ws-ticket');
 
   /** Uploads a picture (multipart); send the returned attachment's id with a message. */

@@ -26,6 +26,7 @@ export interface RealtimeEvents extends Record<string, unknown> {
   /** Only a state newer (by version) than any known for the user, from frames or notePresence. */
   presence: ServerFrameOf<'presence'>;
   conversation_hidden: ServerFrameOf<'conversation_hidden'>;
+  conversation_muted: ServerFrameOf<'conversation_muted'>;
   synced: ServerFrameOf<'synced'>;
   /** An error frame that answered no pending send (those settle their send instead). */
   error: ServerFrameOf<'error'>;

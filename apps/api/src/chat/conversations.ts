@@ -91,6 +91,7 @@ export async function summarize(
         readSeq: m.readSeq,
         peerReadSeq: receipts ? (cursor?.read_seq ?? 0) : null,
         updatedAt: m.updatedAt,
+        muted: m.muted,
       },
     ];
   });

@@ -50,6 +50,7 @@ const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSumm
   readSeq: 0,
   peerReadSeq: 0,
   updatedAt: 1_002,
+  muted: false,
   ...overrides,
 });
 
