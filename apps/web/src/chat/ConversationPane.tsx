@@ -10,6 +10,7 @@ import { deleteConversation, showConversation } from './actions.ts';
 import { Composer, type ComposerTarget } from './Composer.tsx';
 import { changeable, type MessageIntents } from './MessageActions.tsx';
 import { MessageList } from './MessageList.tsx';
+import { MuteButton } from './MuteButton.tsx';
 import { chatStore, useChat } from './store.ts';
 import { useDraft } from './use-draft.ts';
 import { usePictureDrop } from './use-picture-drop.ts';
@@ -103,6 +104,7 @@ function ConversationHeader({ summary, titleId }: { summary: ConversationSummary
         <h2 id={titleId}>{peer.username}</h2>
         <p className={`pane-status${typing ? ' typing' : ''}`}>{typing ? 'typing…' : presenceText(presence, now)}</p>
       </div>
+      <MuteButton summary={summary} />
       <button type="button" className="icon-button" title="Delete conversation" onClick={() => setConfirming(true)}>
         <TrashIcon />
         <span className="sr-only">Delete conversation</span>

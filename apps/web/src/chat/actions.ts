@@ -12,6 +12,7 @@ import {
   type OutgoingMessage,
   withHistory,
   withHistoryPage,
+  withMuted,
   withOutgoing,
   withoutConversation,
   withoutOutgoing,
@@ -202,4 +203,17 @@ export async function deleteConversation(id: number): Promise<void> {
   saveDraft(portal().myId, id, '');
   navigate('/', { replace: true });
   updateChat((state) => withoutConversation(state, id));
+}
+
+/** Mutes or unmutes at once; the server's answer stands, and a failure puts the old state back and throws. */
+export async function setConversationMuted(id: number, muted: boolean): Promise<void> {
+  updateChat((state) => withMuted(state, { conversationId: id, muted }));
+  try {
+    const saved = await api.setMuted(id, muted);
+    updateChat((state) => withMuted(state, saved));
+  } catch (error) {
+    updateChat((state) => withMuted(state, { conversationId: id, muted: !muted }));
+    endedSession(error);
+    throw error;
+  }
 }
