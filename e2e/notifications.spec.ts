@@ -1,6 +1,15 @@
 import { bubble, conversationRow, openConversationWith, send } from './support/chat.ts';
 import { clickLatestNotification, notificationsOf, recordNotifications, setHidden } from './support/notifications.ts';
-import { expect, test } from './support/people.ts';
+import { expect, type People, test } from './support/people.ts';
+
+/** Bob, whose notifications are recorded (permission granted before), and two people who write to him. */
+async function bobAndTwoWriters(people: People) {
+  const alice = await people.signUp('alice');
+  const carol = await people.signUp('carol');
+  const bob = await people.signUp('bob');
+  await recordNotifications(bob);
+  return { alice, carol, bob };
+}
 
 test('asks only when offered, notifies of a message while the tab is hidden, and the click opens the conversation', async ({
   people,
@@ -46,10 +55,7 @@ test('asks only when offered, notifies of a message while the tab is hidden, and
 test('notifies while another conversation is open, not for the one on screen nor for my own messages from another tab', async ({
   people,
 }) => {
-  const alice = await people.signUp('alice');
-  const carol = await people.signUp('carol');
-  const bob = await people.signUp('bob');
-  await recordNotifications(bob);
+  const { alice, carol, bob } = await bobAndTwoWriters(people);
   await openConversationWith(alice.page, bob.username);
   await openConversationWith(carol.page, bob.username);
   await openConversationWith(bob.page, carol.username);
@@ -82,10 +88,7 @@ test('notifies while another conversation is open, not for the one on screen nor
 test('a muted conversation notifies nobody and leaves the title, its badge stays, and my other tab follows', async ({
   people,
 }) => {
-  const alice = await people.signUp('alice');
-  const carol = await people.signUp('carol');
-  const bob = await people.signUp('bob');
-  await recordNotifications(bob);
+  const { alice, carol, bob } = await bobAndTwoWriters(people);
   await openConversationWith(alice.page, bob.username);
   await send(alice.page, 'before the mute');
   await openConversationWith(bob.page, alice.username);

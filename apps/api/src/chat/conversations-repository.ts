@@ -145,19 +145,17 @@ export async function getOrCreateConversation(db: Db, userA: number, userB: numb
   return id;
 }
 
-export async function setMuted(db: Db, conversationId: number, userId: number, muted: boolean): Promise<void> {
+/** A member's own flags on a conversation: hidden from their list, muted. Only those given change. */
+export async function setMemberFlags(
+  db: Db,
+  conversationId: number,
+  userId: number,
+  flags: { hidden?: boolean; muted?: boolean },
+): Promise<void> {
+  const set = Object.fromEntries(Object.entries(flags).map(([flag, on]) => [flag, on ? 1 : 0]));
   await db
     .updateTable('conversation_members')
-    .set({ muted: muted ? 1 : 0 })
-    .where('conversation_id', '=', conversationId)
-    .where('user_id', '=', userId)
-    .execute();
-}
-
-export async function setHidden(db: Db, conversationId: number, userId: number, hidden: boolean): Promise<void> {
-  await db
-    .updateTable('conversation_members')
-    .set({ hidden: hidden ? 1 : 0 })
+    .set(set)
     .where('conversation_id', '=', conversationId)
     .where('user_id', '=', userId)
     .execute();

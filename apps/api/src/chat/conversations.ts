@@ -14,7 +14,7 @@ import {
   getOrCreateConversation,
   listVisibleMemberships,
   type Membership,
-  setHidden,
+  setMemberFlags,
 } from './conversations-repository.ts';
 import { lastVisibleMessages, listMessages } from './messages-repository.ts';
 
@@ -43,7 +43,7 @@ export async function requireChatPartner(db: Db, userId: number, peerId: number)
 export async function openConversation(db: Db, userId: number, peerId: number): Promise<number> {
   await requireChatPartner(db, userId, peerId);
   const conversationId = await getOrCreateConversation(db, userId, peerId, Date.now());
-  await setHidden(db, conversationId, userId, false);
+  await setMemberFlags(db, conversationId, userId, { hidden: false });
   return conversationId;
 }
 

@@ -1,7 +1,7 @@
 import type { MuteResponse } from '@chat/protocol';
 import type { Db } from '../infra/db/database.ts';
 import { requireMembership } from './conversations.ts';
-import { setMuted } from './conversations-repository.ts';
+import { setMemberFlags } from './conversations-repository.ts';
 
 /**
  * Mutes or unmutes a conversation for one member: their choice alone, the peer is never told.
@@ -9,6 +9,6 @@ import { setMuted } from './conversations-repository.ts';
  */
 export async function setMute(db: Db, userId: number, conversationId: number, muted: boolean): Promise<MuteResponse> {
   await requireMembership(db, conversationId, userId);
-  await setMuted(db, conversationId, userId, muted);
+  await setMemberFlags(db, conversationId, userId, { muted });
   return { conversationId, muted };
 }
