@@ -50,6 +50,15 @@ test('asks only when offered, notifies of a message while the tab is hidden, and
   // Open and looked at: read, so the count leaves the title and the icon.
   await expect(bob.page).toHaveTitle('Chat');
   await expect(favicon).not.toHaveAttribute('href', /%3Ctext/);
+
+  // The settings say the notifications are on, and keep the sound in this browser.
+  await bob.page.getByRole('link', { name: 'Settings' }).click();
+  await expect(bob.page.getByText('Desktop notifications are on in this browser')).toBeVisible();
+  const sound = bob.page.getByRole('checkbox', { name: 'Play a sound for new messages' });
+  await expect(sound).not.toBeChecked();
+  await sound.check();
+  await bob.page.reload();
+  await expect(bob.page.getByRole('checkbox', { name: 'Play a sound for new messages' })).toBeChecked();
 });
 
 test('notifies while another conversation is open, not for the one on screen nor for my own messages from another tab', async ({
