@@ -64,6 +64,8 @@ test('asks only when offered, notifies of a message while the tab is hidden, and
 test('notifies while another conversation is open, not for the one on screen nor for my own messages from another tab', async ({
   people,
 }) => {
+  // Three sign-ups and a second tab: about 30 s on a quiet machine, more than the default allows on a busy one.
+  test.slow();
   const { alice, carol, bob } = await bobAndTwoWriters(people);
   await openConversationWith(alice.page, bob.username);
   await openConversationWith(carol.page, bob.username);
@@ -97,6 +99,8 @@ test('notifies while another conversation is open, not for the one on screen nor
 test('a muted conversation notifies nobody and leaves the title, its badge stays, and my other tab follows', async ({
   people,
 }) => {
+  // Three sign-ups and a second tab: about 30 s on a quiet machine, more than the default allows on a busy one.
+  test.slow();
   const { alice, carol, bob } = await bobAndTwoWriters(people);
   await openConversationWith(alice.page, bob.username);
   await send(alice.page, 'before the mute');
