@@ -152,10 +152,10 @@ export async function setMemberFlags(
   userId: number,
   flags: { hidden?: boolean; muted?: boolean },
 ): Promise<void> {
-  const set = Object.fromEntries(Object.entries(flags).map(([flag, on]) => [flag, on ? 1 : 0]));
+  const flag = (on: boolean | undefined) => (on === undefined ? undefined : on ? 1 : 0);
   await db
     .updateTable('conversation_members')
-    .set(set)
+    .set({ hidden: flag(flags.hidden), muted: flag(flags.muted) })
     .where('conversation_id', '=', conversationId)
     .where('user_id', '=', userId)
     .execute();
