@@ -5,6 +5,7 @@ import * as uploads from './20261123_0003_uploads.ts';
 import * as robot from './20261123_0004_robot.ts';
 import * as messageChanges from './20261201_0005_message_changes.ts';
 import * as missedMail from './20261201_0010_missed_mail.ts';
+import * as mutes from './20261202_0011_mutes.ts';
 import * as blocks from './20261202_0013_blocks.ts';
 import * as twoFactor from './20261202_0017_two_factor.ts';
 
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '20261123_0004_robot': robot,
   '20261201_0005_message_changes': messageChanges,
   '20261201_0010_missed_mail': missedMail,
+  '20261202_0011_mutes': mutes,
   '20261202_0013_blocks': blocks,
   '20261202_0017_two_factor': twoFactor,
 };

@@ -9,6 +9,7 @@ import type {
   ErrorBody,
   HistoryResponse,
   LoginResponse,
+  MuteResponse,
   PasskeyListResponse,
   PasskeyResponse,
   RecoveryCodesResponse,
@@ -180,6 +181,9 @@ export class ChatApi {
   blocks = () => this.request<BlockListResponse>('GET', '/api/blocks');
   block = (userId: number) => this.request<BlockStateResponse>('PUT', `/api/blocks/${userId}`);
   unblock = (userId: number) => this.request<BlockStateResponse>('DELETE', `/api/blocks/${userId}`);
+  /** Muted or not, for this user only; their other connections get `conversation_muted`. */
+  setMuted = (id: number, muted: boolean) =>
+    this.request<MuteResponse>(muted ? 'PUT' : 'DELETE', `/api/conversations/${id}/mute`);
   wsTicket = () => this.request<WsTicketResponse>('POST', '/api/ws-ticket');
 
   /** Uploads a picture (multipart); send the returned attachment's id with a message. */

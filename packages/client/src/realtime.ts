@@ -28,6 +28,7 @@ export interface RealtimeEvents extends Record<string, unknown> {
   conversation_hidden: ServerFrameOf<'conversation_hidden'>;
   /** This user blocked or unblocked someone (here or on another connection). */
   block_changed: ServerFrameOf<'block_changed'>;
+  conversation_muted: ServerFrameOf<'conversation_muted'>;
   synced: ServerFrameOf<'synced'>;
   /** An error frame that answered no pending send (those settle their send instead). */
   error: ServerFrameOf<'error'>;

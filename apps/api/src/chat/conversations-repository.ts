@@ -8,6 +8,8 @@ export interface Membership {
   readSeq: number;
   clearedSeq: number;
   hidden: boolean;
+  /** This member muted the conversation. */
+  muted: boolean;
   /** Messages after the read cursor deleted for everyone since: they are no longer unread. */
   deletedUnread: number;
   lastSeq: number;
@@ -22,6 +24,7 @@ const membershipColumns = [
   'm.read_seq',
   'm.cleared_seq',
   'm.hidden',
+  'm.muted',
   'm.deleted_unread',
   'c.last_seq',
   'c.last_change_seq',
@@ -35,6 +38,7 @@ type MembershipRow = {
   read_seq: number;
   cleared_seq: number;
   hidden: number;
+  muted: number;
   deleted_unread: number;
   last_seq: number;
   last_change_seq: number;
@@ -48,6 +52,7 @@ const toMembership = (row: MembershipRow): Membership => ({
   readSeq: row.read_seq,
   clearedSeq: row.cleared_seq,
   hidden: row.hidden === 1,
+  muted: row.muted === 1,
   deletedUnread: row.deleted_unread,
   lastSeq: row.last_seq,
   lastChangeSeq: row.last_change_seq,
@@ -140,10 +145,17 @@ export async function getOrCreateConversation(db: Db, userA: number, userB: numb
   return id;
 }
 
-export async function setHidden(db: Db, conversationId: number, userId: number, hidden: boolean): Promise<void> {
+/** A member's own flags on a conversation: hidden from their list, muted. Only those given change. */
+export async function setMemberFlags(
+  db: Db,
+  conversationId: number,
+  userId: number,
+  flags: { hidden?: boolean; muted?: boolean },
+): Promise<void> {
+  const flag = (on: boolean | undefined) => (on === undefined ? undefined : on ? 1 : 0);
   await db
     .updateTable('conversation_members')
-    .set({ hidden: hidden ? 1 : 0 })
+    .set({ hidden: flag(flags.hidden), muted: flag(flags.muted) })
     .where('conversation_id', '=', conversationId)
     .where('user_id', '=', userId)
     .execute();

@@ -16,7 +16,7 @@ import {
   getOrCreateConversation,
   listVisibleMemberships,
   type Membership,
-  setHidden,
+  setMemberFlags,
 } from './conversations-repository.ts';
 import { lastVisibleMessages, listMessages } from './messages-repository.ts';
 
@@ -46,7 +46,7 @@ export async function openConversation(db: Db, userId: number, peerId: number): 
   await requireChatPartner(db, userId, peerId);
   await requireCanOpen(db, userId, peerId);
   const conversationId = await getOrCreateConversation(db, userId, peerId, Date.now());
-  await setHidden(db, conversationId, userId, false);
+  await setMemberFlags(db, conversationId, userId, { hidden: false });
   return conversationId;
 }
 
@@ -99,6 +99,7 @@ export async function summarize(
         readSeq: m.readSeq,
         peerReadSeq: receipts ? (cursor?.read_seq ?? 0) : null,
         updatedAt: m.updatedAt,
+        muted: m.muted,
       },
     ];
   });

@@ -1,3 +1,4 @@
+import type { MuteResponse } from '@chat/protocol';
 import type { AddressedEvent } from '../gateway/events.ts';
 import type { ChangeResult } from './changes/change.ts';
 import type { ReadResult } from './reading.ts';
@@ -113,6 +114,11 @@ export function hiddenEvents(userId: number, state: UnreadState): AddressedEvent
       },
     },
   ];
+}
+
+/** A mute is the user's own: all their connections, on every device, take the new state. */
+export function mutedEvents(userId: number, state: MuteResponse): AddressedEvent[] {
+  return [{ userId, event: { kind: 'frames', frames: [{ type: 'conversation_muted', ...state }] } }];
 }
 
 export function typingEvents(peerId: number, conversationId: number, userId: number): AddressedEvent[] {

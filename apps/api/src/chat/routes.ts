@@ -4,6 +4,7 @@ import {
   ConversationResponse,
   HistoryQuery,
   HistoryResponse,
+  MuteResponse,
   OpenConversationBody,
   ReadBody,
   UnreadResponse,
@@ -14,7 +15,8 @@ import { authOf } from '../auth/authenticate.ts';
 import { notFound } from '../http/errors.ts';
 import { history, listConversations, openConversation, requireMembership, summarize } from './conversations.ts';
 import type { ConversationStarted } from './events.ts';
-import { hiddenEvents, readEvents } from './notify.ts';
+import { setMute } from './muting.ts';
+import { hiddenEvents, mutedEvents, readEvents } from './notify.ts';
 import { deleteForMe, markRead, receiptsShared } from './reading.ts';
 
 function viewerOf(request: FastifyRequest) {
@@ -77,6 +79,24 @@ export async function chatRoutes(fastify: FastifyInstance, conversationStarted: 
       return { conversationId: result.conversationId, unread: result.unread, total: result.total };
     },
   );
+
+  // Mute and unmute: PUT sets it, DELETE takes it away; both answer with the state and tell the user's other connections.
+  for (const [method, muted] of [
+    ['PUT', true],
+    ['DELETE', false],
+  ] as const) {
+    app.route({
+      method,
+      url: '/conversations/:id/mute',
+      schema: { params: ConversationParams, response: { 200: MuteResponse } },
+      handler: async (request) => {
+        const userId = viewerOf(request).id;
+        const state = await setMute(db, userId, request.params.id, muted);
+        app.gateway.deliver(mutedEvents(userId, state));
+        return state;
+      },
+    });
+  }
 
   app.delete(
     '/conversations/:id',

@@ -141,6 +141,22 @@ describe.each(BACKENDS)('missed-message mail on %s', (kind: BackendKind) => {
     expect(missedMailsTo(bob)).toHaveLength(0);
   });
 
+  it('is not sent about a muted conversation, while the others are still mailed', async () => {
+    const [alice, carol, bob] = await Promise.all([newUser('alice'), newUser('carol'), newUser('bob')]);
+    const { conversation } = await alice.api.openConversation(bob.me.id);
+    await bob.api.openConversation(alice.me.id);
+    await bob.api.setMuted(conversation.id, true);
+    await Promise.all([write(alice, bob, 'muted, so no mail'), write(carol, bob, 'not muted')]);
+
+    await expect.poll(() => missedMailsTo(bob).length, WAIT).toBe(1);
+    await settle();
+    expect(missedMailsTo(bob)).toHaveLength(1);
+    const [mail] = missedMailsTo(bob);
+    expect(mail?.subject).toBe(`New messages from ${carol.me.username}`);
+    expect(mail?.text).toContain('> not muted');
+    expect(mail?.text).not.toContain('muted, so no mail');
+  });
+
   it('the setting turns it off, and leaves the other settings as they are', async () => {
     const [alice, bob] = await Promise.all([newUser('alice'), newUser('bob')]);
     expect(bob.me.missedMail).toBe(true);

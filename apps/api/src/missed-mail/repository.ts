@@ -31,7 +31,7 @@ export interface DueQuery {
 /**
  * Members with a message from the peer that is unread, not mailed yet, older than `afterMs` and newer
  * than the member's last time online (what came while they were connected, they saw announced), in
- * conversations not mailed about within the window, of users who want these mails. Oldest first, so
+ * conversations not mailed about within the window and not muted, of users who want these mails. Oldest first, so
  * whoever waited longest is served first. Whether the member is offline now is the caller's to ask.
  */
 type MemberScope = ExpressionBuilder<
@@ -80,6 +80,7 @@ export async function findDueConversations(db: Db, query: DueQuery): Promise<Due
       eb.or([eb('m.missed_mail_at', 'is', null), eb('m.missed_mail_at', '<=', query.now - query.windowMs)]),
     )
     .where('m.hidden', '=', 0)
+    .where('m.muted', '=', 0)
     .where('u.missed_mail', '=', 1)
     .where('u.is_bot', '=', 0)
     .where('u.email_verified_at', 'is not', null)
@@ -116,6 +117,8 @@ export async function claimConversation(db: Db, due: DueConversation, now: numbe
     .where('user_id', '=', due.userId)
     .where('missed_mail_seq', '=', due.mailedSeq)
     .where('read_seq', '<', due.lastSeq)
+    // Muted since the sweep found it: the member asked for quiet.
+    .where('muted', '=', 0)
     .where((eb) => eb.or([eb('missed_mail_at', 'is', null), eb('missed_mail_at', '<=', now - windowMs)]))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;

@@ -1,17 +1,15 @@
 import type { Me } from '@chat/protocol';
 import { useEffect, useState } from 'react';
-import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { useAttentionBadge } from '../notifications/use-attention-badge.ts';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { ConversationPane } from './ConversationPane.tsx';
 import { startChat } from './portal.ts';
 import { Sidebar } from './Sidebar.tsx';
-import { useChat } from './store.ts';
 
 /** The signed-in app: the sidebar and the open conversation side by side, or one at a time on a phone. */
 export function ChatScreen({ me, conversationId }: { me: Me; conversationId: number | null }) {
   const [started, setStarted] = useState(false);
-  const totalUnread = useChat((state) => state.totalUnread);
-  useDocumentTitle(totalUnread > 0 ? `(${totalUnread}) Chat` : 'Chat');
+  useAttentionBadge();
 
   // Children call the portal as they mount, so they mount only once it runs.
   useEffect(() => {

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { Link } from '../lib/router.tsx';
 import { fullTime, shortAge } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
+import { BellOffIcon } from '../ui/icons.tsx';
 import { Avatar } from './Avatar.tsx';
 import { retryConversations } from './actions.ts';
 import { messagePreview } from './pictures.ts';
@@ -77,6 +78,12 @@ function ConversationRow({ summary, myId, active }: { summary: ConversationSumma
       <span className="row-main">
         <span className="row-top">
           <span className="row-name">{peer.username}</span>
+          {summary.muted && (
+            <span className="row-muted" title="Muted">
+              <BellOffIcon />
+              <span className="sr-only">Muted</span>
+            </span>
+          )}
           <time
             className="row-time"
             dateTime={new Date(summary.updatedAt).toISOString()}
@@ -88,7 +95,7 @@ function ConversationRow({ summary, myId, active }: { summary: ConversationSumma
         <span className="row-bottom">
           <span className={`row-preview${typing ? ' typing' : ''}`}>{preview}</span>
           {badge > 0 && (
-            <span className="badge">
+            <span className={`badge${summary.muted ? ' muted' : ''}`}>
               {badge}
               <span className="sr-only"> unread</span>
             </span>

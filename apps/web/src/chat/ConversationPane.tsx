@@ -11,6 +11,7 @@ import { BlockButton, BlockedNote, useBlocked } from './Blocking.tsx';
 import { Composer, type ComposerTarget } from './Composer.tsx';
 import { changeable, type MessageIntents } from './MessageActions.tsx';
 import { MessageList } from './MessageList.tsx';
+import { MuteButton } from './MuteButton.tsx';
 import { chatStore, useChat } from './store.ts';
 import { useDraft } from './use-draft.ts';
 import { usePictureDrop } from './use-picture-drop.ts';
@@ -112,6 +113,7 @@ function ConversationHeader({ summary, titleId }: { summary: ConversationSummary
         </p>
       </div>
       <BlockButton peer={peer} />
+      <MuteButton summary={summary} />
       <button type="button" className="icon-button" title="Delete conversation" onClick={() => setConfirming(true)}>
         <TrashIcon />
         <span className="sr-only">Delete conversation</span>

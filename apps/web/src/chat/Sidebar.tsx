@@ -1,6 +1,7 @@
 import type { Me } from '@chat/protocol';
 import { useState } from 'react';
 import { Link } from '../lib/router.tsx';
+import { NotificationPrompt } from '../notifications/NotificationPrompt.tsx';
 import { logOut } from '../session/session.ts';
 import { ConversationList } from './ConversationList.tsx';
 import { Directory } from './Directory.tsx';
@@ -33,6 +34,7 @@ export function Sidebar({ me, activeId }: { me: Me; activeId: number | null }) {
           People
         </TabButton>
       </fieldset>
+      <NotificationPrompt userId={me.id} />
       <div className="sidebar-body">
         {tab === 'chats' ? (
           <ConversationList myId={me.id} activeId={activeId} onFindPeople={() => setTab('people')} />

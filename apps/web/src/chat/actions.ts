@@ -13,6 +13,7 @@ import {
   withBlocked,
   withHistory,
   withHistoryPage,
+  withMuted,
   withOutgoing,
   withoutConversation,
   withoutOutgoing,
@@ -209,4 +210,17 @@ export async function deleteConversation(id: number): Promise<void> {
 export async function setBlocked(userId: number, blocked: boolean): Promise<void> {
   await (blocked ? api.block(userId) : api.unblock(userId));
   updateChat((state) => withBlocked(state, userId, blocked));
+}
+
+/** Mutes or unmutes at once; the server's answer stands, and a failure puts the old state back and throws. */
+export async function setConversationMuted(id: number, muted: boolean): Promise<void> {
+  updateChat((state) => withMuted(state, { conversationId: id, muted }));
+  try {
+    const saved = await api.setMuted(id, muted);
+    updateChat((state) => withMuted(state, saved));
+  } catch (error) {
+    updateChat((state) => withMuted(state, { conversationId: id, muted: !muted }));
+    endedSession(error);
+    throw error;
+  }
 }

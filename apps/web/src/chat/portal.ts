@@ -2,6 +2,7 @@ import { type ConnectionState, RealtimeClient, SendError, type SendRequest } fro
 import { type ConversationSummary, type Message, type PublicUser, type ServerFrameOf, TYPING } from '@chat/protocol';
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
+import { alertOfMessage } from '../notifications/alerts.ts';
 import { endedSession, loadSession } from '../session/session.ts';
 import { savedOutbox } from './outbox.ts';
 import {
@@ -12,6 +13,7 @@ import {
   withConversationRead,
   withConversations,
   withMessage,
+  withMuted,
   withOutgoing,
   withoutConversation,
   withoutMessage,
@@ -65,6 +67,7 @@ class Portal {
       ),
       realtime.on('conversation_hidden', (frame) => this.onHidden(frame.conversationId)),
       realtime.on('block_changed', (frame) => updateChat((state) => withBlocked(state, frame.userId, frame.blocked))),
+      realtime.on('conversation_muted', (frame) => updateChat((state) => withMuted(state, frame))),
       realtime.on('message_changed', (message) => updateChat((state) => withChangedMessage(state, message))),
       realtime.on('message_hidden', (frame) =>
         updateChat((state) => withoutMessage(state, frame.conversationId, frame.messageId)),
@@ -254,8 +257,13 @@ class Portal {
   private onMessage(message: Message): void {
     const id = message.conversationId;
     updateChat((state) => withMessage(state, message, this.myId));
-    if (!chatStore.get().conversations[id]) void this.fetchSummary(id);
-    else if (message.senderId !== this.myId && this.readableActive() === id) this.read(id);
+    // A new conversation's summary names the sender (and says whether it is muted): alert once it is here.
+    if (!chatStore.get().conversations[id]) {
+      void this.fetchSummary(id).then(() => this.stopped || alertOfMessage(message, this.myId));
+      return;
+    }
+    if (message.senderId !== this.myId && this.readableActive() === id) this.read(id);
+    alertOfMessage(message, this.myId);
   }
 
   private onUnread(frame: UnreadCounts): void {

@@ -10,6 +10,7 @@ import {
   withConversationRead,
   withHistoryPage,
   withMessage,
+  withMuted,
   withOutgoing,
   withoutMessage,
   withoutOutgoing,
@@ -50,6 +51,7 @@ const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSumm
   readSeq: 0,
   peerReadSeq: 0,
   updatedAt: 1_002,
+  muted: false,
   ...overrides,
 });
 
@@ -217,6 +219,15 @@ describe('chat state', () => {
     const after = withConversation(live, stale).conversations[7];
     expect(after?.lastMessage?.text).toBe('text 2');
     expect(after?.lastSeq).toBe(2);
+  });
+
+  it('takes a mute from any tab, leaving the badge as it was, and ignores one for a conversation not listed', () => {
+    const listed = withConversation(initialChatState(), summary());
+    const muted = withMuted(listed, { conversationId: 7, muted: true });
+    expect(muted.conversations[7]).toMatchObject({ muted: true, unread: 2 });
+    expect(withMuted(muted, { conversationId: 7, muted: false }).conversations[7]?.muted).toBe(false);
+    expect(withMuted(muted, { conversationId: 7, muted: true })).toBe(muted);
+    expect(withMuted(listed, { conversationId: 8, muted: true })).toBe(listed);
   });
 
   it('lists the most recent conversation first', () => {

@@ -255,6 +255,13 @@ export function withReadCursor(
   );
 }
 
+/** The user muted or unmuted a conversation, here or on another tab or device. */
+export function withMuted(state: ChatState, change: { conversationId: number; muted: boolean }): ChatState {
+  const summary = state.conversations[change.conversationId];
+  if (!summary || summary.muted === change.muted) return state;
+  return { ...state, conversations: { ...state.conversations, [summary.id]: { ...summary, muted: change.muted } } };
+}
+
 /** Presence states the client library found newest (it drops a snapshot older than what it knows). */
 export function withPresence(state: ChatState, newest: ReadonlyMap<number, Presence>): ChatState {
   if (newest.size === 0) return state;

@@ -41,6 +41,8 @@ export const ConversationSummary = Type.Object({
   peerReadSeq: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
   /** Time of the last message, or of the opening; the list is sorted on it, newest first. */
   updatedAt: Timestamp,
+  /** This user muted the conversation: no desktop notification, no missed-message mail, no count in the tab title. */
+  muted: Type.Boolean(),
 });
 export type ConversationSummary = Static<typeof ConversationSummary>;
 
@@ -79,6 +81,13 @@ export const HistoryResponse = Type.Object({
   hasMore: Type.Boolean(),
 });
 export type HistoryResponse = Static<typeof HistoryResponse>;
+
+/** `PUT` / `DELETE /api/conversations/:id/mute`: the conversation's mute state for this user after the change. */
+export const MuteResponse = Type.Object({
+  conversationId: Id,
+  muted: Type.Boolean(),
+});
+export type MuteResponse = Static<typeof MuteResponse>;
 
 export const ReadBody = Type.Object({ seq: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
 export type ReadBody = Static<typeof ReadBody>;

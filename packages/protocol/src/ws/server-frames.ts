@@ -116,6 +116,13 @@ export const ConversationHiddenFrame = Type.Object({
   conversationId: Id,
 });
 
+/** The user muted or unmuted a conversation (on any connection or device): take `muted` as its state. */
+export const ConversationMutedFrame = Type.Object({
+  type: Type.Literal('conversation_muted'),
+  conversationId: Id,
+  muted: Type.Boolean(),
+});
+
 /** The server may have missed events for this connection (e.g. its bus reconnected): send `sync` now. */
 export const ResyncFrame = Type.Object({
   type: Type.Literal('resync'),
@@ -161,6 +168,7 @@ export const ServerFrame = Type.Union([
   PresenceFrame,
   ConversationHiddenFrame,
   BlockChangedFrame,
+  ConversationMutedFrame,
   ResyncFrame,
   SyncedFrame,
   ErrorFrame,

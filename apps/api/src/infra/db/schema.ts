@@ -91,6 +91,8 @@ export interface ConversationMembersTable {
   /** The last seq a missed-message mail covered, and when it was queued. */
   missed_mail_seq: Generated<number>;
   missed_mail_at: number | null;
+  /** 1: this member muted the conversation (no notification, mail or title count). */
+  muted: Generated<number>;
 }
 
 export interface MessagesTable {
