@@ -26,6 +26,7 @@ import {
 } from './accounts.ts';
 import { authOf } from './authenticate.ts';
 import { presentedDevice, setDeviceCookie } from './device-cookie.ts';
+import { deviceOf } from './devices.ts';
 import { enforceLimit, loginBucket } from './rate-limits.ts';
 import { createSession, deleteSession, deleteUserSessions } from './sessions.ts';
 
@@ -60,7 +61,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/signup', { schema: { body: SignupBody, response: { 201: UserResponse } } }, async (request, reply) => {
     await enforceLimit(app, 'signupPerIp', request.ip);
-    const { user, sessionToken } = await signup(context, request.body);
+    const { user, sessionToken } = await signup(context, request.body, { kind: 'browser', ...deviceOf(request) });
     signIn(reply, sessionToken, user.id);
     return reply.status(201).send({ user });
   });
@@ -86,7 +87,8 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     const bucket = loginBucket(account?.id, request.body.login, presentedDevice(request));
     await enforceLimit(app, bucket.name, bucket.subject);
     const user = await login(context, account, request.body.password);
-    const { token } = await createSession(app.database.db, user.id, Date.now());
+    const kind = request.body.issueToken ? 'token' : 'browser';
+    const { token } = await createSession(app.database.db, user.id, Date.now(), { kind, ...deviceOf(request) });
     if (request.body.issueToken) return { user: toMe(user), token };
     signIn(reply, token, user.id);
     return { user: toMe(user) };
@@ -128,7 +130,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     '/password/reset',
     { schema: { body: ResetPasswordBody, response: { 200: UserResponse } } },
     async (request, reply) => {
-      const { user, sessionToken } = await resetPassword(context, request.body);
+      const { user, sessionToken } = await resetPassword(context, request.body, { kind: 'browser', ...deviceOf(request) });
       app.sessionsEnded.emit(user.id, 'all');
       signIn(reply, sessionToken, user.id);
       return { user };

@@ -19,6 +19,7 @@ import {
   SyncedFrame,
   TypingEventFrame,
   UnreadFrame,
+  UserDeletedFrame,
 } from './server-frames.ts';
 
 const SERVER_FRAME_SCHEMAS = {
@@ -34,6 +35,7 @@ const SERVER_FRAME_SCHEMAS = {
   typing: TypingEventFrame,
   presence: PresenceFrame,
   conversation_hidden: ConversationHiddenFrame,
+  user_deleted: UserDeletedFrame,
   resync: ResyncFrame,
   synced: SyncedFrame,
   error: ErrorFrame,
