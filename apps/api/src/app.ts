@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
-import { authentication } from './auth/authenticate.ts';
 import { accountRoutes } from './account/routes.ts';
+import { authentication } from './auth/authenticate.ts';
 import { deviceRoutes } from './auth/device-routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';

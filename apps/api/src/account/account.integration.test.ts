@@ -70,7 +70,9 @@ describe.each(BACKENDS)('my account on %s', (kind: BackendKind) => {
     expect(messages[2]?.attachment?.id).toBe(attachment.id);
     const stored = Object.keys(files).find((name) => name.startsWith(`pictures/${attachment.id}.`));
     expect(await sharp(Buffer.from(files[stored ?? ''] ?? [])).metadata()).toMatchObject({ width: 20, height: 10 });
-    expect(JSON.parse(text('devices.json'))).toEqual(expect.arrayContaining([expect.objectContaining({ current: true })]));
+    expect(JSON.parse(text('devices.json'))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ current: true })]),
+    );
     expect(Object.keys(files)).not.toContain(`conversations/${theirs}.json`);
     expect(Object.values(files).some((bytes) => strFromU8(bytes).includes('a secret between'))).toBe(false);
   });

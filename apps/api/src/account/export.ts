@@ -56,11 +56,9 @@ async function fill(zip: ZipFile, sources: ExportSources, user: UserRow, current
   const { db } = sources;
   const mtime = new Date();
   zip.addBuffer(Buffer.from(README), 'README.txt', { mtime });
-  zip.addBuffer(
-    json({ ...toMe(user), createdAt: user.created_at, lastSeenAt: user.last_seen_at }),
-    'profile.json',
-    { mtime },
-  );
+  zip.addBuffer(json({ ...toMe(user), createdAt: user.created_at, lastSeenAt: user.last_seen_at }), 'profile.json', {
+    mtime,
+  });
   const sessions = await listUserSessions(db, user.id, Date.now());
   zip.addBuffer(json(sessions.map((row) => toDeviceSession(row, currentIdHash))), 'devices.json', { mtime });
 
@@ -72,9 +70,13 @@ async function fill(zip: ZipFile, sources: ExportSources, user: UserRow, current
   });
   zip.addBuffer(json(conversations), 'conversations.json', { mtime });
   for (const membership of memberships) {
-    zip.addReadStream(Readable.from(conversationJson(db, membership)), `conversations/${membership.conversationId}.json`, {
-      mtime,
-    });
+    zip.addReadStream(
+      Readable.from(conversationJson(db, membership)),
+      `conversations/${membership.conversationId}.json`,
+      {
+        mtime,
+      },
+    );
   }
 
   const uploads = await db

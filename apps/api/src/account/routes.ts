@@ -32,7 +32,12 @@ export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { user, session } = authOf(request);
-      await enforceRateLimit(app, `exportPerUser:${user.id}`, { limit: EXPORT_LIMIT.perHour, windowMs: HOUR }, 'exports');
+      await enforceRateLimit(
+        app,
+        `exportPerUser:${user.id}`,
+        { limit: EXPORT_LIMIT.perHour, windowMs: HOUR },
+        'exports',
+      );
       const day = new Date().toISOString().slice(0, 10);
       return reply
         .header('content-type', 'application/zip')

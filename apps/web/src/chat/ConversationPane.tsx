@@ -56,13 +56,19 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
     <section className="conversation" aria-labelledby={titleId} {...drop.handlers}>
       <ConversationHeader summary={summary} titleId={titleId} />
       <MessageList summary={summary} myId={me.id} intents={intents} />
-      <Composer
-        draft={draft}
-        peerName={summary.peer.username}
-        target={target}
-        onCancelTarget={() => setTarget(undefined)}
-        onEditLast={editLast}
-      />
+      {summary.peer.deleted ? (
+        <p className="composer-closed" role="status">
+          This account was deleted. You can read your conversation, but nothing more can be sent.
+        </p>
+      ) : (
+        <Composer
+          draft={draft}
+          peerName={summary.peer.username}
+          target={target}
+          onCancelTarget={() => setTarget(undefined)}
+          onEditLast={editLast}
+        />
+      )}
       {drop.dragging && (
         <p className="drop-hint" aria-hidden="true">
           Drop pictures to send them to {summary.peer.username}

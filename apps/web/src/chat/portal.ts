@@ -19,6 +19,7 @@ import {
   withSendFailed,
   withTyping,
   withUnread,
+  withUserDeleted,
 } from './state.ts';
 import { chatStore, updateChat } from './store.ts';
 
@@ -63,6 +64,7 @@ class Portal {
         updateChat((state) => withPresence(state, new Map([[frame.userId, frame.presence]]))),
       ),
       realtime.on('conversation_hidden', (frame) => this.onHidden(frame.conversationId)),
+      realtime.on('user_deleted', (frame) => updateChat((state) => withUserDeleted(state, frame.user))),
       realtime.on('message_changed', (message) => updateChat((state) => withChangedMessage(state, message))),
       realtime.on('message_hidden', (frame) =>
         updateChat((state) => withoutMessage(state, frame.conversationId, frame.messageId)),

@@ -42,7 +42,13 @@ const message = (seq: number, senderId = PEER, clientId = `c${seq}`): Message =>
 
 const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id: 7,
-  peer: { id: PEER, username: 'bob', isBot: false, deleted: false, presence: { online: true, lastSeenAt: null, version: 1 } },
+  peer: {
+    id: PEER,
+    username: 'bob',
+    isBot: false,
+    deleted: false,
+    presence: { online: true, lastSeenAt: null, version: 1 },
+  },
   lastMessage: message(2),
   lastSeq: 2,
   unread: 2,

@@ -1,5 +1,8 @@
 import type { Me } from '@chat/protocol';
 import type { ComponentType } from 'react';
+import { DeleteAccountSection } from './DeleteAccountSection.tsx';
+import { DevicesSection } from './DevicesSection.tsx';
+import { ExportSection } from './ExportSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
 import { PrivacySection } from './PrivacySection.tsx';
 
@@ -14,4 +17,7 @@ export interface SettingsSection {
 export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'privacy', title: 'Privacy', Section: PrivacySection },
   { id: 'notifications', title: 'Notifications', Section: NotificationsSection },
+  { id: 'devices', title: 'Devices', Section: DevicesSection },
+  { id: 'export', title: 'Export my data', Section: ExportSection },
+  { id: 'delete-account', title: 'Delete my account', Section: DeleteAccountSection },
 ];

@@ -1,9 +1,9 @@
 import type { Message } from '@chat/protocol';
 import { type RawBuilder, sql } from 'kysely';
 import { notFound } from '../../http/errors.ts';
-import { peerDeleted } from '../conversations.ts';
 import type { Db } from '../../infra/db/database.ts';
 import { insertedIds, type MultiRowInsertIds } from '../../infra/db/dialect.ts';
+import { peerDeleted } from '../conversations.ts';
 import { toMessage } from '../messages-repository.ts';
 import type { Cursors } from '../unread-state.ts';
 import type { PreparedSend } from './types.ts';
