@@ -53,6 +53,7 @@ test('deleting my account: confirmed with the password, and my peer sees "Delete
   await expect(bubble(bob.page, 'It was nice talking to you')).toBeVisible();
   await expect(composer(bob.page)).toHaveCount(0);
   await expect(bob.page.getByText('This account was deleted.')).toBeVisible();
+  await checkScreen(bob.page, 'deleted-peer');
   await bob.page.reload();
   await expect(bob.page.getByTestId('conversation-Deleted user')).toBeVisible();
   await expect(bob.page.getByText(ann.username)).toHaveCount(0);

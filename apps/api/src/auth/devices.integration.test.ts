@@ -5,6 +5,7 @@ import { BACKENDS, type BackendKind } from '../../test/backends.ts';
 import { type ChatUser, createChatUser, PASSWORD } from '../../test/chat-users.ts';
 import { rawSocket } from '../../test/raw-socket.ts';
 import { startTwoNodes, type TwoNodes } from '../../test/server.ts';
+import { ACTIVITY_REFRESH_MS } from './sessions.ts';
 
 const FIREFOX_ON_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const SAFARI_ON_IPHONE =
@@ -91,6 +92,39 @@ describe.each(BACKENDS)('devices on %s', (kind: BackendKind) => {
     expect(await status(alice.api.me())).toBe('401 unauthenticated');
     const { sessions } = await laptop.sessions();
     expect(sessions).toEqual([expect.objectContaining({ current: true, browser: 'Firefox 133' })]);
+  });
+
+  it('records activity at most every few minutes, on requests and on socket connections', async () => {
+    const alice = await createChatUser(nodes.nodeA.url);
+    const laptop = await signInFrom(nodes.nodeA.url, alice, FIREFOX_ON_WINDOWS, UK_ADDRESS);
+    const db = nodes.nodeA.app.database.db;
+    const activeAt = async () => (await laptop.sessions()).sessions.find((s) => s.current)?.lastActiveAt ?? 0;
+    const setActiveAgo = (ms: number) =>
+      db
+        .updateTable('sessions')
+        .set({ last_active_at: Date.now() - ms })
+        .where('user_id', '=', alice.me.id)
+        .where('kind', '=', 'token')
+        .where('user_agent', '=', FIREFOX_ON_WINDOWS)
+        .execute();
+
+    // A minute ago: a request does not write it again.
+    await setActiveAgo(60_000);
+    expect(Date.now() - (await activeAt())).toBeGreaterThanOrEqual(60_000);
+    // Ten minutes ago: the next request does.
+    await setActiveAgo(ACTIVITY_REFRESH_MS * 2);
+    await laptop.me();
+    expect(Date.now() - (await activeAt())).toBeLessThan(ACTIVITY_REFRESH_MS);
+    // A socket counts too: its connection writes it, on the other node.
+    await setActiveAgo(ACTIVITY_REFRESH_MS * 2);
+    const before = Date.now();
+    const { ticket } = await laptop.wsTicket();
+    await setActiveAgo(ACTIVITY_REFRESH_MS * 2);
+    const socket = rawSocket(`${nodes.nodeB.url.replace(/^http/, 'ws')}/ws?v=1&ticket=${ticket}`);
+    await socket.next('ready');
+    const rows = await db.selectFrom('sessions').select('last_active_at').where('user_id', '=', alice.me.id).execute();
+    expect(rows.some((row) => (row.last_active_at ?? 0) >= before)).toBe(true);
+    socket.close();
   });
 
   it("answers 404 for a session that is not the caller's, and leaves it alone", async () => {

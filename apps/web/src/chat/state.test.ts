@@ -19,6 +19,7 @@ import {
   withTyping,
   withUnread,
   withUploadProgress,
+  withUserDeleted,
 } from './state.ts';
 
 const ME = 1;
@@ -69,6 +70,16 @@ const opened = (history: Message[] = [message(1), message(2)]): ChatState => ({
 const listed = (): ChatState => ({ ...opened(), listLoaded: true });
 
 describe('chat state', () => {
+  it('shows a deleted peer as "Deleted user", whether told live or in a fetched summary', () => {
+    const gone = { ...summary().peer, username: 'deleted:2', deleted: true };
+    const live = withUserDeleted(withConversation(initialChatState(), summary()), gone);
+    expect(live.conversations[7]?.peer).toMatchObject({ id: PEER, username: 'Deleted user', deleted: true });
+    const fetched = withConversation(initialChatState(), summary({ peer: gone }));
+    expect(fetched.conversations[7]?.peer.username).toBe('Deleted user');
+    const other = withUserDeleted(withConversation(initialChatState(), summary()), { ...gone, id: 99 });
+    expect(other.conversations[7]?.peer.username).toBe('bob');
+  });
+
   it('merges runs of messages once each, in seq order', () => {
     expect(mergeMessages([message(3), message(1)], [message(2), message(3)]).map((m) => m.seq)).toEqual([1, 2, 3]);
   });

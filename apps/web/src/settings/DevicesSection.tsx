@@ -42,10 +42,12 @@ export function DevicesSection(_: { me: Me }) {
 
   if (!sessions) return error ? <p role="alert">{error}</p> : <p>Loading…</p>;
   const others = sessions.filter((session) => !session.current);
+  // This device first, then the others, most recently active first (as the server lists them).
+  const shown = [...sessions.filter((session) => session.current), ...others];
   return (
     <>
       <ul className="devices">
-        {sessions.map((session) => (
+        {shown.map((session) => (
           <li key={session.id} className="device">
             <div>
               <strong>{deviceName(session)}</strong>
