@@ -76,6 +76,13 @@ export function DevicesSection(_: { me: Me }) {
           </li>
         ))}
       </ul>
+      <p className="field-note hint">
+        Places are guessed from the address, country only, with IP2Location LITE data from{' '}
+        <a href="https://lite.ip2location.com" target="_blank" rel="noopener noreferrer">
+          lite.ip2location.com
+        </a>
+        .
+      </p>
       {others.length > 0 && (
         <button
           type="button"
