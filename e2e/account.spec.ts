@@ -50,6 +50,7 @@ test('deleting my account: confirmed with the password, and my peer sees "Delete
 
   // Bob is told at once: the conversation shows "Deleted user", keeps the message and takes no more.
   await expect(bob.page.getByRole('heading', { level: 2, name: 'Deleted user' })).toBeVisible();
+  await expect(bob.page.locator('.pane-header').getByText('Online')).toHaveCount(0);
   await expect(bubble(bob.page, 'It was nice talking to you')).toBeVisible();
   await expect(composer(bob.page)).toHaveCount(0);
   await expect(bob.page.getByText('This account was deleted.')).toBeVisible();

@@ -71,9 +71,15 @@ const listed = (): ChatState => ({ ...opened(), listLoaded: true });
 
 describe('chat state', () => {
   it('shows a deleted peer as "Deleted user", whether told live or in a fetched summary', () => {
-    const gone = { ...summary().peer, username: 'deleted:2', deleted: true };
-    const live = withUserDeleted(withConversation(initialChatState(), summary()), gone);
+    const offline = { online: false, lastSeenAt: null, version: 1 };
+    const gone = { ...summary().peer, username: 'deleted:2', deleted: true, presence: offline };
+    const wasOnline = withPresence(
+      withConversation(initialChatState(), summary()),
+      new Map([[PEER, { online: true, lastSeenAt: null, version: 1 }]]),
+    );
+    const live = withUserDeleted(wasOnline, gone);
     expect(live.conversations[7]?.peer).toMatchObject({ id: PEER, username: 'Deleted user', deleted: true });
+    expect(live.presence[PEER]).toEqual(offline);
     const fetched = withConversation(initialChatState(), summary({ peer: gone }));
     expect(fetched.conversations[7]?.peer.username).toBe('Deleted user');
     const other = withUserDeleted(withConversation(initialChatState(), summary()), { ...gone, id: 99 });

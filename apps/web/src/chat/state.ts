@@ -143,7 +143,10 @@ export function withConversation(state: ChatState, received: ConversationSummary
   );
 }
 
-/** A peer deleted their account: every conversation with them shows it. */
+/**
+ * A peer deleted their account: every conversation with them shows it, and they are offline for good
+ * (the last presence pushed may still say online, at a version the deletion's answer does not pass).
+ */
 export function withUserDeleted(state: ChatState, user: PublicUser): ChatState {
   const conversations = Object.fromEntries(
     Object.values(state.conversations).map((summary) => [
@@ -151,7 +154,7 @@ export function withUserDeleted(state: ChatState, user: PublicUser): ChatState {
       summary.peer.id === user.id ? { ...summary, peer: shownPeer(user) } : summary,
     ]),
   );
-  return { ...state, conversations };
+  return { ...state, conversations, presence: { ...state.presence, [user.id]: user.presence } };
 }
 
 export function withoutConversation(state: ChatState, id: number): ChatState {
