@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import { accountRoutes } from './account/routes.ts';
 import { authentication } from './auth/authenticate.ts';
+import { deviceRoutes } from './auth/device-routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';
 import { chat } from './chat/plugin.ts';
@@ -86,8 +88,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(chat);
   await app.register(presence);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(deviceRoutes, { prefix: '/api' });
   await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(settingsRoutes, { prefix: '/api' });
+  await app.register(accountRoutes, { prefix: '/api' });
   await app.register(uploadsRoutes, { prefix: '/api' });
   await app.register(missedMail);
   await app.register(metrics);

@@ -5,7 +5,9 @@ import type {
   BlockStateResponse,
   ConversationListResponse,
   ConversationResponse,
+  DeleteAccountBody,
   DirectoryResponse,
+  EndedSessionsResponse,
   ErrorBody,
   HistoryResponse,
   LoginResponse,
@@ -13,6 +15,7 @@ import type {
   PasskeyListResponse,
   PasskeyResponse,
   RecoveryCodesResponse,
+  SessionsResponse,
   SettingsBody,
   SignupBody,
   TwoFactorSetup,
@@ -65,6 +68,13 @@ export class ChatApi {
   }
 
   async request<T>(method: string, path: string, options: { body?: unknown; query?: Query } = {}): Promise<T> {
+    const response = await this.send(method, path, options);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  /** The raw answer of a request that succeeded; an error answer throws ApiError. */
+  private async send(method: string, path: string, options: { body?: unknown; query?: Query }): Promise<Response> {
     const url = new URL(
       this.baseUrl + path,
       this.baseUrl || (globalThis as { location?: { origin: string } }).location?.origin,
@@ -81,20 +91,17 @@ export class ChatApi {
       body: options.body === undefined ? undefined : isForm ? (options.body as FormData) : JSON.stringify(options.body),
       credentials: 'same-origin',
     });
-    if (response.status === 204) return undefined as T;
+    if (response.ok) return response;
     const body = (await response.json().catch(() => undefined)) as unknown;
-    if (!response.ok) {
-      const error = (body as ErrorBody | undefined)?.error;
-      const retryAfter = response.headers.get('retry-after');
-      throw new ApiError(
-        response.status,
-        error?.code ?? 'http_error',
-        error?.message ?? `HTTP ${response.status}`,
-        error?.fields,
-        retryAfter ? Number(retryAfter) : undefined,
-      );
-    }
-    return body as T;
+    const error = (body as ErrorBody | undefined)?.error;
+    const retryAfter = response.headers.get('retry-after');
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'http_error',
+      error?.message ?? `HTTP ${response.status}`,
+      error?.fields,
+      retryAfter ? Number(retryAfter) : undefined,
+    );
   }
 
   availability = (query: { username?: string; email?: string }) =>
@@ -185,6 +192,16 @@ export class ChatApi {
   setMuted = (id: number, muted: boolean) =>
     this.request<MuteResponse>(muted ? 'PUT' : 'DELETE', `/api/conversations/${id}/mute`);
   wsTicket = () => this.request<WsTicketResponse>('POST', '/api/ws-ticket');
+
+  /** The devices signed in to this account; `current` marks the one asking. */
+  sessions = () => this.request<SessionsResponse>('GET', '/api/me/sessions');
+  /** Signs one device out; its sockets close at once. */
+  endSession = (id: string) => this.request<void>('DELETE', `/api/me/sessions/${encodeURIComponent(id)}`);
+  endOtherSessions = () => this.request<EndedSessionsResponse>('POST', '/api/me/sessions/end-others');
+  /** The account's data as a zip (browsers can link to /api/me/export instead). */
+  exportData = async () => new Uint8Array(await (await this.send('GET', '/api/me/export', {})).arrayBuffer());
+  /** Deletes the account for good; its sessions end, this one too. */
+  deleteAccount = (body: DeleteAccountBody) => this.request<void>('POST', '/api/me/delete', { body });
 
   /** Uploads a picture (multipart); send the returned attachment's id with a message. */
   upload(file: Blob, filename = 'picture'): Promise<UploadResponse> {

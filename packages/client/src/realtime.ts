@@ -29,6 +29,8 @@ export interface RealtimeEvents extends Record<string, unknown> {
   /** This user blocked or unblocked someone (here or on another connection). */
   block_changed: ServerFrameOf<'block_changed'>;
   conversation_muted: ServerFrameOf<'conversation_muted'>;
+  /** A peer deleted their account: show `user` (deleted) in their place; sending to them is refused. */
+  user_deleted: ServerFrameOf<'user_deleted'>;
   synced: ServerFrameOf<'synced'>;
   /** An error frame that answered no pending send (those settle their send instead). */
   error: ServerFrameOf<'error'>;

@@ -27,6 +27,11 @@ export const PublicUser = Type.Object({
   username: Type.String(),
   /** True for the built-in robot. */
   isBot: Type.Boolean(),
+  /**
+   * True once the account was deleted: show "Deleted user" instead of the username (which is then a
+   * placeholder), no picture, never online; its messages stay, and nothing more can be sent to it.
+   */
+  deleted: Type.Boolean(),
   presence: Presence,
 });
 export type PublicUser = Static<typeof PublicUser>;

@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   'text_too_long',
   'empty_message',
   'empty_upload',
+  'peer_deleted',
   // Changing messages
   'not_own_message',
   'edit_window_passed',

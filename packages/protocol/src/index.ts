@@ -2,6 +2,7 @@ export * from './account-rules.ts';
 export * from './entities.ts';
 export * from './errors.ts';
 export * from './message-changes.ts';
+export * from './rest/account.ts';
 export * from './rest/auth.ts';
 export * from './rest/blocks.ts';
 export * from './rest/chat.ts';

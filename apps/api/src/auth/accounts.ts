@@ -10,13 +10,14 @@ import {
   findUserById,
   findUserByUsername,
   insertUser,
+  isUsernameRetired,
   markEmailVerified,
   setPasswordHash,
   toMe,
   type UserRow,
 } from '../users/users-repository.ts';
 import { dummyPasswordHash, hashPassword, passwordMatches } from './secrets.ts';
-import { createSession, deleteUserSessions } from './sessions.ts';
+import { createSession, deleteUserSessions, type NewDevice } from './sessions.ts';
 import { checkToken, consumeToken, issueToken } from './tokens.ts';
 import { isTwoFactorEnabled } from './two-factor/repository.ts';
 
@@ -41,7 +42,7 @@ export async function availabilityProblem(
     const username = normalizeUsername(query.username);
     const problem = usernameProblem(username);
     if (problem) return problem;
-    return (await findUserByUsername(context.db, username)) ? 'username_taken' : undefined;
+    return (await usernameTaken(context.db, username)) ? 'username_taken' : undefined;
   }
   if (query.email !== undefined) {
     const email = normalizeEmail(query.email);
@@ -52,9 +53,17 @@ export async function availabilityProblem(
   throw new AppError(400, 'bad_request', 'Ask about a username or an email.');
 }
 
+/** Taken by an account, or by one that was deleted. */
+const usernameTaken = async (db: Db, username: string) =>
+  (await findUserByUsername(db, username)) !== undefined || (await isUsernameRetired(db, username));
+
+const usernameTakenError = () =>
+  new AppError(409, 'username_taken', 'That username is taken.', { fields: { username: 'username_taken' } });
+
 export async function signup(
   context: AccountsContext,
   input: { username: string; email: string; password: string },
+  device: NewDevice,
 ): Promise<{ user: Me; sessionToken: string }> {
   const username = normalizeUsername(input.username);
   const email = normalizeEmail(input.email);
@@ -68,6 +77,7 @@ export async function signup(
   if (Object.keys(fields).length > 0)
     throw new AppError(400, 'validation_failed', describeFieldProblems(fields), { fields });
 
+  if (await isUsernameRetired(context.db, username)) throw usernameTakenError();
   const passwordHash = await hashPassword(input.password, context.bcryptCost);
   const now = Date.now();
   try {
@@ -75,7 +85,7 @@ export async function signup(
       const userId = await insertUser(trx, { username, email, passwordHash, now });
       const token = await issueToken(trx, userId, 'verify', now);
       await enqueueMail(trx, verificationMail(email, username, link(context, '/verify', token)), now);
-      const { token: sessionToken } = await createSession(trx, userId, now);
+      const { token: sessionToken } = await createSession(trx, userId, now, device);
       return { userId, sessionToken };
     });
     context.mailQueued();
@@ -89,7 +99,7 @@ export async function signup(
       throw new AppError(409, 'email_taken', 'An account with that email address exists.', {
         fields: { email: 'email_taken' },
       });
-    throw new AppError(409, 'username_taken', 'That username is taken.', { fields: { username: 'username_taken' } });
+    throw usernameTakenError();
   }
 }
 
@@ -124,10 +134,12 @@ export async function login(
   account: UserRow | undefined,
   password: string,
 ): Promise<UserRow> {
-  // Bots have no password: they are compared against the dummy too, so they answer like a wrong password.
-  const hash = account && account.is_bot === 0 ? account.password_hash : await dummyPasswordHash(context.bcryptCost);
+  // Bots and deleted accounts have no password: they are compared against the dummy too, so they
+  // answer like a wrong password.
+  const canSignIn = account !== undefined && account.is_bot === 0 && account.deleted_at === null;
+  const hash = canSignIn ? account.password_hash : await dummyPasswordHash(context.bcryptCost);
   const matches = await passwordMatches(password, hash);
-  if (!account || !matches || account.is_bot === 1) {
+  if (!canSignIn || !matches) {
     throw new AppError(401, 'invalid_credentials', 'That login and password do not match an account.');
   }
   return account;
@@ -182,6 +194,7 @@ export async function requestPasswordReset(context: AccountsContext, rawEmail: s
 export async function resetPassword(
   context: AccountsContext,
   input: { token: string; password: string },
+  device: NewDevice,
 ): Promise<{ user: UserRow; sessionToken: string | undefined }> {
   const now = Date.now();
   // Checked first and used up only with the new password: a password refused as too weak keeps the link working.
@@ -202,7 +215,7 @@ export async function resetPassword(
     // The mail reached its owner, so the address is confirmed too.
     await markEmailVerified(trx, user.id, now);
     if (await isTwoFactorEnabled(trx, user.id)) return undefined;
-    return (await createSession(trx, user.id, now)).token;
+    return (await createSession(trx, user.id, now, device)).token;
   });
   const updated = await findUserById(context.db, user.id);
   return { user: updated ?? user, sessionToken };

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../http/errors.ts';
 import { Signal } from '../infra/signal.ts';
+import { deviceOf } from './devices.ts';
 import { findSession, type SignedIn } from './sessions.ts';
 import { memoryUsedTickets, redisUsedTickets } from './used-tickets.ts';
 import { redeemWsTicket, type TicketReading } from './ws-ticket.ts';
@@ -63,7 +64,7 @@ export const authentication = fp(
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const token = presentedToken(request);
       if (!token) return undefined;
-      return findSession(app.database.db, token, Date.now());
+      return findSession(app.database.db, token, Date.now(), deviceOf(request));
     });
 
     app.decorate('requireUser', async (request: FastifyRequest) => {

@@ -27,6 +27,7 @@ import {
 } from './accounts.ts';
 import { authOf } from './authenticate.ts';
 import { presentedDevice } from './device-cookie.ts';
+import { deviceOf } from './devices.ts';
 import { passkeyRoutes } from './passkeys/routes.ts';
 import { enforceLimit, loginBucket } from './rate-limits.ts';
 import { deleteSession, deleteUserSessions } from './sessions.ts';
@@ -69,7 +70,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.post('/signup', { schema: { body: SignupBody, response: { 201: UserResponse } } }, async (request, reply) => {
     await enforceLimit(app, 'signupPerIp', request.ip);
-    const { user, sessionToken } = await signup(context, request.body);
+    const { user, sessionToken } = await signup(context, request.body, { kind: 'browser', ...deviceOf(request) });
     signIn(reply, sessionToken, user.id);
     return reply.status(201).send({ user });
   });
@@ -97,7 +98,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     const user = await login(context, account, request.body.password);
     // A right password of a two-factor account opens no session yet: only a challenge for its code.
     if (await isTwoFactorEnabled(app.database.db, user.id)) return twoFactorChallenge(user.id);
-    return completeSignIn(app, reply, user, request.body.issueToken);
+    return completeSignIn(app, request, reply, user, request.body.issueToken);
   });
 
   // Ending a session also closes its sockets, on whichever node they are.
@@ -136,7 +137,10 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     '/password/reset',
     { schema: { body: ResetPasswordBody, response: { 200: LoginResponse } } },
     async (request, reply) => {
-      const { user, sessionToken } = await resetPassword(context, request.body);
+      const { user, sessionToken } = await resetPassword(context, request.body, {
+        kind: 'browser',
+        ...deviceOf(request),
+      });
       app.sessionsEnded.emit(user.id, 'all');
       if (!sessionToken) return twoFactorChallenge(user.id);
       signIn(reply, sessionToken, user.id);

@@ -1,4 +1,7 @@
+import type { DeviceSession } from '@chat/protocol';
+import type { Selectable } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
+import type { SessionsTable } from '../infra/db/schema.ts';
 import type { UserRow } from '../users/users-repository.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
@@ -6,17 +9,57 @@ import { hashSecret, newSecret } from './secrets.ts';
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** Sliding expiry is written at most once per this interval, not on every request. */
 const SESSION_REFRESH_MS = 24 * 60 * 60 * 1000;
+/**
+ * "Last active" (with the address and browser as last seen) is written at most once per this
+ * interval: the devices list needs minutes, not milliseconds, and a write per request would double
+ * the database's work on every authenticated call.
+ */
+export const ACTIVITY_REFRESH_MS = 5 * 60 * 1000;
+
+export type SessionRow = Selectable<SessionsTable>;
+
+/** What a request tells about the device it came from, recorded on its session. */
+export interface DeviceSeen {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+/** How a session was handed out: a cookie in a browser, or a bearer token to any other client. */
+export type SessionKind = DeviceSession['kind'];
 
 export interface Session {
   idHash: string;
   userId: number;
 }
 
-export async function createSession(db: Db, userId: number, now: number): Promise<{ token: string; session: Session }> {
+/** What signed in: recorded on the session so that its owner can tell their devices apart. */
+export interface NewDevice extends DeviceSeen {
+  kind: SessionKind;
+}
+
+/**
+ * The one place a session is made: every way of signing in ends here, so every session carries
+ * its device.
+ */
+export async function createSession(
+  db: Db,
+  userId: number,
+  now: number,
+  device: NewDevice,
+): Promise<{ token: string; session: Session }> {
   const { token, hash } = newSecret();
   await db
     .insertInto('sessions')
-    .values({ id_hash: hash, user_id: userId, created_at: now, expires_at: now + SESSION_TTL_MS })
+    .values({
+      id_hash: hash,
+      user_id: userId,
+      created_at: now,
+      expires_at: now + SESSION_TTL_MS,
+      kind: device.kind,
+      user_agent: device.userAgent,
+      ip: device.ip,
+      last_active_at: now,
+    })
     .execute();
   return { token, session: { idHash: hash, userId } };
 }
@@ -27,24 +70,27 @@ export interface SignedIn {
   user: UserRow;
 }
 
-/** The live session a token names, with its user, its expiry pushed forward when it is due. */
-export async function findSession(db: Db, token: string, now: number): Promise<SignedIn | undefined> {
-  const found = await findLiveSession(db, hashSecret(token), now);
-  if (!found) return undefined;
-  if (found.expiresAt - now < SESSION_TTL_MS - SESSION_REFRESH_MS) {
-    await db
-      .updateTable('sessions')
-      .set({ expires_at: now + SESSION_TTL_MS })
-      .where('id_hash', '=', found.session.idHash)
-      .execute();
-  }
-  return { session: found.session, user: found.user };
+/** The live session a token names, with its user; its expiry and activity written when due. */
+export async function findSession(
+  db: Db,
+  token: string,
+  now: number,
+  seen?: DeviceSeen,
+): Promise<SignedIn | undefined> {
+  return findSessionByHash(db, hashSecret(token), now, seen);
 }
 
 /** The live session with this id hash, with its user (a WebSocket ticket names sessions by hash). */
-export async function findSessionByHash(db: Db, idHash: string, now: number): Promise<SignedIn | undefined> {
+export async function findSessionByHash(
+  db: Db,
+  idHash: string,
+  now: number,
+  seen?: DeviceSeen,
+): Promise<SignedIn | undefined> {
   const found = await findLiveSession(db, idHash, now);
-  return found && { session: found.session, user: found.user };
+  if (!found) return undefined;
+  await refreshWhenDue(db, found, now, seen);
+  return { session: found.session, user: found.user };
 }
 
 /** One query for both: every authenticated request and every WebSocket admission asks it. */
@@ -53,21 +99,56 @@ async function findLiveSession(db: Db, idHash: string, now: number) {
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .selectAll('u')
-    .select('s.expires_at as session_expires_at')
+    .select(['s.expires_at as session_expires_at', 's.last_active_at as session_last_active_at'])
     .where('s.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!row || row.session_expires_at <= now) return undefined;
-  const { session_expires_at: expiresAt, ...user } = row;
-  return { session: { idHash, userId: user.id }, user, expiresAt };
+  const { session_expires_at: expiresAt, session_last_active_at: lastActiveAt, ...user } = row;
+  return { session: { idHash, userId: user.id }, user, expiresAt, lastActiveAt };
+}
+
+/** One write, only when the expiry or (for a request that says where it came from) the activity is due. */
+async function refreshWhenDue(
+  db: Db,
+  found: { session: Session; expiresAt: number; lastActiveAt: number | null },
+  now: number,
+  seen: DeviceSeen | undefined,
+): Promise<void> {
+  const expiryDue = found.expiresAt - now < SESSION_TTL_MS - SESSION_REFRESH_MS;
+  const activityDue = seen !== undefined && (found.lastActiveAt ?? 0) <= now - ACTIVITY_REFRESH_MS;
+  if (!expiryDue && !activityDue) return;
+  await db
+    .updateTable('sessions')
+    .set({
+      expires_at: now + SESSION_TTL_MS,
+      ...(activityDue && seen ? { last_active_at: now, ip: seen.ip, user_agent: seen.userAgent } : {}),
+    })
+    .where('id_hash', '=', found.session.idHash)
+    .execute();
+}
+
+/** A user's live sessions, most recently active first. */
+export async function listUserSessions(db: Db, userId: number, now: number): Promise<SessionRow[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now)
+    .execute();
+  const activity = (row: SessionRow) => row.last_active_at ?? row.created_at;
+  return rows.sort((a, b) => activity(b) - activity(a));
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
 }
 
-/** Ends every session of a user, but the one named (the caller's own), if any. */
-export async function deleteUserSessions(db: Db, userId: number, except?: string): Promise<void> {
-  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
-  if (except) query = query.where('id_hash', '!=', except);
-  await query.execute();
+/** Ends every session of a user, but the one named (the caller's own), if any; says which ended. */
+export async function deleteUserSessions(db: Db, userId: number, except?: string): Promise<string[]> {
+  let select = db.selectFrom('sessions').select('id_hash').where('user_id', '=', userId);
+  if (except) select = select.where('id_hash', '!=', except);
+  const ended = (await select.execute()).map((row) => row.id_hash);
+  if (ended.length === 0) return [];
+  await db.deleteFrom('sessions').where('id_hash', 'in', ended).execute();
+  return ended;
 }

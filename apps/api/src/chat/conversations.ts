@@ -34,10 +34,15 @@ export async function requireMembership(db: Db, conversationId: number, userId: 
   return membership;
 }
 
-/** A chat partner must exist, have confirmed their address, and not be the caller. */
+/** A conversation with a deleted account stays readable and takes no new messages. */
+export const peerDeleted = () =>
+  new AppError(403, 'peer_deleted', 'This account was deleted: it can no longer receive messages.');
+
+/** A chat partner must exist, not be deleted, have confirmed their address, and not be the caller. */
 export async function requireChatPartner(db: Db, userId: number, peerId: number): Promise<void> {
   if (peerId === userId) throw new AppError(400, 'cannot_message_self', 'Pick someone else to talk to.');
   const peer = await findUserById(db, peerId);
+  if (peer?.deleted_at != null) throw peerDeleted();
   if (!peer || peer.email_verified_at === null) throw notFound('That user');
 }
 

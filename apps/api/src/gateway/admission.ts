@@ -1,5 +1,6 @@
 import { CLOSE_CODES, PROTOCOL_VERSION, PROTOCOL_VERSION_PARAM, WS_LIMITS } from '@chat/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { deviceOf } from '../auth/devices.ts';
 import { findSessionByHash } from '../auth/sessions.ts';
 import type { UserRow } from '../users/users-repository.ts';
 
@@ -41,7 +42,10 @@ export async function admit(
     return refuse('bad_origin', `Connect from ${app.config.publicUrl.origin}.`, CLOSE_CODES.policyViolation);
   }
   const now = Date.now();
-  const signedIn = query.ticket ? await ticketSession(app, query.ticket, now) : await app.authenticate(request);
+  // Either way the session's "last active" counts the connection, as a request would.
+  const signedIn = query.ticket
+    ? await ticketSession(app, request, query.ticket, now)
+    : await app.authenticate(request);
   if (signedIn === 'expired') {
     return refuse('ticket_expired', 'That ticket has expired: ask for a new one.', CLOSE_CODES.ticketExpired);
   }
@@ -61,8 +65,8 @@ export async function admit(
 }
 
 /** The session a ticket names, or 'expired' when its holder only has to ask for another one. */
-async function ticketSession(app: FastifyInstance, ticket: string, now: number) {
+async function ticketSession(app: FastifyInstance, request: FastifyRequest, ticket: string, now: number) {
   const reading = await app.redeemWsTicket(ticket, now);
   if ('refused' in reading) return reading.refused === 'expired' ? ('expired' as const) : undefined;
-  return findSessionByHash(app.database.db, reading.sessionIdHash, now);
+  return findSessionByHash(app.database.db, reading.sessionIdHash, now, deviceOf(request));
 }

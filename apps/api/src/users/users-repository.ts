@@ -23,17 +23,22 @@ export interface PresenceReading {
   version: number;
 }
 
-/** The one place a user row becomes what others see. The robot never sleeps, so it is always online. */
+/**
+ * The one place a user row becomes what others see. The robot never sleeps, so it is always online;
+ * a deleted account never is, and shows nothing of the person who left (their row holds no more).
+ */
 export function toPublicUser(
-  row: Pick<UserRow, 'id' | 'username' | 'is_bot' | 'last_seen_at'>,
+  row: Pick<UserRow, 'id' | 'username' | 'is_bot' | 'last_seen_at' | 'deleted_at'>,
   reading: PresenceReading,
 ): PublicUser {
   const isBot = row.is_bot === 1;
-  const isOnline = isBot || reading.online;
+  const deleted = row.deleted_at !== null;
+  const isOnline = !deleted && (isBot || reading.online);
   return {
     id: row.id,
     username: row.username,
     isBot,
+    deleted,
     presence: { online: isOnline, lastSeenAt: isOnline ? null : row.last_seen_at, version: reading.version },
   };
 }
@@ -79,7 +84,11 @@ export async function setLastSeen(db: Db, userIds: readonly number[], now: numbe
 export const findUsersByIds = (db: Db, ids: readonly number[]) =>
   ids.length === 0
     ? Promise.resolve([])
-    : db.selectFrom('users').select(['id', 'username', 'is_bot', 'last_seen_at']).where('id', 'in', ids).execute();
+    : db
+        .selectFrom('users')
+        .select(['id', 'username', 'is_bot', 'last_seen_at', 'deleted_at'])
+        .where('id', 'in', ids)
+        .execute();
 
 /** Whether each user, in the order given, has read receipts on. */
 export async function findUsersReceipts(db: Db, ids: readonly number[]): Promise<boolean[]> {
@@ -102,7 +111,7 @@ export async function updateSettings(db: Db, userId: number, settings: UserSetti
 }
 
 /**
- * A page of the directory: verified users whose name starts with `prefix`, by name, after `cursor`.
+ * A page of the directory: verified users (deleted accounts are gone from it) whose name starts with `prefix`, by name, after `cursor`.
  * The LIKE escape character is '!' because a backslash is read differently by MySQL and SQLite.
  */
 export async function searchUsers(
@@ -111,8 +120,9 @@ export async function searchUsers(
 ) {
   let query = db
     .selectFrom('users')
-    .select(['id', 'username', 'is_bot', 'last_seen_at'])
+    .select(['id', 'username', 'is_bot', 'last_seen_at', 'deleted_at'])
     .where('email_verified_at', 'is not', null)
+    .where('deleted_at', 'is', null)
     .where('id', '!=', options.excludeId);
   if (options.prefix) {
     const pattern = `${options.prefix.replace(/[!%_]/g, '!$&')}%`;
@@ -120,4 +130,23 @@ export async function searchUsers(
   }
   if (options.after) query = query.where('username', '>', options.after);
   return query.orderBy('username').limit(options.limit).execute();
+}
+
+/** Whether a username belonged to an account that was deleted: it stays taken (see retireUsername). */
+export async function isUsernameRetired(db: Db, username: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('retired_usernames')
+    .select('username')
+    .where('username', '=', username)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Keeps a deleted account's username from being taken again, so that nobody can pass for the person
+ * who left in the conversations they had. Kept apart from the emptied row: it says which names are
+ * gone, not who had them.
+ */
+export async function retireUsername(db: Db, username: string, now: number): Promise<void> {
+  await db.insertInto('retired_usernames').values({ username, retired_at: now }).execute();
 }

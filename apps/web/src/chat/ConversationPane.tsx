@@ -59,7 +59,11 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
     <section className="conversation" aria-labelledby={titleId} {...drop.handlers}>
       <ConversationHeader summary={summary} titleId={titleId} />
       <MessageList summary={summary} myId={me.id} intents={intents} />
-      {blocked ? (
+      {summary.peer.deleted ? (
+        <p className="composer-closed" role="status">
+          This account was deleted. You can read your conversation, but nothing more can be sent.
+        </p>
+      ) : blocked ? (
         <BlockedNote peer={summary.peer} />
       ) : (
         <Composer

@@ -22,6 +22,7 @@ import {
   withSendFailed,
   withTyping,
   withUnread,
+  withUserDeleted,
 } from './state.ts';
 import { chatStore, updateChat } from './store.ts';
 
@@ -68,6 +69,7 @@ class Portal {
       realtime.on('conversation_hidden', (frame) => this.onHidden(frame.conversationId)),
       realtime.on('block_changed', (frame) => updateChat((state) => withBlocked(state, frame.userId, frame.blocked))),
       realtime.on('conversation_muted', (frame) => updateChat((state) => withMuted(state, frame))),
+      realtime.on('user_deleted', (frame) => updateChat((state) => withUserDeleted(state, frame.user))),
       realtime.on('message_changed', (message) => updateChat((state) => withChangedMessage(state, message))),
       realtime.on('message_hidden', (frame) =>
         updateChat((state) => withoutMessage(state, frame.conversationId, frame.messageId)),

@@ -20,6 +20,7 @@ import {
   withTyping,
   withUnread,
   withUploadProgress,
+  withUserDeleted,
 } from './state.ts';
 
 const ME = 1;
@@ -43,7 +44,13 @@ const message = (seq: number, senderId = PEER, clientId = `c${seq}`): Message =>
 
 const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id: 7,
-  peer: { id: PEER, username: 'bob', isBot: false, presence: { online: true, lastSeenAt: null, version: 1 } },
+  peer: {
+    id: PEER,
+    username: 'bob',
+    isBot: false,
+    deleted: false,
+    presence: { online: true, lastSeenAt: null, version: 1 },
+  },
   lastMessage: message(2),
   lastSeq: 2,
   unread: 2,
@@ -65,6 +72,22 @@ const opened = (history: Message[] = [message(1), message(2)]): ChatState => ({
 const listed = (): ChatState => ({ ...opened(), listLoaded: true });
 
 describe('chat state', () => {
+  it('shows a deleted peer as "Deleted user", whether told live or in a fetched summary', () => {
+    const offline = { online: false, lastSeenAt: null, version: 1 };
+    const gone = { ...summary().peer, username: 'deleted:2', deleted: true, presence: offline };
+    const wasOnline = withPresence(
+      withConversation(initialChatState(), summary()),
+      new Map([[PEER, { online: true, lastSeenAt: null, version: 1 }]]),
+    );
+    const live = withUserDeleted(wasOnline, gone);
+    expect(live.conversations[7]?.peer).toMatchObject({ id: PEER, username: 'Deleted user', deleted: true });
+    expect(live.presence[PEER]).toEqual(offline);
+    const fetched = withConversation(initialChatState(), summary({ peer: gone }));
+    expect(fetched.conversations[7]?.peer.username).toBe('Deleted user');
+    const other = withUserDeleted(withConversation(initialChatState(), summary()), { ...gone, id: 99 });
+    expect(other.conversations[7]?.peer.username).toBe('bob');
+  });
+
   it('merges runs of messages once each, in seq order', () => {
     expect(mergeMessages([message(3), message(1)], [message(2), message(3)]).map((m) => m.seq)).toEqual([1, 2, 3]);
   });

@@ -5,6 +5,7 @@ import {
   type HistoryResponse,
   type Message,
   type Presence,
+  type PublicUser,
   unreadCount,
 } from '@chat/protocol';
 
@@ -103,8 +104,16 @@ export function mergeMessages(a: readonly Message[], b: readonly Message[]): Mes
   return [...bySeq.values()].sort((x, y) => x.seq - y.seq);
 }
 
+/** What the app calls a deleted account, whose username is only a placeholder. */
+export const DELETED_USER_NAME = 'Deleted user';
+
+/** A peer as the app shows them: a deleted account under its one name. */
+const shownPeer = (peer: PublicUser): PublicUser => (peer.deleted ? { ...peer, username: DELETED_USER_NAME } : peer);
+const shownSummary = (summary: ConversationSummary): ConversationSummary =>
+  summary.peer.deleted ? { ...summary, peer: shownPeer(summary.peer) } : summary;
+
 export function withConversations(state: ChatState, summaries: ConversationSummary[], totalUnread: number): ChatState {
-  const conversations = Object.fromEntries(summaries.map((summary) => [summary.id, summary]));
+  const conversations = Object.fromEntries(summaries.map((summary) => [summary.id, shownSummary(summary)]));
   return { ...state, conversations, totalUnread, listLoaded: true, listError: undefined };
 }
 
@@ -119,7 +128,8 @@ function withDerivedTotal(state: ChatState, fallback: number): ChatState {
  * A summary fetched over REST. The socket may have brought a newer message while it was on its way
  * (the answer was read before that message was stored): the newer preview stays.
  */
-export function withConversation(state: ChatState, fetched: ConversationSummary): ChatState {
+export function withConversation(state: ChatState, received: ConversationSummary): ChatState {
+  const fetched = shownSummary(received);
   const known = state.conversations[fetched.id]?.lastMessage;
   const summary =
     known && known.seq > (fetched.lastMessage?.seq ?? 0)
@@ -134,6 +144,20 @@ export function withConversation(state: ChatState, fetched: ConversationSummary)
     { ...state, conversations: { ...state.conversations, [summary.id]: summary } },
     state.totalUnread,
   );
+}
+
+/**
+ * A peer deleted their account: every conversation with them shows it, and they are offline for good
+ * (the last presence pushed may still say online, at a version the deletion's answer does not pass).
+ */
+export function withUserDeleted(state: ChatState, user: PublicUser): ChatState {
+  const conversations = Object.fromEntries(
+    Object.values(state.conversations).map((summary) => [
+      summary.id,
+      summary.peer.id === user.id ? { ...summary, peer: shownPeer(user) } : summary,
+    ]),
+  );
+  return { ...state, conversations, presence: { ...state.presence, [user.id]: user.presence } };
 }
 
 export function withoutConversation(state: ChatState, id: number): ChatState {

@@ -31,7 +31,13 @@ const message = (overrides: Partial<Message> = {}): Message => ({
 
 const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id: 7,
-  peer: { id: PEER, username: 'bob', isBot: false, presence: { online: true, lastSeenAt: null, version: 1 } },
+  peer: {
+    id: PEER,
+    username: 'bob',
+    isBot: false,
+    deleted: false,
+    presence: { online: true, lastSeenAt: null, version: 1 },
+  },
   lastMessage: message(),
   lastSeq: 5,
   unread: 1,

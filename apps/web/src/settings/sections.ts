@@ -1,6 +1,9 @@
 import type { Me } from '@chat/protocol';
 import type { ComponentType } from 'react';
 import { BlockedSection } from './BlockedSection.tsx';
+import { DeleteAccountSection } from './DeleteAccountSection.tsx';
+import { DevicesSection } from './DevicesSection.tsx';
+import { ExportSection } from './ExportSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
 import { PasskeysSection } from './PasskeysSection.tsx';
 import { PrivacySection } from './PrivacySection.tsx';
@@ -20,4 +23,7 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'two-factor', title: 'Two-factor authentication', Section: TwoFactorSection },
   { id: 'passkeys', title: 'Passkeys', Section: PasskeysSection },
   { id: 'blocked', title: 'Blocked people', Section: BlockedSection },
+  { id: 'devices', title: 'Devices', Section: DevicesSection },
+  { id: 'export', title: 'Export my data', Section: ExportSection },
+  { id: 'delete-account', title: 'Delete my account', Section: DeleteAccountSection },
 ];

@@ -21,6 +21,7 @@ import {
   SyncedFrame,
   TypingEventFrame,
   UnreadFrame,
+  UserDeletedFrame,
 } from './server-frames.ts';
 
 const SERVER_FRAME_SCHEMAS = {
@@ -38,6 +39,7 @@ const SERVER_FRAME_SCHEMAS = {
   conversation_hidden: ConversationHiddenFrame,
   block_changed: BlockChangedFrame,
   conversation_muted: ConversationMutedFrame,
+  user_deleted: UserDeletedFrame,
   resync: ResyncFrame,
   synced: SyncedFrame,
   error: ErrorFrame,

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Id, Message, Presence, Timestamp } from '../entities.ts';
+import { Id, Message, Presence, PublicUser, Timestamp } from '../entities.ts';
 
 /** First frame on every connection: the session is accepted. */
 export const ReadyFrame = Type.Object({
@@ -123,6 +123,12 @@ export const ConversationMutedFrame = Type.Object({
   muted: Type.Boolean(),
 });
 
+/** A peer deleted their account: show them as this user (`deleted: true`); sending to them is refused now. */
+export const UserDeletedFrame = Type.Object({
+  type: Type.Literal('user_deleted'),
+  user: PublicUser,
+});
+
 /** The server may have missed events for this connection (e.g. its bus reconnected): send `sync` now. */
 export const ResyncFrame = Type.Object({
   type: Type.Literal('resync'),
@@ -169,6 +175,7 @@ export const ServerFrame = Type.Union([
   ConversationHiddenFrame,
   BlockChangedFrame,
   ConversationMutedFrame,
+  UserDeletedFrame,
   ResyncFrame,
   SyncedFrame,
   ErrorFrame,

@@ -71,7 +71,7 @@ export async function passkeyRoutes(fastify: FastifyInstance): Promise<void> {
     async (request, reply) => {
       await enforceLimit(app, 'passkeyLoginPerIp', request.ip);
       const user = await passkeyLogin(context, request.body.response);
-      return completeSignIn(app, reply, user, request.body.issueToken);
+      return completeSignIn(app, request, reply, user, request.body.issueToken);
     },
   );
 }

@@ -54,7 +54,7 @@ export async function twoFactorRoutes(fastify: FastifyInstance): Promise<void> {
       if (!(await consumeToken(app.database.db, challenge, 'two_factor', Date.now())).ok) throw challengeInvalid();
       const user = await findUserById(app.database.db, check.userId);
       if (!user) throw challengeInvalid();
-      return completeSignIn(app, reply, user, issueToken);
+      return completeSignIn(app, request, reply, user, issueToken);
     },
   );
 

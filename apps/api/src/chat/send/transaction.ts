@@ -3,6 +3,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { notFound } from '../../http/errors.ts';
 import type { Db } from '../../infra/db/database.ts';
 import { insertedIds, type MultiRowInsertIds } from '../../infra/db/dialect.ts';
+import { peerDeleted } from '../conversations.ts';
 import { toMessage } from '../messages-repository.ts';
 import type { Cursors } from '../unread-state.ts';
 import type { PreparedSend } from './types.ts';
@@ -70,7 +71,9 @@ export async function commitTogether(
     const members = await trx
       .selectFrom('conversation_members as m')
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
       .select([
+        'u.deleted_at',
         'm.conversation_id',
         'm.user_id',
         'm.peer_id',
@@ -90,7 +93,10 @@ export async function commitTogether(
     );
     const rows = sends.map((send) => {
       // Not 403: a conversation someone is not in does not exist for them.
-      if (!memberships.has(memberKey(send.conversationId, send.senderId))) throw notFound('That conversation');
+      const sender = memberships.get(memberKey(send.conversationId, send.senderId));
+      if (!sender) throw notFound('That conversation');
+      // Read under the conversation's lock, so no send commits after the peer's account is gone.
+      if (memberships.get(memberKey(send.conversationId, sender.peer_id))?.deleted_at != null) throw peerDeleted();
       const seq = (nextSeq.get(send.conversationId) ?? 0) + 1;
       nextSeq.set(send.conversationId, seq);
       return {

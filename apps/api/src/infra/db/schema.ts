@@ -21,6 +21,7 @@ export interface Database {
   passkeys: PasskeysTable;
   auth_challenges: AuthChallengesTable;
   blocks: BlocksTable;
+  retired_usernames: RetiredUsernamesTable;
 }
 
 export interface UsersTable {
@@ -34,6 +35,8 @@ export interface UsersTable {
   /** 1: mail me about messages I missed while away. */
   missed_mail: Generated<number>;
   last_seen_at: number | null;
+  /** Set when the account was deleted: the row stays for the messages that point at it, emptied. */
+  deleted_at: number | null;
   created_at: number;
 }
 
@@ -42,6 +45,12 @@ export interface SessionsTable {
   user_id: number;
   created_at: number;
   expires_at: number;
+  /** 'browser' (cookie) or 'token' (a bearer token: the robot, scripts, other clients). */
+  kind: Generated<string>;
+  /** As last seen, truncated; null for sessions from before devices were recorded. */
+  user_agent: string | null;
+  ip: string | null;
+  last_active_at: number | null;
 }
 
 export interface TokensTable {
@@ -180,4 +189,10 @@ export interface AuthChallengesTable {
   purpose: string;
   user_id: number | null;
   expires_at: number;
+}
+
+/** Usernames of deleted accounts, kept so that nobody can sign up as them. */
+export interface RetiredUsernamesTable {
+  username: string;
+  retired_at: number;
 }
