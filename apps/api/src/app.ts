@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import { accountRoutes } from './auth/account-routes.ts';
 import { authentication } from './auth/authenticate.ts';
 import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';
@@ -20,6 +21,7 @@ import { mail } from './mail/plugin.ts';
 import { metrics } from './metrics/plugin.ts';
 import { missedMail } from './missed-mail/plugin.ts';
 import { presence } from './presence/plugin.ts';
+import { profileRoutes } from './profile/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { uploadsRoutes } from './uploads/plugin.ts';
 import { users } from './users/public-users.ts';
@@ -86,9 +88,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(chat);
   await app.register(presence);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(accountRoutes, { prefix: '/api' });
   await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(settingsRoutes, { prefix: '/api' });
   await app.register(uploadsRoutes, { prefix: '/api' });
+  await app.register(profileRoutes, { prefix: '/api' });
   await app.register(missedMail);
   await app.register(metrics);
   await app.register(robot);

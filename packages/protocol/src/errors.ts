@@ -35,6 +35,11 @@ export const ERROR_CODES = [
   'token_invalid',
   'token_expired',
   'token_used',
+  // Changing one's own account
+  'wrong_password',
+  'email_unchanged',
+  'display_name_too_long',
+  'display_name_invalid',
   // Chat
   'cannot_message_self',
   'text_too_long',

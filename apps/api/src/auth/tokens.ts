@@ -1,12 +1,14 @@
 import type { Db } from '../infra/db/database.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
-export type TokenPurpose = 'verify' | 'reset';
+/** `email_change` confirms the address in the user's `pending_email`. */
+export type TokenPurpose = 'verify' | 'reset' | 'email_change';
 
 /** How long each kind of mailed link works. */
 export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   verify: 24 * 60 * 60 * 1000,
   reset: 60 * 60 * 1000,
+  email_change: 24 * 60 * 60 * 1000,
 };
 
 export type ConsumeResult =
@@ -49,4 +51,14 @@ export async function consumeToken(db: Db, token: string, purpose: TokenPurpose,
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return { ok: false, code: 'token_used' };
   return check;
+}
+
+/** Makes a user's unused links of one kind stop working (a link for a replaced request, a changed password). */
+export async function revokeTokens(db: Db, userId: number, purpose: TokenPurpose): Promise<void> {
+  await db
+    .deleteFrom('tokens')
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
 }

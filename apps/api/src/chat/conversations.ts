@@ -21,7 +21,7 @@ import { lastVisibleMessages, listMessages } from './messages-repository.ts';
 /** Messages per history page when the client does not say. */
 const DEFAULT_PAGE_SIZE = 50;
 
-export type PublicUsersLookup = (ids: readonly number[]) => Promise<PublicUser[]>;
+export type PublicUsersLookup = (viewerId: number, ids: readonly number[]) => Promise<PublicUser[]>;
 
 /**
  * A conversation someone is not in does not exist for them: 404, never 403, so that ids reveal nothing.
@@ -58,7 +58,7 @@ export async function summarize(
   const conversationIds = memberships.map((m) => m.conversationId);
   const visibleLast = memberships.filter((m) => m.lastSeq > m.clearedSeq);
   const [peers, peerCursors, lastMessages] = await Promise.all([
-    publicUsers(memberships.map((m) => m.peerId)),
+    publicUsers(viewer.id, memberships.map((m) => m.peerId)),
     db
       .selectFrom('conversation_members as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')

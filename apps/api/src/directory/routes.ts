@@ -19,14 +19,15 @@ export async function directoryRoutes(fastify: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const limit = request.query.limit ?? DEFAULT_DIRECTORY_PAGE;
+      const viewerId = authOf(request).user.id;
       const rows = await searchUsers(db, {
         prefix: (request.query.query ?? '').trim().toLowerCase(),
         after: request.query.cursor,
-        excludeId: authOf(request).user.id,
+        excludeId: viewerId,
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
-      const users = await app.publicUsers.lookup(page.map((row) => row.id));
+      const users = await app.publicUsers.lookup(viewerId, page.map((row) => row.id));
       return { users, nextCursor: rows.length > limit ? (page.at(-1)?.username ?? null) : null };
     },
   );

@@ -1,9 +1,20 @@
-import type { Presence } from '@chat/protocol';
+import type { Presence, PresenceVisibility } from '@chat/protocol';
 import type { Bus } from '../infra/bus/index.ts';
 
-/** What presence tells every node: a user's new state, or that a user now watches others. */
+/** Who may see a user's presence, carried with each change so that no node has to ask the database. */
+export interface Audience {
+  visibility: PresenceVisibility;
+  /** The version of what those who may not see it are shown. */
+  hiddenVersion: number;
+}
+
+/**
+ * What presence tells every node: a user's new state, or that a user now watches others. A change
+ * with `audienceChanged` (the user changed who sees it) is also told, as hidden, to the watchers
+ * who may no longer see it; any other change reaches only those who may.
+ */
 export type PresenceMessage =
-  | { kind: 'change'; userId: number; presence: Presence }
+  | { kind: 'change'; userId: number; presence: Presence; audience: Audience; audienceChanged?: boolean }
   | { kind: 'watch'; userId: number; watchedIds: number[] };
 
 type Sent = PresenceMessage & { origin: string };

@@ -48,6 +48,9 @@ export function createMemoryPresenceStore(now: () => number = Date.now): Presenc
       return gone;
     },
     async heartbeat() {},
+    async touch(userId) {
+      return change(userId, online.has(userId));
+    },
     async restore(counts, offlineAt) {
       for (const userId of connections.keys()) if (!counts.has(userId)) pendingOffline.set(userId, offlineAt);
       connections.clear();

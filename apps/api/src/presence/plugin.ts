@@ -1,16 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import type { Presence } from '@chat/protocol';
+import type { Presence, PresenceVisibility } from '@chat/protocol';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { listVisibleMemberships } from '../chat/conversations-repository.ts';
 import type { Connection } from '../gateway/connection.ts';
 import { onReconnect } from '../infra/redis.ts';
-import { setLastSeen } from '../users/users-repository.ts';
-import { PresenceBroadcast, type PresenceMessage } from './broadcast.ts';
+import { toVisibility } from '../users/presence-visibility.ts';
+import {
+  findUserById,
+  findUsersByIds,
+  type PublicUserRow,
+  setLastSeen,
+  setPresenceVisibility,
+} from '../users/users-repository.ts';
+import { type Audience, PresenceBroadcast, type PresenceMessage } from './broadcast.ts';
 import { createMemoryPresenceStore } from './memory-store.ts';
 import { createRedisPresenceStore } from './redis-store.ts';
 import type { PresenceChange, PresenceStore } from './store.ts';
+import { tellWatchers } from './tell-watchers.ts';
 import { Watchers } from './watchers.ts';
+
+export interface PresenceService {
+  /** Changes who sees the user's presence; their watchers, on every node, are told at once. */
+  setVisibility(userId: number, visibility: PresenceVisibility): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    presence: PresenceService;
+  }
+}
 
 /** Due grace periods are completed this often: an offline event comes at most this late. */
 const SWEEP_INTERVAL_MS = 1000;
@@ -21,6 +40,11 @@ const presenceOf = (change: PresenceChange, lastSeenAt: number | null): Presence
   online: change.online,
   lastSeenAt: change.online ? null : lastSeenAt,
   version: change.version,
+});
+
+const audienceOf = (row: Pick<PublicUserRow, 'presence_visibility' | 'presence_hidden_version'>): Audience => ({
+  visibility: toVisibility(row.presence_visibility),
+  hiddenVersion: row.presence_hidden_version,
 });
 
 /**
@@ -47,15 +71,14 @@ export const presence = fp(
     /** Sends the current presence of these users: the first frames tell the truth, not only later changes. */
     async function sendCurrent(connection: Connection, userIds: readonly number[]): Promise<void> {
       if (userIds.length === 0) return;
-      for (const user of await app.publicUsers.lookup(userIds)) {
+      for (const user of await app.publicUsers.lookup(connection.userId, userIds)) {
         connection.send({ type: 'presence', userId: user.id, presence: user.presence });
       }
     }
 
     function apply(message: PresenceMessage): void {
       if (message.kind === 'change') {
-        const text = JSON.stringify({ type: 'presence', userId: message.userId, presence: message.presence });
-        for (const connection of watchers.watchersOf(message.userId)) connection.sendText(text);
+        void tellWatchers(db, watchers, message).catch(report('change'));
         return;
       }
       for (const connection of gateway.connectionsOf(message.userId)) {
@@ -64,13 +87,47 @@ export const presence = fp(
     }
     const broadcast = new PresenceBroadcast(app.bus, nodeId, apply, report('publish'));
     await broadcast.listen();
-    const announce = (change: PresenceChange, lastSeenAt: number | null) =>
-      broadcast.send({ kind: 'change', userId: change.userId, presence: presenceOf(change, lastSeenAt) });
+    const announce = (change: PresenceChange, lastSeenAt: number | null, audience: Audience, audienceChanged = false) =>
+      broadcast.send({
+        kind: 'change',
+        userId: change.userId,
+        presence: presenceOf(change, lastSeenAt),
+        audience,
+        audienceChanged,
+      });
+    /** Changes of users whose audience is read from the database (the sweep, a restore). */
+    async function announceAll(changes: readonly PresenceChange[], lastSeenAt: number | null): Promise<void> {
+      const rows = await findUsersByIds(
+        db,
+        changes.map((change) => change.userId),
+      );
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const change of changes) {
+        const row = byId.get(change.userId);
+        if (row) announce(change, lastSeenAt, audienceOf(row));
+      }
+    }
+
+    app.decorate('presence', {
+      async setVisibility(userId: number, visibility: PresenceVisibility) {
+        // The new version outranks what every watcher holds, whichever way the change goes.
+        const change = await store.touch(userId);
+        await setPresenceVisibility(db, userId, visibility, change.version);
+        const user = await findUserById(db, userId);
+        announce(change, user?.last_seen_at ?? null, { visibility, hiddenVersion: change.version }, true);
+      },
+    } satisfies PresenceService);
 
     // Both sides of a new conversation start hearing of each other, on whichever node they are.
+    // Their versions move first: one who showed their presence only to their conversations was
+    // shown hidden to the other until now, at a version the real state must outrank.
     app.chat.conversationStarted.listen((userId, peerId) => {
-      broadcast.send({ kind: 'watch', userId, watchedIds: [peerId] });
-      broadcast.send({ kind: 'watch', userId: peerId, watchedIds: [userId] });
+      Promise.all([store.touch(userId), store.touch(peerId)])
+        .catch(report('touch'))
+        .finally(() => {
+          broadcast.send({ kind: 'watch', userId, watchedIds: [peerId] });
+          broadcast.send({ kind: 'watch', userId: peerId, watchedIds: [userId] });
+        });
     });
 
     gateway.onConnect(async (connection, user) => {
@@ -78,7 +135,7 @@ export const presence = fp(
       // A store that is away (Redis down) must not keep the connection from working: the count is
       // put right when Redis comes back.
       const change = await store.connect(user.id).catch(report('connect'));
-      if (change) announce(change, null);
+      if (change) announce(change, null, audienceOf(user));
       const peers = (await listVisibleMemberships(db, user.id)).map((m) => m.peerId);
       await sendCurrent(connection, watchers.addPeers(connection, peers));
     });
@@ -98,7 +155,7 @@ export const presence = fp(
         counts.set(connection.userId, (counts.get(connection.userId) ?? 0) + 1);
       const now = Date.now();
       await store.heartbeat(now);
-      for (const change of await store.restore(counts, now + config.presenceGraceMs)) announce(change, null);
+      await announceAll(await store.restore(counts, now + config.presenceGraceMs), null);
     }
     async function resnapshot(): Promise<void> {
       for (const connection of watchers.connections()) await sendCurrent(connection, watchers.watchedBy(connection));
@@ -115,7 +172,7 @@ export const presence = fp(
         gone.map((change) => change.userId),
         now,
       ).catch(report('last seen'));
-      for (const change of gone) announce(change, now);
+      await announceAll(gone, now);
     }
     let sweeping = false;
     const sweeper = setInterval(() => {

@@ -122,6 +122,11 @@ end
 return came
 `;
 
+/** KEYS: online, v, epoch. ARGV: user. Bumps the user's version; returns online (0/1) then the version. */
+const TOUCH = `${VERSIONING}
+return { redis.call('SISMEMBER', KEYS[1], ARGV[1]), bump(KEYS[2], KEYS[3], ARGV[1]) }
+`;
+
 /** Users completed per sweep call; a backlog drains over the next sweeps. */
 const SWEEP_BATCH = 500;
 
@@ -180,6 +185,17 @@ export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: s
         await redis.eval(SWEEP_DUE, 4, keys.pending, keys.online, keys.versions, keys.epoch, now, SWEEP_BATCH, p),
         false,
       );
+    },
+    async touch(userId) {
+      const [online, version] = (await redis.eval(
+        TOUCH,
+        3,
+        keys.online,
+        keys.versions,
+        keys.epoch,
+        userId,
+      )) as [number, number];
+      return { userId, online: online === 1, version: Number(version) };
     },
     async heartbeat(now) {
       await redis.zadd(keys.nodes, now + NODE_TTL_MS, nodeId);

@@ -36,6 +36,11 @@ export interface PresenceStore {
    * offline at `offlineAt` unless connected elsewhere). Returns the users that came online by it.
    */
   restore(counts: ReadonlyMap<number, number>, offlineAt: number): Promise<PresenceChange[]>;
+  /**
+   * Gives the user's state a new version without changing it: what is shown for them changed (who
+   * may see it), and the new state must outrank every one sent before.
+   */
+  touch(userId: number): Promise<PresenceChange>;
   /** Removes this node's connections at once (shutting down); their users go offline at `offlineAt` unless they reconnect elsewhere. */
   leave(offlineAt: number): Promise<void>;
 }

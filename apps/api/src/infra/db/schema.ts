@@ -29,6 +29,15 @@ export interface UsersTable {
   /** 1: mail me about messages I missed while away. */
   missed_mail: Generated<number>;
   last_seen_at: number | null;
+  display_name: string | null;
+  /** The picture's id, from which its storage key follows (`avatarKey`). */
+  avatar_id: string | null;
+  /** An address change waiting for the link mailed to it. */
+  pending_email: string | null;
+  /** 'everyone' | 'conversations' | 'nobody' */
+  presence_visibility: Generated<string>;
+  /** The presence version when the visibility last changed: what those who may not see are shown. */
+  presence_hidden_version: Generated<number>;
   created_at: number;
 }
 
