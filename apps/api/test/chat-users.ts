@@ -68,7 +68,7 @@ export function record(client: RealtimeClient) {
   const messages: Message[] = [];
   const events: Array<{ type: string; [key: string]: unknown }> = [];
   client.on('message', (message) => messages.push(message));
-  for (const type of ['unread', 'read', 'typing', 'presence', 'conversation_hidden', 'error'] as const) {
+  for (const type of ['unread', 'read', 'typing', 'presence', 'profile', 'conversation_hidden', 'error'] as const) {
     client.on(type, (frame) => events.push(frame as { type: string }));
   }
   return {

@@ -26,6 +26,8 @@ export interface RealtimeEvents extends Record<string, unknown> {
   /** Only a state newer (by version) than any known for the user, from frames or notePresence. */
   presence: ServerFrameOf<'presence'>;
   conversation_hidden: ServerFrameOf<'conversation_hidden'>;
+  /** Someone shown (or this user, on another tab) changed their display name or picture. */
+  profile: ServerFrameOf<'profile'>;
   synced: ServerFrameOf<'synced'>;
   /** An error frame that answered no pending send (those settle their send instead). */
   error: ServerFrameOf<'error'>;
