@@ -81,8 +81,11 @@ export const presence = fp(
         void tellWatchers(db, watchers, message).catch(report('change'));
         return;
       }
+      // Sent even to a connection that watched them already (a directory row): sharing a
+      // conversation may have just let it see what it was shown hidden.
       for (const connection of gateway.connectionsOf(message.userId)) {
-        void sendCurrent(connection, watchers.addPeers(connection, message.watchedIds)).catch(report('snapshot'));
+        watchers.addPeers(connection, message.watchedIds);
+        void sendCurrent(connection, message.watchedIds).catch(report('snapshot'));
       }
     }
     const broadcast = new PresenceBroadcast(app.bus, nodeId, apply, report('publish'));
