@@ -64,42 +64,56 @@ describe.each(BACKENDS)('changing password and address on %s', (kind: BackendKin
       expect(await canSignIn(alice, PASSWORD)).toBe(false);
       // This session stays signed in.
       expect((await alice.api.me()).user.id).toBe(alice.me.id);
-      await expect.poll(() => smtp.mailsTo(alice.me.email).map((m) => m.subject)).toContain('Your password was changed');
+      await expect
+        .poll(() => smtp.mailsTo(alice.me.email).map((m) => m.subject))
+        .toContain('Your password was changed');
     });
 
     it('a wrong current password is refused and changes nothing', async () => {
       const alice = await newUser();
-      expect(await refusal(alice.api.changePassword({ currentPassword: 'not it at all', newPassword: NEW_PASSWORD })))
-        .toEqual([403, 'wrong_password', { currentPassword: 'wrong_password' }]);
+      expect(
+        await refusal(alice.api.changePassword({ currentPassword: 'not it at all', newPassword: NEW_PASSWORD })),
+      ).toEqual([403, 'wrong_password', { currentPassword: 'wrong_password' }]);
       expect(await canSignIn(alice, PASSWORD)).toBe(true);
     });
 
     it('a new password that breaks the rules is refused by field', async () => {
       const alice = await newUser();
-      const attempt = (newPassword: string) => refusal(alice.api.changePassword({ currentPassword: PASSWORD, newPassword }));
+      const attempt = (newPassword: string) =>
+        refusal(alice.api.changePassword({ currentPassword: PASSWORD, newPassword }));
       expect(await attempt('short')).toEqual([400, 'validation_failed', { newPassword: 'password_too_short' }]);
       expect(await attempt('password123')).toEqual([400, 'validation_failed', { newPassword: 'password_too_weak' }]);
-      expect(await attempt(alice.me.username)).toEqual([400, 'validation_failed', { newPassword: 'password_too_weak' }]);
+      expect(await attempt(alice.me.username)).toEqual([
+        400,
+        'validation_failed',
+        { newPassword: 'password_too_weak' },
+      ]);
       expect(await canSignIn(alice, PASSWORD)).toBe(true);
     });
 
     it('guessing the current password from inside a session is rate-limited like a login', async () => {
       const alice = await newUser();
       for (let attempt = 0; attempt < 10; attempt++) {
-        const [status] = await refusal(alice.api.changePassword({ currentPassword: `guess ${attempt}!`, newPassword: NEW_PASSWORD }));
+        const [status] = await refusal(
+          alice.api.changePassword({ currentPassword: `guess ${attempt}!`, newPassword: NEW_PASSWORD }),
+        );
         expect(status).toBe(403);
       }
       // Even the right one now waits: the limit counts attempts, not failures.
-      expect((await refusal(alice.api.changePassword({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD })))[1]).toBe(
-        'rate_limited',
-      );
+      expect(
+        (await refusal(alice.api.changePassword({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD })))[1],
+      ).toBe('rate_limited');
     });
 
     it('"sign out my other sessions" ends them and closes their sockets; this one stays', async () => {
       const alice = await newUser();
       const laptop = await secondSession(alice);
       const laptopSocket = await ticketedSocket(server.url, { ...alice, api: laptop });
-      await alice.api.changePassword({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD, signOutOtherSessions: true });
+      await alice.api.changePassword({
+        currentPassword: PASSWORD,
+        newPassword: NEW_PASSWORD,
+        signOutOtherSessions: true,
+      });
       expect(await laptopSocket.closed).toBe(CLOSE_CODES.unauthenticated);
       expect((await refusal(laptop.me()))[0]).toBe(401);
       expect((await alice.api.me()).user.id).toBe(alice.me.id);

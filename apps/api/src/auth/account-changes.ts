@@ -73,7 +73,9 @@ export async function requestEmailChange(
   const problem = emailProblem(email);
   if (problem) throw fieldError('email', problem);
   if (email === user.email)
-    throw new AppError(400, 'email_unchanged', 'That is already your address.', { fields: { email: 'email_unchanged' } });
+    throw new AppError(400, 'email_unchanged', 'That is already your address.', {
+      fields: { email: 'email_unchanged' },
+    });
   if (await findUserByEmail(context.db, email)) throw emailTaken();
   const now = Date.now();
   await context.db.transaction().execute(async (trx) => {

@@ -58,7 +58,11 @@ export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
   );
 
   // No session needed: the link may be opened in another browser; the token proves the address.
-  app.post('/auth/email/confirm', { schema: { body: TokenBody, response: { 200: UserResponse } } }, async (request) => ({
-    user: toMe(await confirmEmailChange(context, request.body.token)),
-  }));
+  app.post(
+    '/auth/email/confirm',
+    { schema: { body: TokenBody, response: { 200: UserResponse } } },
+    async (request) => ({
+      user: toMe(await confirmEmailChange(context, request.body.token)),
+    }),
+  );
 }

@@ -58,7 +58,10 @@ export async function summarize(
   const conversationIds = memberships.map((m) => m.conversationId);
   const visibleLast = memberships.filter((m) => m.lastSeq > m.clearedSeq);
   const [peers, peerCursors, lastMessages] = await Promise.all([
-    publicUsers(viewer.id, memberships.map((m) => m.peerId)),
+    publicUsers(
+      viewer.id,
+      memberships.map((m) => m.peerId),
+    ),
     db
       .selectFrom('conversation_members as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')

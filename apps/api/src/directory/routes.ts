@@ -27,7 +27,10 @@ export async function directoryRoutes(fastify: FastifyInstance): Promise<void> {
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
-      const users = await app.publicUsers.lookup(viewerId, page.map((row) => row.id));
+      const users = await app.publicUsers.lookup(
+        viewerId,
+        page.map((row) => row.id),
+      );
       return { users, nextCursor: rows.length > limit ? (page.at(-1)?.username ?? null) : null };
     },
   );

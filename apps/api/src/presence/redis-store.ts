@@ -187,14 +187,10 @@ export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: s
       );
     },
     async touch(userId) {
-      const [online, version] = (await redis.eval(
-        TOUCH,
-        3,
-        keys.online,
-        keys.versions,
-        keys.epoch,
-        userId,
-      )) as [number, number];
+      const [online, version] = (await redis.eval(TOUCH, 3, keys.online, keys.versions, keys.epoch, userId)) as [
+        number,
+        number,
+      ];
       return { userId, online: online === 1, version: Number(version) };
     },
     async heartbeat(now) {

@@ -22,7 +22,12 @@ let photos = 0;
  */
 const photo = () =>
   sharp({
-    create: { width: 300, height: 200, channels: 3, background: { r: (++photos * 9) % 120, g: (photos * 23) % 160, b: 235 } },
+    create: {
+      width: 300,
+      height: 200,
+      channels: 3,
+      background: { r: (++photos * 9) % 120, g: (photos * 23) % 160, b: 235 },
+    },
   })
     .composite([
       { input: { create: { width: 150, height: 200, channels: 3, background: '#dc2626' } }, left: 0, top: 0 },
@@ -46,7 +51,11 @@ describe.each(BACKENDS)('profiles on %s', (kind: BackendKind) => {
     const response = await fetch(`${nodeA.url}/api/avatars/${avatarId}`, {
       headers: { authorization: `Bearer ${api.token}` },
     });
-    return { status: response.status, type: response.headers.get('content-type'), bytes: Buffer.from(await response.arrayBuffer()) };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      bytes: Buffer.from(await response.arrayBuffer()),
+    };
   }
 
   /** Alice on node A and Bob, in a conversation, Bob listening on node B. */
@@ -80,9 +89,18 @@ describe.each(BACKENDS)('profiles on %s', (kind: BackendKind) => {
 
   it('refuses a display name that is too long or holds control or direction characters', async () => {
     const alice = await createChatUser(nodeA.url);
-    expect(await refusal(alice.api.updateProfile({ displayName: 'x'.repeat(65) }))).toEqual([400, 'display_name_too_long']);
-    expect(await refusal(alice.api.updateProfile({ displayName: 'two\nlines' }))).toEqual([400, 'display_name_invalid']);
-    expect(await refusal(alice.api.updateProfile({ displayName: '\u202Eecila' }))).toEqual([400, 'display_name_invalid']);
+    expect(await refusal(alice.api.updateProfile({ displayName: 'x'.repeat(65) }))).toEqual([
+      400,
+      'display_name_too_long',
+    ]);
+    expect(await refusal(alice.api.updateProfile({ displayName: 'two\nlines' }))).toEqual([
+      400,
+      'display_name_invalid',
+    ]);
+    expect(await refusal(alice.api.updateProfile({ displayName: '\u202Eecila' }))).toEqual([
+      400,
+      'display_name_invalid',
+    ]);
     expect((await alice.api.me()).user.displayName).toBeNull();
   });
 

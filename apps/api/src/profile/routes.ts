@@ -17,14 +17,7 @@ import { avatarIdOf, avatarKey, isAvatarId, squareAvatar } from '../uploads/imag
 import { receivePicture, refuseUndecodable } from '../uploads/receive.ts';
 import { sendPicture } from '../uploads/send-picture.ts';
 import { diskStorage } from '../uploads/storage.ts';
-import {
-  avatarInUse,
-  findUserById,
-  setAvatar,
-  setDisplayName,
-  toMe,
-  toProfile,
-} from '../users/users-repository.ts';
+import { avatarInUse, findUserById, setAvatar, setDisplayName, toMe, toProfile } from '../users/users-repository.ts';
 import { profileEvents } from './announce.ts';
 
 const DISPLAY_NAME_MESSAGES: Record<string, string> = {
@@ -88,17 +81,13 @@ export async function profileRoutes(fastify: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get(
-    '/avatars/:id',
-    { preHandler: app.requireUser, schema: { params: AvatarParams } },
-    async (request, reply) => {
-      const { id } = request.params;
-      // Only pictures someone shows now: a replaced or removed one is gone for everyone. Any
-      // signed-in user may see them, as the directory shows them to anyone.
-      if (!isAvatarId(id) || !(await avatarInUse(db, id))) throw notFound('That picture');
-      const blob = await storage.read(avatarKey(id));
-      if (!blob) throw notFound('That picture');
-      return sendPicture(reply, blob, 'image/webp');
-    },
-  );
+  app.get('/avatars/:id', { preHandler: app.requireUser, schema: { params: AvatarParams } }, async (request, reply) => {
+    const { id } = request.params;
+    // Only pictures someone shows now: a replaced or removed one is gone for everyone. Any
+    // signed-in user may see them, as the directory shows them to anyone.
+    if (!isAvatarId(id) || !(await avatarInUse(db, id))) throw notFound('That picture');
+    const blob = await storage.read(avatarKey(id));
+    if (!blob) throw notFound('That picture');
+    return sendPicture(reply, blob, 'image/webp');
+  });
 }

@@ -1,7 +1,8 @@
-import type { Presence } from '@chat/protocol';
+import type { Presence, UserProfile } from '@chat/protocol';
 import type { CSSProperties } from 'react';
 import { timeAgo } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
+import { avatarUrl, useProfile } from './profiles.ts';
 import { useChat } from './store.ts';
 
 /** The freshest presence of a user: pushed by the server once watched, else what a list said. */
@@ -9,17 +10,27 @@ export function usePresence(userId: number, fallback: Presence): Presence {
   return useChat((state) => state.presence[userId]) ?? fallback;
 }
 
-/** A user's initial in a circle, with their presence dot: green online, grey offline (saying since when). */
-export function Avatar({ userId, username, presence }: { userId: number; username: string; presence: Presence }) {
-  const { online, lastSeenAt } = usePresence(userId, presence);
+/** A user's picture (or initial) in a circle, with their presence dot: green online, grey offline (saying since when). */
+export function Avatar({ user, presence }: { user: UserProfile; presence: Presence }) {
+  const { online, lastSeenAt } = usePresence(user.id, presence);
   const now = useNow();
   const label = online ? 'Online' : lastSeenAt === null ? 'Offline' : `Offline, last seen ${timeAgo(lastSeenAt, now)}`;
   return (
     <span className="avatar">
-      <span className="avatar-initial" aria-hidden="true" style={{ '--hue': hueOf(username) } as CSSProperties}>
-        {username.slice(0, 1).toUpperCase()}
-      </span>
+      <ProfilePicture user={user} />
       <span className={`presence-dot ${online ? 'online' : 'offline'}`} role="img" aria-label={label} title={label} />
+    </span>
+  );
+}
+
+/** The picture alone; decorative, since the name is always written next to it. */
+export function ProfilePicture({ user }: { user: UserProfile }) {
+  const { username, displayName, avatarId } = useProfile(user);
+  if (avatarId) return <img className="avatar-picture" src={avatarUrl(avatarId)} alt="" />;
+  const name = displayName ?? username;
+  return (
+    <span className="avatar-initial" aria-hidden="true" style={{ '--hue': hueOf(username) } as CSSProperties}>
+      {[...name][0]?.toUpperCase()}
     </span>
   );
 }

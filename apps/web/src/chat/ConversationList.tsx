@@ -5,6 +5,7 @@ import { fullTime, shortAge } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
 import { Avatar } from './Avatar.tsx';
 import { retryConversations } from './actions.ts';
+import { PersonName } from './PersonName.tsx';
 import { messagePreview } from './pictures.ts';
 import { sortConversations } from './state.ts';
 import { useChat } from './store.ts';
@@ -73,10 +74,10 @@ function ConversationRow({ summary, myId, active }: { summary: ConversationSumma
       aria-current={active ? 'page' : undefined}
       data-testid={`conversation-${peer.username}`}
     >
-      <Avatar userId={peer.id} username={peer.username} presence={peer.presence} />
+      <Avatar user={peer} presence={peer.presence} />
       <span className="row-main">
         <span className="row-top">
-          <span className="row-name">{peer.username}</span>
+          <PersonName user={peer} />
           <time
             className="row-time"
             dateTime={new Date(summary.updatedAt).toISOString()}

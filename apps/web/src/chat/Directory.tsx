@@ -4,6 +4,8 @@ import { presenceText } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
 import { Avatar, usePresence } from './Avatar.tsx';
 import { openConversationWith } from './actions.ts';
+import { PersonName } from './PersonName.tsx';
+import { nameOf } from './profiles.ts';
 import { type DirectoryResults, useDirectory } from './use-directory.ts';
 
 /** Everyone one can talk to, searchable by username; choosing someone opens the conversation. */
@@ -19,7 +21,7 @@ export function Directory({ onOpened }: { onOpened(): void }) {
       await openConversationWith(user.id);
       onOpened();
     } catch {
-      setOpenError(`The conversation with ${user.username} could not be opened. Try again.`);
+      setOpenError(`The conversation with ${nameOf(user)} could not be opened. Try again.`);
     }
   };
 
@@ -62,10 +64,10 @@ function PersonRow({ user, onOpen }: { user: PublicUser; onOpen(): void }) {
   const presence = usePresence(user.id, user.presence);
   return (
     <button type="button" className="row" onClick={onOpen} data-testid={`person-${user.username}`}>
-      <Avatar userId={user.id} username={user.username} presence={user.presence} />
+      <Avatar user={user} presence={user.presence} />
       <span className="row-main">
         <span className="row-top">
-          <span className="row-name">{user.username}</span>
+          <PersonName user={user} />
         </span>
         <span className="row-bottom">
           <span className="row-preview">{user.isBot ? 'Robot' : presenceText(presence, now)}</span>

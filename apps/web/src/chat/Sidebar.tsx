@@ -2,8 +2,10 @@ import type { Me } from '@chat/protocol';
 import { useState } from 'react';
 import { Link } from '../lib/router.tsx';
 import { logOut } from '../session/session.ts';
+import { ProfilePicture } from './Avatar.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { Directory } from './Directory.tsx';
+import { nameOf } from './profiles.ts';
 
 type Tab = 'chats' | 'people';
 
@@ -15,7 +17,10 @@ export function Sidebar({ me, activeId }: { me: Me; activeId: number | null }) {
       <header className="sidebar-header">
         <h1 className="brand">Chat</h1>
         <span className="me" title={me.email}>
-          {me.username}
+          <span className="me-picture">
+            <ProfilePicture user={me} />
+          </span>
+          {nameOf(me)}
         </span>
         <Link href="/settings" className="button quiet">
           Settings

@@ -2,7 +2,7 @@ import { type ConnectionState, RealtimeClient, SendError, type SendRequest } fro
 import { type ConversationSummary, type Message, type PublicUser, type ServerFrameOf, TYPING } from '@chat/protocol';
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
-import { endedSession, loadSession } from '../session/session.ts';
+import { endedSession, loadSession, showOwnProfile } from '../session/session.ts';
 import { savedOutbox } from './outbox.ts';
 import {
   initialChatState,
@@ -15,6 +15,7 @@ import {
   withoutConversation,
   withoutMessage,
   withPresence,
+  withProfile,
   withReadCursor,
   withSendFailed,
   withTyping,
@@ -63,6 +64,10 @@ class Portal {
         updateChat((state) => withPresence(state, new Map([[frame.userId, frame.presence]]))),
       ),
       realtime.on('conversation_hidden', (frame) => this.onHidden(frame.conversationId)),
+      realtime.on('profile', ({ profile }) => {
+        updateChat((state) => withProfile(state, profile));
+        if (profile.id === this.myId) showOwnProfile(profile);
+      }),
       realtime.on('message_changed', (message) => updateChat((state) => withChangedMessage(state, message))),
       realtime.on('message_hidden', (frame) =>
         updateChat((state) => withoutMessage(state, frame.conversationId, frame.messageId)),

@@ -42,7 +42,14 @@ const message = (seq: number, senderId = PEER, clientId = `c${seq}`): Message =>
 
 const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
   id: 7,
-  peer: { id: PEER, username: 'bob', isBot: false, presence: { online: true, lastSeenAt: null, version: 1 } },
+  peer: {
+    id: PEER,
+    username: 'bob',
+    displayName: null,
+    avatarId: null,
+    isBot: false,
+    presence: { online: true, lastSeenAt: null, version: 1 },
+  },
   lastMessage: message(2),
   lastSeq: 2,
   unread: 2,

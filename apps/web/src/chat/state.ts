@@ -5,6 +5,7 @@ import {
   type HistoryResponse,
   type Message,
   type Presence,
+  type UserProfile,
   unreadCount,
 } from '@chat/protocol';
 
@@ -69,6 +70,8 @@ export interface ChatState {
   typingUntil: Readonly<Record<number, number>>;
   /** The newest presence known per user (by version, as the client library keeps it), from lists, the directory and presence events. */
   presence: Readonly<Record<number, Presence>>;
+  /** Profiles changed since they were listed (display name, picture), from profile events. */
+  profiles: Readonly<Record<number, UserProfile>>;
   /** The conversation on screen, whose messages are read as they arrive. */
   activeConversationId: number | null;
 }
@@ -84,6 +87,7 @@ export const initialChatState = (): ChatState => ({
   outbox: {},
   typingUntil: {},
   presence: {},
+  profiles: {},
   activeConversationId: null,
 });
 
@@ -102,7 +106,10 @@ export function mergeMessages(a: readonly Message[], b: readonly Message[]): Mes
 
 export function withConversations(state: ChatState, summaries: ConversationSummary[], totalUnread: number): ChatState {
   const conversations = Object.fromEntries(summaries.map((summary) => [summary.id, summary]));
-  return { ...state, conversations, totalUnread, listLoaded: true, listError: undefined };
+  // The list is the newer word on its peers' profiles (events may have been missed while away).
+  const listed = new Set(summaries.map((summary) => summary.peer.id));
+  const profiles = Object.fromEntries(Object.entries(state.profiles).filter(([id]) => !listed.has(Number(id))));
+  return { ...state, conversations, profiles, totalUnread, listLoaded: true, listError: undefined };
 }
 
 /** The total is derived from the list once it is loaded: the server's own total can lag under concurrent sends. */
@@ -256,6 +263,11 @@ export function withReadCursor(
 export function withPresence(state: ChatState, newest: ReadonlyMap<number, Presence>): ChatState {
   if (newest.size === 0) return state;
   return { ...state, presence: { ...state.presence, ...Object.fromEntries(newest) } };
+}
+
+/** Someone changed their display name or picture: what is shown for them follows. */
+export function withProfile(state: ChatState, profile: UserProfile): ChatState {
+  return { ...state, profiles: { ...state.profiles, [profile.id]: profile } };
 }
 
 export function withHistory(state: ChatState, id: number, change: (history: History) => History): ChatState {

@@ -1,7 +1,10 @@
 import type { Me } from '@chat/protocol';
 import type { ComponentType } from 'react';
+import { EmailSection } from './EmailSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
+import { PasswordSection } from './PasswordSection.tsx';
 import { PrivacySection } from './PrivacySection.tsx';
+import { ProfileSection } from './ProfileSection.tsx';
 
 export interface SettingsSection {
   /** Stable, used for the heading's id (and so for links such as /settings#settings-privacy). */
@@ -12,6 +15,9 @@ export interface SettingsSection {
 
 /** The settings screen's sections, in the order they are shown. Each capability adds its own here. */
 export const SETTINGS_SECTIONS: SettingsSection[] = [
+  { id: 'profile', title: 'Profile', Section: ProfileSection },
+  { id: 'password', title: 'Password', Section: PasswordSection },
+  { id: 'email', title: 'Email address', Section: EmailSection },
   { id: 'privacy', title: 'Privacy', Section: PrivacySection },
   { id: 'notifications', title: 'Notifications', Section: NotificationsSection },
 ];

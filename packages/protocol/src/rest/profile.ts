@@ -43,4 +43,3 @@ export type ChangeEmailBody = Static<typeof ChangeEmailBody>;
 
 export const AvatarParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 export type AvatarParams = Static<typeof AvatarParams>;
-
