@@ -11,6 +11,7 @@ import {
   findUsersByIds,
   type PublicUserRow,
   setLastSeen,
+  setPresenceHiddenVersion,
   setPresenceVisibility,
 } from '../users/users-repository.ts';
 import { type Audience, PresenceBroadcast, type PresenceMessage } from './broadcast.ts';
@@ -113,9 +114,12 @@ export const presence = fp(
 
     app.decorate('presence', {
       async setVisibility(userId: number, visibility: PresenceVisibility) {
-        // The new version outranks what every watcher holds, whichever way the change goes.
+        // Stored before the version moves: a connect counted after the touch reads the new audience,
+        // one counted before it is online in what the touch reads. The new version outranks what
+        // every watcher holds, whichever way the change goes.
+        await setPresenceVisibility(db, userId, visibility);
         const change = await store.touch(userId);
-        await setPresenceVisibility(db, userId, visibility, change.version);
+        await setPresenceHiddenVersion(db, userId, change.version);
         const user = await findUserById(db, userId);
         announce(change, user?.last_seen_at ?? null, { visibility, hiddenVersion: change.version }, true);
       },
@@ -138,7 +142,8 @@ export const presence = fp(
       // A store that is away (Redis down) must not keep the connection from working: the count is
       // put right when Redis comes back.
       const change = await store.connect(user.id).catch(report('connect'));
-      if (change) announce(change, null, audienceOf(user));
+      // The audience is read after the count, not taken from the admission: see setVisibility.
+      if (change) await announceAll([change], null);
       const peers = (await listVisibleMemberships(db, user.id)).map((m) => m.peerId);
       await sendCurrent(connection, watchers.addPeers(connection, peers));
     });

@@ -136,18 +136,14 @@ export async function updateSettings(db: Db, userId: number, settings: UserSetti
   await db.updateTable('users').set(set).where('id', '=', userId).execute();
 }
 
-/** Who sees the user's presence, with the version those who may not see it are shown from now on. */
-export async function setPresenceVisibility(
-  db: Db,
-  userId: number,
-  visibility: PresenceVisibility,
-  hiddenVersion: number,
-): Promise<void> {
-  await db
-    .updateTable('users')
-    .set({ presence_visibility: visibility, presence_hidden_version: hiddenVersion })
-    .where('id', '=', userId)
-    .execute();
+/** Who sees the user's presence. */
+export async function setPresenceVisibility(db: Db, userId: number, visibility: PresenceVisibility): Promise<void> {
+  await db.updateTable('users').set({ presence_visibility: visibility }).where('id', '=', userId).execute();
+}
+
+/** The version those who may not see the user's presence are shown from now on. */
+export async function setPresenceHiddenVersion(db: Db, userId: number, hiddenVersion: number): Promise<void> {
+  await db.updateTable('users').set({ presence_hidden_version: hiddenVersion }).where('id', '=', userId).execute();
 }
 
 export async function setDisplayName(db: Db, userId: number, displayName: string | null): Promise<void> {
