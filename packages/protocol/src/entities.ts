@@ -24,7 +24,6 @@ export type Presence = Static<typeof Presence>;
  * Who sees a user's presence and last seen: everyone, only people they have a conversation with,
  * or nobody ("invisible"). Those who may not see it are shown the user offline with no last seen.
  */
-export const PRESENCE_VISIBILITIES = ['everyone', 'conversations', 'nobody'] as const;
 export const PresenceVisibility = Type.Union([
   Type.Literal('everyone'),
   Type.Literal('conversations'),
