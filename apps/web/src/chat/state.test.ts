@@ -8,12 +8,14 @@ import {
   withChangedMessage,
   withConversation,
   withConversationRead,
+  withConversations,
   withHistoryPage,
   withMessage,
   withOutgoing,
   withoutMessage,
   withoutOutgoing,
   withPresence,
+  withProfile,
   withReadCursor,
   withSendFailed,
   withTyping,
@@ -230,5 +232,18 @@ describe('chat state', () => {
     const older = summary({ id: 1, updatedAt: 10 });
     const newer = summary({ id: 2, updatedAt: 20 });
     expect(sortConversations({ 1: older, 2: newer }).map((c) => c.id)).toEqual([2, 1]);
+  });
+});
+
+describe('profiles', () => {
+  const changed = { id: PEER, username: 'bob', displayName: 'Bob Builder', avatarId: 'a'.repeat(64) };
+
+  it('a profile event replaces what is shown for that person', () => {
+    expect(withProfile(initialChatState(), changed).profiles[PEER]).toEqual(changed);
+  });
+
+  it('a reloaded list is the newer word on its peers: the event it covers is dropped', () => {
+    const state = withConversations(withProfile(initialChatState(), changed), [summary()], 2);
+    expect(state.profiles[PEER]).toBeUndefined();
   });
 });
