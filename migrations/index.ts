@@ -7,6 +7,7 @@ import * as messageChanges from './20261201_0005_message_changes.ts';
 import * as missedMail from './20261201_0010_missed_mail.ts';
 import * as mutes from './20261202_0011_mutes.ts';
 import * as blocks from './20261202_0013_blocks.ts';
+import * as profile from './20261202_0014_profile.ts';
 import * as devices from './20261202_0015_devices.ts';
 import * as twoFactor from './20261202_0017_two_factor.ts';
 
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '20261201_0010_missed_mail': missedMail,
   '20261202_0011_mutes': mutes,
   '20261202_0013_blocks': blocks,
+  '20261202_0014_profile': profile,
   '20261202_0015_devices': devices,
   '20261202_0017_two_factor': twoFactor,
 };

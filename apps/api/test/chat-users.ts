@@ -75,6 +75,7 @@ export function record(client: RealtimeClient) {
     'read',
     'typing',
     'presence',
+    'profile',
     'conversation_hidden',
     'conversation_muted',
     'error',

@@ -25,6 +25,7 @@ export function App() {
 
   // Mail links work whoever is signed in, or nobody.
   if (pathname === '/verify') return <VerifyScreen />;
+  if (pathname === '/confirm-email') return <VerifyScreen confirmation="email-change" />;
   if (pathname === '/reset-password') return <ResetPasswordScreen />;
 
   if (session.status === 'loading') return <p className="splash">Loading…</p>;

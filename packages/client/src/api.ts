@@ -3,6 +3,8 @@ import type {
   AvailabilityResponse,
   BlockListResponse,
   BlockStateResponse,
+  ChangeEmailBody,
+  ChangePasswordBody,
   ConversationListResponse,
   ConversationResponse,
   DeleteAccountBody,
@@ -14,6 +16,7 @@ import type {
   MuteResponse,
   PasskeyListResponse,
   PasskeyResponse,
+  ProfileBody,
   RecoveryCodesResponse,
   SessionsResponse,
   SettingsBody,
@@ -173,6 +176,21 @@ export class ChatApi {
     this.request<LoginResponse>('POST', '/api/auth/password/reset', { body: { token, password } });
   updateSettings = (settings: SettingsBody) =>
     this.request<UserResponse>('PATCH', '/api/me/settings', { body: settings });
+  updateProfile = (profile: ProfileBody) => this.request<UserResponse>('PATCH', '/api/me/profile', { body: profile });
+  removeAvatar = () => this.request<UserResponse>('DELETE', '/api/me/avatar');
+  changePassword = (body: ChangePasswordBody) => this.request<UserResponse>('POST', '/api/me/password', { body });
+  /** The new address takes effect once the link mailed to it is followed (`confirmEmailChange`). */
+  changeEmail = (body: ChangeEmailBody) => this.request<UserResponse>('POST', '/api/me/email', { body });
+  cancelEmailChange = () => this.request<UserResponse>('DELETE', '/api/me/email/pending');
+  confirmEmailChange = (token: string) =>
+    this.request<UserResponse>('POST', '/api/auth/email/confirm', { body: { token } });
+
+  /** Sets the user's picture (multipart); the server keeps a square of it (`AVATAR_SIZE`). */
+  uploadAvatar(file: Blob, filename = 'avatar'): Promise<UserResponse> {
+    const form = new FormData();
+    form.append('file', file, filename);
+    return this.request<UserResponse>('PUT', '/api/me/avatar', { body: form });
+  }
 
   directory = (query: { query?: string; cursor?: string; limit?: number } = {}) =>
     this.request<DirectoryResponse>('GET', '/api/users', { query });

@@ -100,7 +100,15 @@ describe('RealtimeClient', () => {
     const at = (online: boolean, version: number) => ({ online, lastSeenAt: online ? null : 1, version });
     latest().receive({ type: 'presence', userId: 2, presence: at(false, 20) });
     // A conversation list read before that change: its snapshot is older and does not win.
-    const user = { id: 2, username: 'bob', isBot: false, deleted: false, presence: at(true, 19) };
+    const user = {
+      id: 2,
+      username: 'bob',
+      displayName: null,
+      avatarId: null,
+      isBot: false,
+      deleted: false,
+      presence: at(true, 19),
+    };
     expect(client.notePresence([user]).get(2)).toEqual(at(false, 20));
     latest().receive({ type: 'presence', userId: 2, presence: at(true, 19) });
     latest().receive({ type: 'presence', userId: 2, presence: at(true, 21) });

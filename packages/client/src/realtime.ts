@@ -31,6 +31,8 @@ export interface RealtimeEvents extends Record<string, unknown> {
   conversation_muted: ServerFrameOf<'conversation_muted'>;
   /** A peer deleted their account: show `user` (deleted) in their place; sending to them is refused. */
   user_deleted: ServerFrameOf<'user_deleted'>;
+  /** Someone shown (or this user, on another tab) changed their display name or picture. */
+  profile: ServerFrameOf<'profile'>;
   synced: ServerFrameOf<'synced'>;
   /** An error frame that answered no pending send (those settle their send instead). */
   error: ServerFrameOf<'error'>;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { emailProblem, normalizeEmail, normalizeUsername, passwordProblem, usernameProblem } from './account-rules.ts';
+import {
+  displayNameProblem,
+  emailProblem,
+  normalizeDisplayName,
+  normalizeEmail,
+  normalizeUsername,
+  passwordProblem,
+  usernameProblem,
+} from './account-rules.ts';
 
 describe('usernames', () => {
   it.each([
@@ -56,5 +64,24 @@ describe('passwords', () => {
   it('refuses the username or the email as the password', () => {
     expect(passwordProblem('alice.smith', { username: 'alice.smith' })).toBe('password_too_weak');
     expect(passwordProblem('alice.smith', { email: 'alice.smith@example.com' })).toBe('password_too_weak');
+  });
+});
+
+describe('display names', () => {
+  it.each([
+    ['Alice Liddell', undefined],
+    ['👩‍👩‍👧 family', undefined],
+    ['é'.repeat(64), undefined],
+    ['a'.repeat(65), 'display_name_too_long'],
+    ['line\nbreak', 'display_name_invalid'],
+    ['nul\u0000', 'display_name_invalid'],
+    ['\u202Eecila', 'display_name_invalid'],
+  ])('%j → %s', (name, problem) => {
+    expect(displayNameProblem(name)).toBe(problem);
+  });
+
+  it('are trimmed, and an empty one means none', () => {
+    expect(normalizeDisplayName('  Alice  ')).toBe('Alice');
+    expect(normalizeDisplayName('   ')).toBeNull();
   });
 });

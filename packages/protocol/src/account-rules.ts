@@ -11,6 +11,8 @@ export const PASSWORD_MAX_BYTES = 72;
 export const PASSWORD_MIN_LENGTH = 8;
 /** RFC 5321's limit on a forward path. */
 export const EMAIL_MAX = 254;
+/** In characters (code points): room for a full name, short enough for a list row. */
+export const DISPLAY_NAME_MAX = 64;
 
 /** Names that would let someone impersonate the service. */
 const RESERVED_USERNAMES = new Set(['admin', 'administrator', 'root', 'system', 'support', 'help', 'chat', 'staff']);
@@ -47,6 +49,21 @@ const COMMON_PASSWORDS = new Set([
 /** Usernames are compared without regard to case, so they are stored lower-cased. */
 export const normalizeUsername = (raw: string) => raw.trim().toLowerCase();
 export const normalizeEmail = (raw: string) => raw.trim().toLowerCase();
+/** Display names are trimmed; an empty one means "no display name" (the username is shown). */
+export const normalizeDisplayName = (raw: string): string | null => raw.normalize('NFC').trim() || null;
+
+/**
+ * Control characters (line breaks, NUL…) and the bidirectional overrides and isolates, which can make
+ * a name read as someone else's ("\u202Eevil" shown reversed). Joiners stay: emoji sequences need them.
+ */
+const FORBIDDEN_IN_NAMES = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+
+/** For a display name already normalized. */
+export function displayNameProblem(name: string): string | undefined {
+  if ([...name].length > DISPLAY_NAME_MAX) return 'display_name_too_long';
+  if (FORBIDDEN_IN_NAMES.test(name)) return 'display_name_invalid';
+  return undefined;
+}
 
 export function usernameProblem(username: string): string | undefined {
   if (username.length < USERNAME_MIN) return 'username_too_short';

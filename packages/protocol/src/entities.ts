@@ -20,11 +20,32 @@ export const Presence = Type.Object({
 });
 export type Presence = Static<typeof Presence>;
 
+/**
+ * Who sees a user's presence and last seen: everyone, only people they have a conversation with,
+ * or nobody ("invisible"). Those who may not see it are shown the user offline with no last seen.
+ */
+export const PresenceVisibility = Type.Union([
+  Type.Literal('everyone'),
+  Type.Literal('conversations'),
+  Type.Literal('nobody'),
+]);
+export type PresenceVisibility = Static<typeof PresenceVisibility>;
+
+/** How a user presents themselves: the name and picture shown for them. */
+export const UserProfile = Type.Object({
+  id: Id,
+  /** Lower-case, 3–32 of a-z 0-9 _ . - ; shown as @handle. */
+  username: Type.String(),
+  /** The name they chose (at most `DISPLAY_NAME_MAX` characters), or null: show the username. */
+  displayName: Type.Union([Type.String(), Type.Null()]),
+  /** Their picture, or null: show an initial. Fetch it at `/api/avatars/{avatarId}` (a square WebP, `AVATAR_SIZE` pixels). */
+  avatarId: Type.Union([Type.String(), Type.Null()]),
+});
+export type UserProfile = Static<typeof UserProfile>;
+
 /** What any signed-in user may see about another. */
 export const PublicUser = Type.Object({
-  id: Id,
-  /** Lower-case, 3–32 of a-z 0-9 _ . - */
-  username: Type.String(),
+  ...UserProfile.properties,
   /** True for the built-in robot. */
   isBot: Type.Boolean(),
   /**
@@ -38,15 +59,17 @@ export type PublicUser = Static<typeof PublicUser>;
 
 /** The signed-in user, as only they see themselves. */
 export const Me = Type.Object({
-  id: Id,
-  username: Type.String(),
+  ...UserProfile.properties,
   email: Type.String(),
+  /** An address the user asked to change to, waiting for its confirmation link to be followed; null if none. */
+  pendingEmail: Type.Union([Type.String(), Type.Null()]),
   /** False until the user follows the link in the verification mail; unverified users cannot chat. */
   emailVerified: Type.Boolean(),
   /** When false the user neither sends nor sees read receipts ("seen"). */
   readReceipts: Type.Boolean(),
   /** When true, messages left unread while the user was away are mailed to them (one mail per conversation per few hours). */
   missedMail: Type.Boolean(),
+  presenceVisibility: PresenceVisibility,
 });
 export type Me = Static<typeof Me>;
 

@@ -41,6 +41,11 @@ export const ERROR_CODES = [
   'two_factor_not_enabled',
   'two_factor_already_enabled',
   'passkey_invalid',
+  // Changing one's own account
+  'wrong_password',
+  'email_unchanged',
+  'display_name_too_long',
+  'display_name_invalid',
   // Chat
   'cannot_message_self',
   'text_too_long',

@@ -8,6 +8,7 @@ export * from './rest/blocks.ts';
 export * from './rest/chat.ts';
 export * from './rest/health.ts';
 export * from './rest/passkeys.ts';
+export * from './rest/profile.ts';
 export * from './rest/two-factor.ts';
 export * from './rest/uploads.ts';
 export * from './unread.ts';

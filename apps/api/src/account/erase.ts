@@ -17,6 +17,15 @@ export async function eraseAccount(trx: Db, user: UserRow, now: number): Promise
   // Mail not yet sent would reach the address after it was erased; mail sent holds it too.
   await trx.deleteFrom('mail_outbox').where('to_address', '=', user.email).execute();
   await trx.deleteFrom('hidden_messages').where('user_id', '=', userId).execute();
+  // Whom they blocked and who blocked them: a relation with a person who no longer exists.
+  await trx
+    .deleteFrom('blocks')
+    .where((eb) => eb.or([eb('blocker_id', '=', userId), eb('blocked_id', '=', userId)]))
+    .execute();
+  // Second factors: the TOTP secret, recovery codes, passkeys and any challenge still open.
+  for (const table of ['two_factor', 'recovery_codes', 'passkeys', 'auth_challenges'] as const) {
+    await trx.deleteFrom(table).where('user_id', '=', userId).execute();
+  }
   // Pictures never sent in a message are seen by nobody else: they go. Sent ones stay with their message.
   await trx
     .deleteFrom('uploads')
@@ -38,6 +47,10 @@ export async function eraseAccount(trx: Db, user: UserRow, now: number): Promise
       read_receipts: 0,
       missed_mail: 0,
       last_seen_at: null,
+      display_name: null,
+      avatar_id: null,
+      pending_email: null,
+      presence_visibility: 'nobody',
       deleted_at: now,
     })
     .where('id', '=', userId)

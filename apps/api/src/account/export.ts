@@ -36,7 +36,7 @@ const EXTENSIONS: Record<string, string> = {
 export interface ExportSources {
   db: Db;
   storage: BlobStorage;
-  lookupUsers(ids: readonly number[]): Promise<PublicUser[]>;
+  lookupUsers(viewerId: number, ids: readonly number[]): Promise<PublicUser[]>;
 }
 
 const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
@@ -63,7 +63,14 @@ async function fill(zip: ZipFile, sources: ExportSources, user: UserRow, current
   zip.addBuffer(json(sessions.map((row) => toDeviceSession(row, currentIdHash))), 'devices.json', { mtime });
 
   const memberships = await listVisibleMemberships(db, user.id);
-  const peers = new Map((await sources.lookupUsers(memberships.map((m) => m.peerId))).map((peer) => [peer.id, peer]));
+  const peers = new Map(
+    (
+      await sources.lookupUsers(
+        user.id,
+        memberships.map((m) => m.peerId),
+      )
+    ).map((peer) => [peer.id, peer]),
+  );
   const conversations = memberships.map((m) => {
     const peer = peers.get(m.peerId);
     return { id: m.conversationId, peer: { id: m.peerId, username: peer?.username, deleted: peer?.deleted } };

@@ -18,7 +18,7 @@ export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
   const sources = {
     db,
     storage: diskStorage(app.config.uploadDir),
-    lookupUsers: (ids: readonly number[]) => app.publicUsers.lookup(ids),
+    lookupUsers: (viewerId: number, ids: readonly number[]) => app.publicUsers.lookup(viewerId, ids),
   };
 
   app.get(
@@ -57,7 +57,7 @@ export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
       const peers = await deleteAccount(db, user, Date.now());
       // Every socket of the account closes, on every node; its peers see it as deleted at once.
       app.sessionsEnded.emit(user.id, 'all');
-      const [deleted] = await app.publicUsers.lookup([user.id]);
+      const [deleted] = await app.publicUsers.lookup(user.id, [user.id]);
       if (deleted) {
         const frames = [{ type: 'user_deleted' as const, user: deleted }];
         app.gateway.deliver(peers.map((userId) => ({ userId, event: { kind: 'frames', frames } })));

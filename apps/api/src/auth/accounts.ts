@@ -30,7 +30,7 @@ export interface AccountsContext {
   mailQueued(): void;
 }
 
-const link = (context: AccountsContext, path: string, token: string) =>
+export const link = (context: AccountsContext, path: string, token: string) =>
   new URL(`${path}?token=${encodeURIComponent(token)}`, context.publicUrl).toString();
 
 /** The problem with a username or email for the live availability check; undefined when it is free. */
@@ -114,6 +114,10 @@ const FIELD_MESSAGES: Record<string, string> = {
   password_too_weak: 'That password is too easy to guess.',
 };
 
+/** One field refused by an account rule, with the rule's wording. */
+export const fieldError = (field: string, problem: string) =>
+  new AppError(400, 'validation_failed', FIELD_MESSAGES[problem] ?? problem, { fields: { [field]: problem } });
+
 function describeFieldProblems(fields: Record<string, string>): string {
   return Object.values(fields)
     .map((code) => FIELD_MESSAGES[code] ?? code)
@@ -151,7 +155,7 @@ const TOKEN_MESSAGES = {
   token_used: 'That link has already been used.',
 } as const;
 
-const tokenError = (code: keyof typeof TOKEN_MESSAGES) => new AppError(400, code, TOKEN_MESSAGES[code]);
+export const tokenError = (code: keyof typeof TOKEN_MESSAGES) => new AppError(400, code, TOKEN_MESSAGES[code]);
 
 export async function verifyEmail(context: AccountsContext, token: string): Promise<Me> {
   const now = Date.now();
@@ -203,9 +207,7 @@ export async function resetPassword(
   const user = await findUserById(context.db, check.userId);
   if (!user) throw tokenError('token_invalid');
   const problem = passwordProblem(input.password, { username: user.username, email: user.email });
-  if (problem) {
-    throw new AppError(400, 'validation_failed', FIELD_MESSAGES[problem] ?? problem, { fields: { password: problem } });
-  }
+  if (problem) throw fieldError('password', problem);
   const passwordHash = await hashPassword(input.password, context.bcryptCost);
   const sessionToken = await context.db.transaction().execute(async (trx) => {
     const consumed = await consumeToken(trx, input.token, 'reset', now);

@@ -29,6 +29,10 @@ export const AUTH_LIMITS = {
   forgotPerIp: { limit: 10, windowMs: 60 * MINUTE },
   forgotPerEmail: { limit: 3, windowMs: 60 * MINUTE },
   resendPerUser: { limit: 3, windowMs: 15 * MINUTE },
+  /** Guesses of the current password from inside a session (changing password or address): as many as a login allows. */
+  currentPasswordPerUser: { limit: 10, windowMs: 15 * MINUTE },
+  /** Each request mails two addresses. */
+  emailChangePerUser: { limit: 5, windowMs: 60 * MINUTE },
   availabilityUsernamePerIp: { limit: 120, windowMs: MINUTE },
   /** Tighter: whether an address has an account is worth more to an attacker than whether a name is free. */
   availabilityEmailPerIp: { limit: 30, windowMs: 15 * MINUTE },

@@ -152,3 +152,15 @@ export async function deleteUserSessions(db: Db, userId: number, except?: string
   await db.deleteFrom('sessions').where('id_hash', 'in', ended).execute();
   return ended;
 }
+
+/** Ends every session of a user but the one named; returns those it ended, so that their sockets close. */
+export async function endOtherSessions(db: Db, userId: number, keep: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select('id_hash')
+    .where('user_id', '=', userId)
+    .where('id_hash', '!=', keep)
+    .execute();
+  await deleteUserSessions(db, userId, keep);
+  return rows.map((row) => row.id_hash);
+}

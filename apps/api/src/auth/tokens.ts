@@ -1,8 +1,11 @@
 import type { Db } from '../infra/db/database.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
-/** Mailed links, and the sign-in challenge between a right password and its second factor. */
-export type TokenPurpose = 'verify' | 'reset' | 'two_factor';
+/**
+ * Mailed links, and the sign-in challenge between a right password and its second factor;
+ * `email_change` confirms the address in the user's `pending_email`.
+ */
+export type TokenPurpose = 'verify' | 'reset' | 'two_factor' | 'email_change';
 
 /** How long each kind of token works. */
 export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
@@ -10,6 +13,7 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   reset: 60 * 60 * 1000,
   // Long enough to find the phone and open the app, short enough that a stolen one is soon useless.
   two_factor: 5 * 60 * 1000,
+  email_change: 24 * 60 * 60 * 1000,
 };
 
 export type ConsumeResult =
@@ -52,4 +56,14 @@ export async function consumeToken(db: Db, token: string, purpose: TokenPurpose,
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) return { ok: false, code: 'token_used' };
   return check;
+}
+
+/** Makes a user's unused links of one kind stop working (a link for a replaced request, a changed password). */
+export async function revokeTokens(db: Db, userId: number, purpose: TokenPurpose): Promise<void> {
+  await db
+    .deleteFrom('tokens')
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
 }

@@ -217,3 +217,9 @@ export async function totalsUnread(db: Db, userIds: readonly number[]): Promise<
 export async function totalUnread(db: Db, userId: number): Promise<number> {
   return (await totalsUnread(db, [userId])).get(userId) ?? 0;
 }
+
+/** Everyone a user has a conversation with, hidden from either list or not. */
+export async function findConversationPeers(db: Db, userId: number): Promise<number[]> {
+  const rows = await db.selectFrom('conversation_members').select('peer_id').where('user_id', '=', userId).execute();
+  return rows.map((row) => row.peer_id);
+}

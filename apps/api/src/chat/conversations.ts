@@ -23,7 +23,7 @@ import { lastVisibleMessages, listMessages } from './messages-repository.ts';
 /** Messages per history page when the client does not say. */
 const DEFAULT_PAGE_SIZE = 50;
 
-export type PublicUsersLookup = (ids: readonly number[]) => Promise<PublicUser[]>;
+export type PublicUsersLookup = (viewerId: number, ids: readonly number[]) => Promise<PublicUser[]>;
 
 /**
  * A conversation someone is not in does not exist for them: 404, never 403, so that ids reveal nothing.
@@ -70,7 +70,7 @@ export async function summarize(
   const visibleLast = memberships.filter((m) => m.lastSeq > m.clearedSeq);
   const peerIds = memberships.map((m) => m.peerId);
   const [peers, blocked, peerCursors, lastMessages] = await Promise.all([
-    publicUsers(peerIds),
+    publicUsers(viewer.id, peerIds),
     blockedEitherWay(db, viewer.id, peerIds),
     db
       .selectFrom('conversation_members as m')

@@ -28,7 +28,7 @@ function viewerOf(request: FastifyRequest) {
 export async function chatRoutes(fastify: FastifyInstance, conversationStarted: ConversationStarted): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const db = app.database.db;
-  const publicUsers = (ids: readonly number[]) => app.publicUsers.lookup(ids);
+  const publicUsers = (viewerId: number, ids: readonly number[]) => app.publicUsers.lookup(viewerId, ids);
   app.addHook('preHandler', app.requireVerifiedUser);
 
   app.get('/conversations', { schema: { response: { 200: ConversationListResponse } } }, async (request) =>

@@ -28,7 +28,9 @@ export async function directoryRoutes(fastify: FastifyInstance): Promise<void> {
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
-      const users = await seenBy(db, viewerId, (ids) => app.publicUsers.lookup(ids))(page.map((row) => row.id));
+      const users = await seenBy(db, viewerId, (ids) => app.publicUsers.lookup(viewerId, ids))(
+        page.map((row) => row.id),
+      );
       return { users, nextCursor: rows.length > limit ? (page.at(-1)?.username ?? null) : null };
     },
   );

@@ -39,3 +39,41 @@ export function passwordResetMail(to: string, username: string, link: string): M
       'The link works for one hour and only once. If it was not you, ignore this mail: your password stays as it is.',
   });
 }
+
+export function emailChangeMail(to: string, username: string, link: string): Mail {
+  return mailWithLink(to, 'Confirm your new email address', {
+    greeting: `Hi ${username},`,
+    body: 'You asked to use this address for your Chat account. Confirm it to make the change:',
+    action: 'Use this address',
+    link,
+    footer: 'The link works for 24 hours and only once. If you did not ask for this, ignore this mail.',
+  });
+}
+
+/** Plain notices about one's own account: no link to follow, so nothing to phish with. */
+function notice(to: string, subject: string, lines: { greeting: string; body: string; footer: string }): Mail {
+  const text = `${lines.greeting}\n\n${lines.body}\n\n${lines.footer}\n`;
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5">
+<p>${escapeHtml(lines.greeting)}</p>
+<p>${escapeHtml(lines.body)}</p>
+<p style="color:#555;font-size:14px">${escapeHtml(lines.footer)}</p>
+</body></html>`;
+  return { to, subject, text, html };
+}
+
+export function emailChangeNoticeMail(to: string, username: string, newEmail: string): Mail {
+  return notice(to, 'Your email address is being changed', {
+    greeting: `Hi ${username},`,
+    body: `Someone signed in to your Chat account asked to change its email address to ${newEmail}. The change takes effect once that address is confirmed.`,
+    footer:
+      'If it was not you, sign in, cancel the change in Settings and change your password. Until then this address keeps working.',
+  });
+}
+
+export function passwordChangedMail(to: string, username: string): Mail {
+  return notice(to, 'Your password was changed', {
+    greeting: `Hi ${username},`,
+    body: 'The password of your Chat account was just changed.',
+    footer: 'If it was not you, reset your password at once with "Forgot password" on the sign-in page.',
+  });
+}

@@ -110,7 +110,7 @@ describe.each(BACKENDS)('missed-message mail on %s', (kind: BackendKind) => {
 
     bobClient.close();
     await expect
-      .poll(async () => (await nodes.nodeA.app.publicUsers.lookup([bob.me.id]))[0]?.presence.online, WAIT)
+      .poll(async () => (await nodes.nodeA.app.publicUsers.onlineOf([bob.me.id])).has(bob.me.id), WAIT)
       .toBe(false);
     await settle();
     expect(missedMailsTo(bob)).toHaveLength(0);

@@ -26,10 +26,7 @@ export const missedMail = fp(
       db: app.database.db,
       afterMs: config.missedMail.afterMs,
       windowMs: config.missedMail.windowMs,
-      async onlineOf(userIds: readonly number[]) {
-        const users = await app.publicUsers.lookup(userIds);
-        return new Set(users.filter((user) => user.presence.online).map((user) => user.id));
-      },
+      onlineOf: (userIds: readonly number[]) => app.publicUsers.onlineOf(userIds),
       conversationLink: (conversationId: number) => `${origin}${CONVERSATION_PATH}${conversationId}`,
       unsubscribeUrl: (userId: number) =>
         `${origin}/api${UNSUBSCRIBE_PATH}?token=${unsubscribeToken(config.sessionSecret, userId)}`,

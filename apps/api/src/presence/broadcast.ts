@@ -1,13 +1,22 @@
-import type { Presence } from '@chat/protocol';
+import type { Presence, PresenceVisibility } from '@chat/protocol';
 import type { Bus } from '../infra/bus/index.ts';
+
+/** Who may see a user's presence, carried with each change so that no node has to ask the database. */
+export interface Audience {
+  visibility: PresenceVisibility;
+  /** The version of what those who may not see it are shown. */
+  hiddenVersion: number;
+}
 
 /**
  * What presence tells every node: a user's new state, that a user now watches others, or that two
- * users now do (`hidden: false`) or do not see each other across a block, with the new versions
- * of both states (the order of `userIds`; null when the store could not give them).
+ * users now do (`hidden: false`) or do not see each other across a block, with the new versions of
+ * both states (the order of `userIds`; null when the store could not give them). A change with
+ * `audienceChanged` (the user changed who sees it) is also told, as hidden, to the watchers who may
+ * no longer see it; any other change reaches only those who may.
  */
 export type PresenceMessage =
-  | { kind: 'change'; userId: number; presence: Presence }
+  | { kind: 'change'; userId: number; presence: Presence; audience: Audience; audienceChanged?: boolean }
   | { kind: 'watch'; userId: number; watchedIds: number[] }
   | { kind: 'block'; userIds: [number, number]; hidden: boolean; versions: [number, number] | null };
 

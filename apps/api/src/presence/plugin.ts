@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Presence } from '@chat/protocol';
+import type { Presence, PresenceVisibility } from '@chat/protocol';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { blockedEitherWay } from '../chat/blocks/repository.ts';
@@ -7,12 +7,32 @@ import { unknownPresence } from '../chat/blocks/rules.ts';
 import { listVisibleMemberships } from '../chat/conversations-repository.ts';
 import type { Connection } from '../gateway/connection.ts';
 import { onReconnect } from '../infra/redis.ts';
-import { setLastSeen } from '../users/users-repository.ts';
-import { PresenceBroadcast, type PresenceMessage } from './broadcast.ts';
+import { toVisibility } from '../users/presence-visibility.ts';
+import {
+  findUserById,
+  findUsersByIds,
+  type PublicUserRow,
+  setLastSeen,
+  setPresenceHiddenVersion,
+  setPresenceVisibility,
+} from '../users/users-repository.ts';
+import { type Audience, PresenceBroadcast, type PresenceMessage } from './broadcast.ts';
 import { createMemoryPresenceStore } from './memory-store.ts';
 import { createRedisPresenceStore } from './redis-store.ts';
 import type { PresenceChange, PresenceStore } from './store.ts';
+import { tellWatchers } from './tell-watchers.ts';
 import { MAX_WATCHED, Watchers } from './watchers.ts';
+
+export interface PresenceService {
+  /** Changes who sees the user's presence; their watchers, on every node, are told at once. */
+  setVisibility(userId: number, visibility: PresenceVisibility): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    presence: PresenceService;
+  }
+}
 
 /** Due grace periods are completed this often: an offline event comes at most this late. */
 const SWEEP_INTERVAL_MS = 1000;
@@ -23,6 +43,11 @@ const presenceOf = (change: PresenceChange, lastSeenAt: number | null): Presence
   online: change.online,
   lastSeenAt: change.online ? null : lastSeenAt,
   version: change.version,
+});
+
+const audienceOf = (row: Pick<PublicUserRow, 'presence_visibility' | 'presence_hidden_version'>): Audience => ({
+  visibility: toVisibility(row.presence_visibility),
+  hiddenVersion: row.presence_hidden_version,
 });
 
 /**
@@ -49,7 +74,7 @@ export const presence = fp(
     /** Sends the current presence of these users: the first frames tell the truth, not only later changes. */
     async function sendCurrent(connection: Connection, userIds: readonly number[]): Promise<void> {
       if (userIds.length === 0) return;
-      for (const user of await app.publicUsers.lookup(userIds)) {
+      for (const user of await app.publicUsers.lookup(connection.userId, userIds)) {
         connection.send({ type: 'presence', userId: user.id, presence: user.presence });
       }
     }
@@ -76,23 +101,62 @@ export const presence = fp(
         return;
       }
       if (message.kind === 'change') {
-        const text = JSON.stringify({ type: 'presence', userId: message.userId, presence: message.presence });
-        for (const connection of watchers.watchersOf(message.userId)) connection.sendText(text);
+        void tellWatchers(db, watchers, message).catch(report('change'));
         return;
       }
+      // Sent even to a connection that watched them already (a directory row): sharing a
+      // conversation may have just let it see what it was shown hidden.
       for (const connection of gateway.connectionsOf(message.userId)) {
-        void sendCurrent(connection, watchers.addPeers(connection, message.watchedIds)).catch(report('snapshot'));
+        watchers.addPeers(connection, message.watchedIds);
+        void sendCurrent(connection, message.watchedIds).catch(report('snapshot'));
       }
     }
     const broadcast = new PresenceBroadcast(app.bus, nodeId, apply, report('publish'));
     await broadcast.listen();
-    const announce = (change: PresenceChange, lastSeenAt: number | null) =>
-      broadcast.send({ kind: 'change', userId: change.userId, presence: presenceOf(change, lastSeenAt) });
+    const announce = (change: PresenceChange, lastSeenAt: number | null, audience: Audience, audienceChanged = false) =>
+      broadcast.send({
+        kind: 'change',
+        userId: change.userId,
+        presence: presenceOf(change, lastSeenAt),
+        audience,
+        audienceChanged,
+      });
+    /** Changes of users whose audience is read from the database (the sweep, a restore). */
+    async function announceAll(changes: readonly PresenceChange[], lastSeenAt: number | null): Promise<void> {
+      const rows = await findUsersByIds(
+        db,
+        changes.map((change) => change.userId),
+      );
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const change of changes) {
+        const row = byId.get(change.userId);
+        if (row) announce(change, lastSeenAt, audienceOf(row));
+      }
+    }
+
+    app.decorate('presence', {
+      async setVisibility(userId: number, visibility: PresenceVisibility) {
+        // Stored before the version moves: a connect counted after the touch reads the new audience,
+        // one counted before it is online in what the touch reads. The new version outranks what
+        // every watcher holds, whichever way the change goes.
+        await setPresenceVisibility(db, userId, visibility);
+        const change = await store.touch(userId);
+        await setPresenceHiddenVersion(db, userId, change.version);
+        const user = await findUserById(db, userId);
+        announce(change, user?.last_seen_at ?? null, { visibility, hiddenVersion: change.version }, true);
+      },
+    } satisfies PresenceService);
 
     // Both sides of a new conversation start hearing of each other, on whichever node they are.
+    // Their versions move first: one who showed their presence only to their conversations was
+    // shown hidden to the other until now, at a version the real state must outrank.
     app.chat.conversationStarted.listen((userId, peerId) => {
-      broadcast.send({ kind: 'watch', userId, watchedIds: [peerId] });
-      broadcast.send({ kind: 'watch', userId: peerId, watchedIds: [userId] });
+      Promise.all([store.touch(userId), store.touch(peerId)])
+        .catch(report('touch'))
+        .finally(() => {
+          broadcast.send({ kind: 'watch', userId, watchedIds: [peerId] });
+          broadcast.send({ kind: 'watch', userId: peerId, watchedIds: [userId] });
+        });
     });
 
     // A block starts or ends: both states take a new version, so that the unknown state (or the
@@ -115,7 +179,8 @@ export const presence = fp(
       // A store that is away (Redis down) must not keep the connection from working: the count is
       // put right when Redis comes back.
       const change = await store.connect(user.id).catch(report('connect'));
-      if (change) announce(change, null);
+      // The audience is read after the count, not taken from the admission: see setVisibility.
+      if (change) await announceAll([change], null);
       const [memberships, hidden] = await Promise.all([
         listVisibleMemberships(db, user.id),
         blockedEitherWay(db, user.id, 'all'),
@@ -140,7 +205,7 @@ export const presence = fp(
         counts.set(connection.userId, (counts.get(connection.userId) ?? 0) + 1);
       const now = Date.now();
       await store.heartbeat(now);
-      for (const change of await store.restore(counts, now + config.presenceGraceMs)) announce(change, null);
+      await announceAll(await store.restore(counts, now + config.presenceGraceMs), null);
     }
     async function resnapshot(): Promise<void> {
       for (const connection of watchers.connections()) await sendCurrent(connection, watchers.watchedBy(connection));
@@ -157,7 +222,7 @@ export const presence = fp(
         gone.map((change) => change.userId),
         now,
       ).catch(report('last seen'));
-      for (const change of gone) announce(change, now);
+      await announceAll(gone, now);
     }
     let sweeping = false;
     const sweeper = setInterval(() => {

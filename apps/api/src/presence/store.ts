@@ -21,8 +21,9 @@ export interface PresenceStore {
   /** Uncounts one; when it was the user's last anywhere, they go offline at `offlineAt` unless they come back. */
   disconnect(userId: number, offlineAt: number): Promise<void>;
   /**
-   * Gives the user's state a new version without changing it: what a viewer is shown of them when
-   * a block starts or ends must outrank what it was shown before.
+   * Gives the user's state a new version without changing it: what a viewer is shown of them
+   * changed (a block started or ended, the user changed who may see it), and the new state must
+   * outrank every one sent before.
    */
   touch(userId: number): Promise<PresenceChange>;
   /** Whether each user is online now (grace period included), with the version of that state. */

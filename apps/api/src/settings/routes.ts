@@ -15,7 +15,9 @@ export async function settingsRoutes(fastify: FastifyInstance): Promise<void> {
     { preHandler: app.requireUser, schema: { body: SettingsBody, response: { 200: UserResponse } } },
     async (request) => {
       const userId = authOf(request).user.id;
-      await updateSettings(db, userId, request.body);
+      const { presenceVisibility, ...switches } = request.body;
+      await updateSettings(db, userId, switches);
+      if (presenceVisibility !== undefined) await app.presence.setVisibility(userId, presenceVisibility);
       const user = await findUserById(db, userId);
       if (!user) throw new AppError(401, 'unauthenticated', 'Sign in first.');
       return { user: toMe(user) };

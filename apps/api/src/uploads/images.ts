@@ -39,6 +39,22 @@ export async function processImage(file: string, type: ImageType): Promise<Proce
   }
 }
 
+/**
+ * The square picture shown for a person: the middle of the first frame, cropped and scaled to
+ * `size` pixels, as WebP. Re-encoded, so it carries no metadata either.
+ */
+export async function squareAvatar(file: string, size: number): Promise<Buffer> {
+  try {
+    return await sharp(file, { limitInputPixels: MAX_INPUT_PIXELS })
+      .rotate()
+      .resize({ width: size, height: size, fit: 'cover', position: 'centre' })
+      .webp({ quality: 85 })
+      .toBuffer();
+  } catch (error) {
+    throw new InvalidImageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 function encode(image: Sharp, type: ImageType): Sharp {
   switch (type) {
     case 'image/jpeg':
@@ -59,9 +75,17 @@ const EXTENSIONS: Record<ImageType, string> = {
   'image/webp': 'webp',
 };
 
-/** A content-addressed key: the same bytes are stored once, spread over folders so none grows huge. */
+const contentHash = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+/** Spread over folders by the hash, so that none grows huge. */
+const spreadKey = (hash: string, extension: string) => `${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}.${extension}`;
+
+/** A content-addressed key: the same bytes are stored once. */
 export function blobKey(data: Buffer, type: ImageType | 'thumbnail'): string {
-  const hash = createHash('sha256').update(data).digest('hex');
-  const extension = type === 'thumbnail' ? 'thumb.webp' : EXTENSIONS[type];
-  return `${hash.slice(0, 2)}/${hash.slice(2, 4)}/${hash}.${extension}`;
+  return spreadKey(contentHash(data), type === 'thumbnail' ? 'thumb.webp' : EXTENSIONS[type]);
 }
+
+/** An avatar is named by its content's hash: a new picture is a new name, so it can be cached for ever. */
+export const avatarIdOf = (data: Buffer) => contentHash(data);
+export const avatarKey = (avatarId: string) => spreadKey(avatarId, 'avatar.webp');
+/** Hex SHA-256, as `avatarIdOf` makes them: anything else names no avatar (and no file). */
+export const isAvatarId = (candidate: string) => /^[0-9a-f]{64}$/.test(candidate);

@@ -2,7 +2,14 @@ import type { PublicUser } from '@chat/protocol';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../infra/db/database.ts';
-import { findUsersByIds, type PresenceReading, toPublicUser } from './users-repository.ts';
+import { maySeePresence, toVisibility } from './presence-visibility.ts';
+import {
+  findConversationPeersAmong,
+  findUsersByIds,
+  type PresenceReading,
+  type PublicUserRow,
+  toPublicUser,
+} from './users-repository.ts';
 
 /** Where presence comes from; the presence capability, registered later, provides it. */
 export type PresenceSource = (ids: readonly number[]) => Promise<Map<number, PresenceReading>>;
@@ -22,14 +29,31 @@ export class PublicUsers {
     this.source = source;
   }
 
-  /** In the order given; unknown ids are left out. */
-  async lookup(ids: readonly number[]): Promise<PublicUser[]> {
+  /** As `viewerId` may see them (presence only where its owner lets them), in the order given; unknown ids are left out. */
+  async lookup(viewerId: number, ids: readonly number[]): Promise<PublicUser[]> {
     const [rows, presence] = await Promise.all([findUsersByIds(this.db, ids), this.source(ids)]);
     const byId = new Map(rows.map((row) => [row.id, row]));
+    const peers = await findConversationPeersAmong(
+      this.db,
+      viewerId,
+      rows.filter((row) => row.presence_visibility === 'conversations').map((row) => row.id),
+    );
+    const shown = (row: PublicUserRow) =>
+      maySeePresence({
+        visibility: toVisibility(row.presence_visibility),
+        isSelf: row.id === viewerId,
+        sharesConversation: peers.has(row.id),
+      });
     return ids.flatMap((id) => {
       const row = byId.get(id);
-      return row ? [toPublicUser(row, presence.get(id) ?? UNKNOWN)] : [];
+      return row ? [toPublicUser(row, presence.get(id) ?? UNKNOWN, shown(row))] : [];
     });
+  }
+
+  /** Who of these is online, whoever may see it: for the server's own decisions (missed-message mail). */
+  async onlineOf(ids: readonly number[]): Promise<Set<number>> {
+    const presence = await this.source(ids);
+    return new Set(ids.filter((id) => presence.get(id)?.online));
   }
 }
 

@@ -1,4 +1,5 @@
 import { ApiError } from '@chat/client';
+import { DISPLAY_NAME_MAX } from '@chat/protocol';
 import type { FieldNote } from './Field.tsx';
 import { charactersMissing, passwordStrength } from './password-rules.ts';
 import type { Availability } from './use-availability.ts';
@@ -15,6 +16,10 @@ const FIELD_MESSAGES: Record<string, string> = {
   password_too_short: 'Use at least 8 characters.',
   password_too_long: 'Too long: at most 72 bytes (accents and emoji count for several).',
   password_too_weak: 'Too easy to guess. Pick something less common.',
+  wrong_password: 'That is not your current password.',
+  email_unchanged: 'That is already your address.',
+  display_name_too_long: `Use at most ${DISPLAY_NAME_MAX} characters.`,
+  display_name_invalid: 'Line breaks, control and text-direction characters cannot be used.',
 };
 
 export const fieldMessage = (code: string): string => FIELD_MESSAGES[code] ?? 'Check this field.';

@@ -6,6 +6,7 @@ import { useNow } from '../lib/use-now.ts';
 import { BellOffIcon } from '../ui/icons.tsx';
 import { Avatar } from './Avatar.tsx';
 import { retryConversations } from './actions.ts';
+import { PersonName } from './PersonName.tsx';
 import { messagePreview } from './pictures.ts';
 import { sortConversations } from './state.ts';
 import { useChat } from './store.ts';
@@ -74,10 +75,10 @@ function ConversationRow({ summary, myId, active }: { summary: ConversationSumma
       aria-current={active ? 'page' : undefined}
       data-testid={`conversation-${peer.username}`}
     >
-      <Avatar userId={peer.id} username={peer.username} presence={peer.presence} />
+      <Avatar user={peer} presence={peer.presence} />
       <span className="row-main">
         <span className="row-top">
-          <span className="row-name">{peer.username}</span>
+          <PersonName user={peer} />
           {summary.muted && (
             <span className="row-muted" title="Muted">
               <BellOffIcon />

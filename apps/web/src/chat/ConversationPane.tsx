@@ -12,6 +12,7 @@ import { Composer, type ComposerTarget } from './Composer.tsx';
 import { changeable, type MessageIntents } from './MessageActions.tsx';
 import { MessageList } from './MessageList.tsx';
 import { MuteButton } from './MuteButton.tsx';
+import { nameOf, usePeerName, useProfile } from './profiles.ts';
 import { chatStore, useChat } from './store.ts';
 import { useDraft } from './use-draft.ts';
 import { usePictureDrop } from './use-picture-drop.ts';
@@ -26,7 +27,7 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
   const [targeted, setTargeted] = useState<{ id: number; target: ComposerTarget }>();
   const target = targeted?.id === id ? targeted.target : undefined;
   const setTarget = (next: ComposerTarget | undefined) => setTargeted(next && { id, target: next });
-  const peerName = summary?.peer.username ?? '';
+  const peerName = usePeerName(summary?.peer);
   const blocked = useBlocked(summary?.peer.id ?? 0);
   const intents: MessageIntents = {
     reply: (message) =>
@@ -68,7 +69,7 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
       ) : (
         <Composer
           draft={draft}
-          peerName={summary.peer.username}
+          peerName={peerName}
           target={target}
           onCancelTarget={() => setTarget(undefined)}
           onEditLast={editLast}
@@ -76,7 +77,7 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
       )}
       {drop.dragging && (
         <p className="drop-hint" aria-hidden="true">
-          Drop pictures to send them to {summary.peer.username}
+          Drop pictures to send them to {peerName}
         </p>
       )}
     </section>
@@ -85,6 +86,8 @@ export function ConversationPane({ id, me }: { id: number; me: Me }) {
 
 function ConversationHeader({ summary, titleId }: { summary: ConversationSummary; titleId: string }) {
   const { peer } = summary;
+  const profile = useProfile(peer);
+  const peerName = nameOf(profile);
   const now = useNow();
   const presence = usePresence(peer.id, peer.presence);
   const typing = useChat((state) => state.typingUntil[summary.id] !== undefined);
@@ -109,9 +112,12 @@ function ConversationHeader({ summary, titleId }: { summary: ConversationSummary
         <BackIcon />
         <span className="sr-only">Back to conversations</span>
       </Link>
-      <Avatar userId={peer.id} username={peer.username} presence={peer.presence} />
+      <Avatar user={peer} presence={peer.presence} />
       <div className="pane-title">
-        <h2 id={titleId}>{peer.username}</h2>
+        <h2 id={titleId}>
+          {peerName}
+          {profile.displayName !== null && <span className="pane-handle"> @{peer.username}</span>}
+        </h2>
         <p className={`pane-status${typing && presence ? ' typing' : ''}`}>
           {typing && presence ? 'typing…' : presenceText(presence, now)}
         </p>
@@ -124,7 +130,7 @@ function ConversationHeader({ summary, titleId }: { summary: ConversationSummary
       </button>
       {confirming && (
         <ConfirmDialog
-          title={`Delete your conversation with ${peer.username}?`}
+          title={`Delete your conversation with ${peerName}?`}
           confirmLabel="Delete"
           busyLabel="Deleting…"
           busy={deleting}
@@ -133,7 +139,7 @@ function ConversationHeader({ summary, titleId }: { summary: ConversationSummary
           onCancel={() => setConfirming(false)}
         >
           <p>
-            The messages so far disappear from your side only: {peer.username} keeps their copy. If either of you writes
+            The messages so far disappear from your side only: {peerName} keeps their copy. If either of you writes
             again, the conversation comes back, empty.
           </p>
         </ConfirmDialog>

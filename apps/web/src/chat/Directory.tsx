@@ -6,6 +6,8 @@ import { useNow } from '../lib/use-now.ts';
 import { Avatar, usePresence } from './Avatar.tsx';
 import { openConversationWith } from './actions.ts';
 import { useBlocked } from './Blocking.tsx';
+import { PersonName } from './PersonName.tsx';
+import { nameOf } from './profiles.ts';
 import { type DirectoryResults, useDirectory } from './use-directory.ts';
 
 /** Everyone one can talk to, searchable by username; choosing someone opens the conversation. */
@@ -25,7 +27,7 @@ export function Directory({ onOpened }: { onOpened(): void }) {
       setOpenError(
         error instanceof ApiError && error.status === 403
           ? error.message
-          : `The conversation with ${user.username} could not be opened. Try again.`,
+          : `The conversation with ${nameOf(user)} could not be opened. Try again.`,
       );
     }
   };
@@ -71,10 +73,10 @@ function PersonRow({ user, onOpen }: { user: PublicUser; onOpen(): void }) {
   const status = blocked ? 'Blocked' : user.isBot ? 'Robot' : presenceText(presence, now);
   return (
     <button type="button" className="row" onClick={onOpen} data-testid={`person-${user.username}`}>
-      <Avatar userId={user.id} username={user.username} presence={user.presence} />
+      <Avatar user={user} presence={user.presence} />
       <span className="row-main">
         <span className="row-top">
-          <span className="row-name">{user.username}</span>
+          <PersonName user={user} />
         </span>
         <span className="row-bottom">
           <span className={`row-preview${blocked ? ' blocked' : ''}`}>{status}</span>

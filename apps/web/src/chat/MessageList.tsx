@@ -7,6 +7,7 @@ import { MessageActions, type MessageIntents, Reactions } from './MessageActions
 import { MessageText } from './MessageText.tsx';
 import { LocalPicture, StoredPicture } from './Picture.tsx';
 import { DELETED_MESSAGE } from './pictures.ts';
+import { nameOf, useProfile } from './profiles.ts';
 import type { History, OutgoingMessage } from './state.ts';
 import { useChat } from './store.ts';
 import { buildTimeline } from './timeline.ts';
@@ -43,6 +44,7 @@ export function MessageList({
   intents: MessageIntents;
 }) {
   const { id, peer } = summary;
+  const peerName = nameOf(useProfile(peer));
   const history = useChat((state) => state.histories[id]);
   const outbox = useChat((state) => state.outbox[id]) ?? NO_OUTGOING;
   const messages = history?.messages ?? NO_MESSAGES;
@@ -110,12 +112,12 @@ export function MessageList({
       ref={scroller}
       className="messages"
       role="log"
-      aria-label={`Messages with ${peer.username}`}
+      aria-label={`Messages with ${peerName}`}
       // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard to scroll it
       tabIndex={0}
       onScroll={onScroll}
     >
-      <HistoryEdge history={history} id={id} peerName={peer.username} />
+      <HistoryEdge history={history} id={id} peerName={peerName} />
       <ol className="timeline">
         {timeline.map((entry) => {
           if (entry.kind === 'day') {
@@ -129,7 +131,7 @@ export function MessageList({
             const { message, mine, status } = entry;
             const { attachment, replyTo } = message;
             const deleted = message.deletedAt !== null;
-            const nameOf = (userId: number) => (userId === myId ? 'You' : peer.username);
+            const nameOf = (userId: number) => (userId === myId ? 'You' : peerName);
             return (
               <MessageItem
                 key={entry.key}
@@ -148,14 +150,10 @@ export function MessageList({
                   )
                 }
                 actions={<MessageActions message={message} myId={myId} intents={intents} />}
-                after={<Reactions message={message} myId={myId} peerName={peer.username} />}
+                after={<Reactions message={message} myId={myId} peerName={peerName} />}
                 picture={
                   attachment && (
-                    <StoredPicture
-                      attachment={attachment}
-                      alt={pictureAlt(mine, peer.username)}
-                      caption={message.text}
-                    />
+                    <StoredPicture attachment={attachment} alt={pictureAlt(mine, peerName)} caption={message.text} />
                   )
                 }
               >
@@ -178,7 +176,7 @@ export function MessageList({
                 item.picture && (
                   <LocalPicture
                     picture={item.picture}
-                    alt={pictureAlt(true, peer.username)}
+                    alt={pictureAlt(true, peerName)}
                     uploading={item.status === 'uploading'}
                   />
                 )

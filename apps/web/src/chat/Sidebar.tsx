@@ -3,8 +3,10 @@ import { useState } from 'react';
 import { Link } from '../lib/router.tsx';
 import { NotificationPrompt } from '../notifications/NotificationPrompt.tsx';
 import { logOut } from '../session/session.ts';
+import { ProfilePicture } from './Avatar.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { Directory } from './Directory.tsx';
+import { nameOf } from './profiles.ts';
 
 type Tab = 'chats' | 'people';
 
@@ -16,7 +18,10 @@ export function Sidebar({ me, activeId }: { me: Me; activeId: number | null }) {
       <header className="sidebar-header">
         <h1 className="brand">Chat</h1>
         <span className="me" title={me.email}>
-          {me.username}
+          <span className="me-picture">
+            <ProfilePicture user={me} />
+          </span>
+          {nameOf(me)}
         </span>
         <Link href="/settings" className="button quiet">
           Settings

@@ -3,7 +3,7 @@ import { type ConversationSummary, type Message, type PublicUser, type ServerFra
 import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
 import { alertOfMessage } from '../notifications/alerts.ts';
-import { endedSession, loadSession } from '../session/session.ts';
+import { endedSession, loadSession, showOwnProfile } from '../session/session.ts';
 import { savedOutbox } from './outbox.ts';
 import {
   initialChatState,
@@ -18,6 +18,7 @@ import {
   withoutConversation,
   withoutMessage,
   withPresence,
+  withProfile,
   withReadCursor,
   withSendFailed,
   withTyping,
@@ -70,6 +71,10 @@ class Portal {
       realtime.on('block_changed', (frame) => updateChat((state) => withBlocked(state, frame.userId, frame.blocked))),
       realtime.on('conversation_muted', (frame) => updateChat((state) => withMuted(state, frame))),
       realtime.on('user_deleted', (frame) => updateChat((state) => withUserDeleted(state, frame.user))),
+      realtime.on('profile', ({ profile }) => {
+        updateChat((state) => withProfile(state, profile));
+        if (profile.id === this.myId) showOwnProfile(profile);
+      }),
       realtime.on('message_changed', (message) => updateChat((state) => withChangedMessage(state, message))),
       realtime.on('message_hidden', (frame) =>
         updateChat((state) => withoutMessage(state, frame.conversationId, frame.messageId)),

@@ -8,6 +8,7 @@ import {
   withChangedMessage,
   withConversation,
   withConversationRead,
+  withConversations,
   withHistoryPage,
   withMessage,
   withMuted,
@@ -15,6 +16,7 @@ import {
   withoutMessage,
   withoutOutgoing,
   withPresence,
+  withProfile,
   withReadCursor,
   withSendFailed,
   withTyping,
@@ -47,6 +49,8 @@ const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSumm
   peer: {
     id: PEER,
     username: 'bob',
+    displayName: null,
+    avatarId: null,
     isBot: false,
     deleted: false,
     presence: { online: true, lastSeenAt: null, version: 1 },
@@ -257,5 +261,18 @@ describe('chat state', () => {
     const older = summary({ id: 1, updatedAt: 10 });
     const newer = summary({ id: 2, updatedAt: 20 });
     expect(sortConversations({ 1: older, 2: newer }).map((c) => c.id)).toEqual([2, 1]);
+  });
+});
+
+describe('profiles', () => {
+  const changed = { id: PEER, username: 'bob', displayName: 'Bob Builder', avatarId: 'a'.repeat(64) };
+
+  it('a profile event replaces what is shown for that person', () => {
+    expect(withProfile(initialChatState(), changed).profiles[PEER]).toEqual(changed);
+  });
+
+  it('a reloaded list is the newer word on its peers: the event it covers is dropped', () => {
+    const state = withConversations(withProfile(initialChatState(), changed), [summary()], 2);
+    expect(state.profiles[PEER]).toBeUndefined();
   });
 });

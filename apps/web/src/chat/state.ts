@@ -6,6 +6,7 @@ import {
   type Message,
   type Presence,
   type PublicUser,
+  type UserProfile,
   unreadCount,
 } from '@chat/protocol';
 
@@ -70,6 +71,8 @@ export interface ChatState {
   typingUntil: Readonly<Record<number, number>>;
   /** The newest presence known per user (by version, as the client library keeps it), from lists, the directory and presence events. */
   presence: Readonly<Record<number, Presence>>;
+  /** Profiles changed since they were listed (display name, picture), from profile events. */
+  profiles: Readonly<Record<number, UserProfile>>;
   /** The conversation on screen, whose messages are read as they arrive. */
   activeConversationId: number | null;
   /** The people this user blocked (GET /api/blocks, then `block_changed` from any tab). */
@@ -87,6 +90,7 @@ export const initialChatState = (): ChatState => ({
   outbox: {},
   typingUntil: {},
   presence: {},
+  profiles: {},
   activeConversationId: null,
   blocked: {},
 });
@@ -107,14 +111,18 @@ export function mergeMessages(a: readonly Message[], b: readonly Message[]): Mes
 /** What the app calls a deleted account, whose username is only a placeholder. */
 export const DELETED_USER_NAME = 'Deleted user';
 
-/** A peer as the app shows them: a deleted account under its one name. */
-const shownPeer = (peer: PublicUser): PublicUser => (peer.deleted ? { ...peer, username: DELETED_USER_NAME } : peer);
+/** A peer as the app shows them: a deleted account under its one name, with no picture. */
+const shownPeer = (peer: PublicUser): PublicUser =>
+  peer.deleted ? { ...peer, username: DELETED_USER_NAME, displayName: null, avatarId: null } : peer;
 const shownSummary = (summary: ConversationSummary): ConversationSummary =>
   summary.peer.deleted ? { ...summary, peer: shownPeer(summary.peer) } : summary;
 
 export function withConversations(state: ChatState, summaries: ConversationSummary[], totalUnread: number): ChatState {
   const conversations = Object.fromEntries(summaries.map((summary) => [summary.id, shownSummary(summary)]));
-  return { ...state, conversations, totalUnread, listLoaded: true, listError: undefined };
+  // The list is the newer word on its peers' profiles (events may have been missed while away).
+  const listed = new Set(summaries.map((summary) => summary.peer.id));
+  const profiles = Object.fromEntries(Object.entries(state.profiles).filter(([id]) => !listed.has(Number(id))));
+  return { ...state, conversations, profiles, totalUnread, listLoaded: true, listError: undefined };
 }
 
 /** The total is derived from the list once it is loaded: the server's own total can lag under concurrent sends. */
@@ -157,7 +165,9 @@ export function withUserDeleted(state: ChatState, user: PublicUser): ChatState {
       summary.peer.id === user.id ? { ...summary, peer: shownPeer(user) } : summary,
     ]),
   );
-  return { ...state, conversations, presence: { ...state.presence, [user.id]: user.presence } };
+  // A name or picture they set before leaving must not outlive the account.
+  const profiles = without(state.profiles, user.id);
+  return { ...state, conversations, profiles, presence: { ...state.presence, [user.id]: user.presence } };
 }
 
 export function withoutConversation(state: ChatState, id: number): ChatState {
@@ -295,6 +305,11 @@ export function withPresence(state: ChatState, newest: ReadonlyMap<number, Prese
 export function withBlocked(state: ChatState, userId: number, blocked: boolean): ChatState {
   if (Boolean(state.blocked[userId]) === blocked) return state;
   return { ...state, blocked: blocked ? { ...state.blocked, [userId]: true } : without(state.blocked, userId) };
+}
+
+/** Someone changed their display name or picture: what is shown for them follows. */
+export function withProfile(state: ChatState, profile: UserProfile): ChatState {
+  return { ...state, profiles: { ...state.profiles, [profile.id]: profile } };
 }
 
 export function withHistory(state: ChatState, id: number, change: (history: History) => History): ChatState {

@@ -34,6 +34,8 @@ const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSumm
   peer: {
     id: PEER,
     username: 'bob',
+    displayName: null,
+    avatarId: null,
     isBot: false,
     deleted: false,
     presence: { online: true, lastSeenAt: null, version: 1 },

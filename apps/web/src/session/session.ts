@@ -27,6 +27,13 @@ export async function loadSession(): Promise<void> {
 
 export const signedIn = (me: Me) => sessionStore.set({ status: 'signed-in', me });
 
+/** This user changed their name or picture (perhaps in another tab): shown here too. */
+export function showOwnProfile(profile: Pick<Me, 'displayName' | 'avatarId'>): void {
+  const session = sessionStore.get();
+  if (session.status !== 'signed-in') return;
+  signedIn({ ...session.me, displayName: profile.displayName, avatarId: profile.avatarId });
+}
+
 /** The server no longer knows this session (signed out elsewhere, password reset): back to the sign-in page. */
 export const sessionEnded = () => sessionStore.set({ status: 'signed-out' });
 

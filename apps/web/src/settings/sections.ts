@@ -3,10 +3,13 @@ import type { ComponentType } from 'react';
 import { BlockedSection } from './BlockedSection.tsx';
 import { DeleteAccountSection } from './DeleteAccountSection.tsx';
 import { DevicesSection } from './DevicesSection.tsx';
+import { EmailSection } from './EmailSection.tsx';
 import { ExportSection } from './ExportSection.tsx';
 import { NotificationsSection } from './NotificationsSection.tsx';
 import { PasskeysSection } from './PasskeysSection.tsx';
+import { PasswordSection } from './PasswordSection.tsx';
 import { PrivacySection } from './PrivacySection.tsx';
+import { ProfileSection } from './ProfileSection.tsx';
 import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 export interface SettingsSection {
@@ -18,6 +21,9 @@ export interface SettingsSection {
 
 /** The settings screen's sections, in the order they are shown. Each capability adds its own here. */
 export const SETTINGS_SECTIONS: SettingsSection[] = [
+  { id: 'profile', title: 'Profile', Section: ProfileSection },
+  { id: 'password', title: 'Password', Section: PasswordSection },
+  { id: 'email', title: 'Email address', Section: EmailSection },
   { id: 'privacy', title: 'Privacy', Section: PrivacySection },
   { id: 'notifications', title: 'Notifications', Section: NotificationsSection },
   { id: 'two-factor', title: 'Two-factor authentication', Section: TwoFactorSection },

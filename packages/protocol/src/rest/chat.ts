@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Id, Message, PublicUser, Timestamp } from '../entities.ts';
+import { Id, Message, PresenceVisibility, PublicUser, Timestamp } from '../entities.ts';
 
 /** Pages are small enough to render at once and large enough to fill a tall screen. */
 export const MAX_PAGE_SIZE = 100;
@@ -105,6 +105,8 @@ export const SettingsBody = Type.Object(
     readReceipts: Type.Optional(Type.Boolean()),
     /** Off: no mail about messages missed while away. */
     missedMail: Type.Optional(Type.Boolean()),
+    /** Who sees this user's presence and last seen; watchers hear the change at once. */
+    presenceVisibility: Type.Optional(PresenceVisibility),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Id, Message, Presence, PublicUser, Timestamp } from '../entities.ts';
+import { Id, Message, Presence, PublicUser, Timestamp, UserProfile } from '../entities.ts';
 
 /** First frame on every connection: the session is accepted. */
 export const ReadyFrame = Type.Object({
@@ -110,6 +110,15 @@ export const BlockChangedFrame = Type.Object({
   blocked: Type.Boolean(),
 });
 
+/**
+ * Someone you share a conversation with (or you, on another tab) changed their display name or
+ * picture: replace what you show for `profile.id`.
+ */
+export const ProfileFrame = Type.Object({
+  type: Type.Literal('profile'),
+  profile: UserProfile,
+});
+
 /** The user deleted a conversation for themselves (on another tab or device): drop it from the list. */
 export const ConversationHiddenFrame = Type.Object({
   type: Type.Literal('conversation_hidden'),
@@ -172,6 +181,7 @@ export const ServerFrame = Type.Union([
   ReadReceiptFrame,
   TypingEventFrame,
   PresenceFrame,
+  ProfileFrame,
   ConversationHiddenFrame,
   BlockChangedFrame,
   ConversationMutedFrame,

@@ -16,7 +16,14 @@ export async function blockRoutes(fastify: FastifyInstance, blocksChanged: Block
 
   app.get('/blocks', { schema: { response: { 200: BlockListResponse } } }, async (request) => {
     const rows = await listBlockedBy(db, authOf(request).user.id);
-    const users = new Map((await app.publicUsers.lookup(rows.map((row) => row.userId))).map((u) => [u.id, u]));
+    const users = new Map(
+      (
+        await app.publicUsers.lookup(
+          authOf(request).user.id,
+          rows.map((row) => row.userId),
+        )
+      ).map((u) => [u.id, u]),
+    );
     return {
       blocked: rows.flatMap(({ userId, blockedAt }) => {
         const user = users.get(userId);

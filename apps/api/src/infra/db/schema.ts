@@ -37,6 +37,15 @@ export interface UsersTable {
   last_seen_at: number | null;
   /** Set when the account was deleted: the row stays for the messages that point at it, emptied. */
   deleted_at: number | null;
+  display_name: string | null;
+  /** The picture's id, from which its storage key follows (`avatarKey`). */
+  avatar_id: string | null;
+  /** An address change waiting for the link mailed to it. */
+  pending_email: string | null;
+  /** 'everyone' | 'conversations' | 'nobody' */
+  presence_visibility: Generated<string>;
+  /** The presence version when the visibility last changed: what those who may not see are shown. */
+  presence_hidden_version: Generated<number>;
   created_at: number;
 }
 
