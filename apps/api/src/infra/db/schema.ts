@@ -16,6 +16,8 @@ export interface Database {
   uploads: UploadsTable;
   reactions: ReactionsTable;
   hidden_messages: HiddenMessagesTable;
+  identities: IdentitiesTable;
+  pending_identities: PendingIdentitiesTable;
 }
 
 export interface UsersTable {
@@ -126,4 +128,26 @@ export interface UploadsTable {
   blob_key: string;
   thumbnail_key: string;
   created_at: number;
+}
+
+/** A provider account linked to a user: `subject` is the provider's `sub` claim. */
+export interface IdentitiesTable {
+  provider: string;
+  subject: string;
+  user_id: number;
+  created_at: number;
+}
+
+/** A provider account with no user yet, waiting for its owner to choose a username or link an account. */
+export interface PendingIdentitiesTable {
+  /** sha256 of the token in the browser's signed cookie. */
+  id_hash: string;
+  provider: string;
+  subject: string;
+  email: string;
+  /** 1 when the provider said `email_verified: true`. */
+  email_verified: number;
+  name: string | null;
+  created_at: number;
+  expires_at: number;
 }
