@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import { authentication } from './auth/authenticate.ts';
+import { oidcRoutes } from './auth/oidc/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';
 import { chat } from './chat/plugin.ts';
@@ -86,6 +87,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(chat);
   await app.register(presence);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(oidcRoutes, { prefix: '/api/auth/oidc' });
   await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(settingsRoutes, { prefix: '/api' });
   await app.register(uploadsRoutes, { prefix: '/api' });

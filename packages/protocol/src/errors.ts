@@ -35,6 +35,18 @@ export const ERROR_CODES = [
   'token_invalid',
   'token_expired',
   'token_used',
+  // Signing in through an identity provider
+  'oidc_unknown_provider',
+  'oidc_unavailable',
+  'oidc_flow_expired',
+  'oidc_state_mismatch',
+  'oidc_nonce_mismatch',
+  'oidc_provider_error',
+  'oidc_callback_failed',
+  'oidc_email_missing',
+  'oidc_pending_expired',
+  'oidc_email_unverified',
+  'oidc_already_linked',
   // Chat
   'cannot_message_self',
   'text_too_long',

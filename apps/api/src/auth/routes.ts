@@ -14,7 +14,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { toMe } from '../users/users-repository.ts';
 import {
-  type AccountsContext,
+  accountsContext,
   availabilityProblem,
   findLoginAccount,
   login,
@@ -25,7 +25,8 @@ import {
   verifyEmail,
 } from './accounts.ts';
 import { authOf } from './authenticate.ts';
-import { presentedDevice, setDeviceCookie } from './device-cookie.ts';
+import { signInBrowser } from './browser-session.ts';
+import { presentedDevice } from './device-cookie.ts';
 import { enforceLimit, loginBucket } from './rate-limits.ts';
 import { createSession, deleteSession, deleteUserSessions } from './sessions.ts';
 
@@ -33,18 +34,8 @@ const accepted = { status: 'accepted' as const };
 
 export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const context: AccountsContext = {
-    db: app.database.db,
-    publicUrl: app.config.publicUrl,
-    bcryptCost: app.config.bcryptCost,
-    mailQueued: () => app.mailQueued(),
-  };
-  const secureCookies = app.config.publicUrl.protocol === 'https:';
-  /** A browser that signs in gets its session and, for later logins, a device cookie of that account. */
-  const signIn = (reply: FastifyReply, token: string, userId: number) => {
-    app.setSessionCookie(reply, token);
-    setDeviceCookie(reply, userId, secureCookies);
-  };
+  const context = accountsContext(app);
+  const signIn = (reply: FastifyReply, token: string, userId: number) => signInBrowser(app, reply, token, userId);
 
   app.get(
     '/availability',
