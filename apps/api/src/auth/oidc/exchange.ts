@@ -70,12 +70,30 @@ export async function exchangeCode(
   } catch (error) {
     throw classify(error);
   }
-  const claims = tokens.claims();
-  if (!claims || claims.sub.length > MAX_SUBJECT_LENGTH) throw new OidcFailure('oidc_callback_failed');
+  const idToken = tokens.claims();
+  if (!idToken || idToken.sub.length > MAX_SUBJECT_LENGTH) throw new OidcFailure('oidc_callback_failed');
+  const claims = await withProfile(configuration, idToken, tokens.access_token);
   const email = typeof claims.email === 'string' ? normalizeEmail(claims.email) : '';
   if (emailProblem(email)) throw new OidcFailure('oidc_email_missing');
   const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, MAX_NAME_LENGTH) : null;
-  return { provider: provider.id, subject: claims.sub, email, emailVerified: claims.email_verified === true, name };
+  return { provider: provider.id, subject: idToken.sub, email, emailVerified: claims.email_verified === true, name };
+}
+
+/**
+ * Many providers put the email and name in the ID token; the others (OpenID Connect's default for
+ * the code flow) answer them at the userinfo endpoint, whose `sub` openid-client checks is the same.
+ */
+async function withProfile(
+  configuration: client.Configuration,
+  idToken: client.IDToken,
+  accessToken: string,
+): Promise<Record<string, unknown>> {
+  if (typeof idToken.email === 'string') return idToken;
+  try {
+    return { ...(await client.fetchUserInfo(configuration, accessToken, idToken.sub)), ...idToken };
+  } catch (error) {
+    throw classify(error);
+  }
 }
 
 /** openid-client's refusal, as what the person is told: a nonce that does not match is named. */
