@@ -15,6 +15,8 @@ export interface TestOidcProviderOptions {
   clientSecret: string;
   /** Every redirect URI the client may use: one per chat server that signs in through it. */
   redirectUris: string[];
+  /** The account of a name no test made with setAccount; none (a refusal) when unset. */
+  accountFor?: (id: string) => ProviderAccount;
 }
 
 const SCOPES = 'openid email profile';
@@ -42,7 +44,7 @@ export class TestOidcProvider {
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const interaction = /^\/interaction\/([\w-]+)$/.exec(request.url ?? '');
       if (!interaction) return void handle(request, response);
-      test.interaction(provider, request, response).catch((error: unknown) => {
+      test.interaction(provider, request, response, options.accountFor).catch((error: unknown) => {
         response.statusCode = 500;
         response.end(String(error));
       });
@@ -82,7 +84,7 @@ export class TestOidcProvider {
       features: { devInteractions: { enabled: false } },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       findAccount: (_ctx, id) => {
-        const account = this.accounts.get(id);
+        const account = this.accounts.get(id) ?? options.accountFor?.(id);
         if (!account) return undefined;
         return { accountId: id, claims: async () => ({ sub: id, ...account }) };
       },
@@ -90,7 +92,12 @@ export class TestOidcProvider {
   }
 
   /** The provider's sign-in page: a form naming the account, and its answer. */
-  private async interaction(provider: Provider, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  private async interaction(
+    provider: Provider,
+    request: IncomingMessage,
+    response: ServerResponse,
+    accountFor: TestOidcProviderOptions['accountFor'],
+  ): Promise<void> {
     const details = await provider.interactionDetails(request, response);
     if (request.method === 'GET') {
       response.setHeader('content-type', 'text/html; charset=utf-8');
@@ -106,7 +113,7 @@ export class TestOidcProvider {
       return;
     }
     const accountId = form.get('account') ?? '';
-    if (!this.accounts.has(accountId)) {
+    if (!this.accounts.has(accountId) && !accountFor) {
       response.statusCode = 400;
       response.end(`no account ${accountId}`);
       return;

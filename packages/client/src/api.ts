@@ -6,6 +6,8 @@ import type {
   DirectoryResponse,
   ErrorBody,
   HistoryResponse,
+  OidcPendingResponse,
+  OidcProvidersResponse,
   SettingsBody,
   SignupBody,
   UnreadResponse,
@@ -109,6 +111,14 @@ export class ChatApi {
     this.request<AcceptedResponse>('POST', '/api/auth/password/forgot', { body: { email } });
   resetPassword = (token: string, password: string) =>
     this.request<UserResponse>('POST', '/api/auth/password/reset', { body: { token, password } });
+  /** The identity providers a browser may sign in with (each at `/api/auth/oidc/{id}/start`). */
+  identityProviders = () => this.request<OidcProvidersResponse>('GET', '/api/auth/oidc/providers');
+  /** The identity back from a provider that has no account yet (after `/sign-in/continue`). */
+  pendingIdentity = () => this.request<OidcPendingResponse>('GET', '/api/auth/oidc/pending');
+  createAccountForIdentity = (username: string) =>
+    this.request<UserResponse>('POST', '/api/auth/oidc/pending/account', { body: { username } });
+  linkIdentity = (password: string) =>
+    this.request<UserResponse>('POST', '/api/auth/oidc/pending/link', { body: { password } });
   updateSettings = (settings: SettingsBody) =>
     this.request<UserResponse>('PATCH', '/api/me/settings', { body: settings });
 
