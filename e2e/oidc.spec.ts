@@ -35,6 +35,8 @@ test('cancelling at the provider comes back to the sign-in page, saying so', asy
   await page.getByRole('link', { name: 'Continue with Local ID' }).click();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page).toHaveURL(/\/login\?oidc_error=oidc_provider_error&provider_error=access_denied$/);
-  await expect(page.getByRole('alert')).toHaveText('Signing in was cancelled at the identity provider. Nothing was changed.');
+  await expect(page.getByRole('alert')).toHaveText(
+    'Signing in was cancelled at the identity provider. Nothing was changed.',
+  );
   await checkScreen(page, 'provider-cancelled');
 });

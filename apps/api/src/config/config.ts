@@ -82,7 +82,6 @@ export interface Config {
   oidcProviders: OidcProviderConfig[];
 }
 
-
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Secrets shorter than this are guessable; 32 characters of hex carry 128 bits. */
 const MIN_SECRET_LENGTH = 32;

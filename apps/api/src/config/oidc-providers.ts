@@ -18,8 +18,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const MAX_LABEL_LENGTH = 40;
 
 /** OIDC_CORP_ISSUER for the provider `corp`; a dash in the id becomes an underscore. */
-export const providerVariable = (id: string, field: string) =>
-  `OIDC_${id.toUpperCase().replaceAll('-', '_')}_${field}`;
+export const providerVariable = (id: string, field: string) => `OIDC_${id.toUpperCase().replaceAll('-', '_')}_${field}`;
 
 /**
  * OIDC_PROVIDERS=google,corp names the providers; each then needs OIDC_<ID>_ISSUER,

@@ -10,7 +10,10 @@ import { Field, PasswordField } from './Field.tsx';
 import { availabilityNote, formMessage, refusedNote } from './notes.ts';
 import { useAvailability } from './use-availability.ts';
 
-type Pending = { state: 'loading' } | { state: 'gone'; message: string } | { state: 'ready'; identity: OidcPendingResponse };
+type Pending =
+  | { state: 'loading' }
+  | { state: 'gone'; message: string }
+  | { state: 'ready'; identity: OidcPendingResponse };
 
 /**
  * Where a provider sign-in lands when no account is linked to it yet: a new person chooses a
@@ -43,8 +46,8 @@ export function ContinueWithProviderScreen() {
   return (
     <AuthLayout title="This address already has an account">
       <p role="alert">
-        {identity.provider.label} has not confirmed that {identity.email} is yours, so it cannot be linked to the account
-        that has this address. Log in with that account’s password instead.
+        {identity.provider.label} has not confirmed that {identity.email} is yours, so it cannot be linked to the
+        account that has this address. Log in with that account’s password instead.
       </p>
       <p className="auth-alternative">
         <Link href="/login">Log in with a password</Link>

@@ -3,7 +3,8 @@ import type { OidcSignInError } from '@chat/protocol';
 /** What each way a provider sign-in can fail means to the person back on the sign-in page. */
 const SIGN_IN_ERRORS: Record<OidcSignInError, string> = {
   oidc_unknown_provider: 'That sign-in option is not offered here (any more). Pick another one.',
-  oidc_unavailable: 'The identity provider cannot be reached right now. Try again in a moment, or log in with your password.',
+  oidc_unavailable:
+    'The identity provider cannot be reached right now. Try again in a moment, or log in with your password.',
   oidc_flow_expired: 'That sign-in took too long or was already used. Start again.',
   oidc_state_mismatch: 'That sign-in was not started from this browser, so it was refused. Start again from here.',
   oidc_nonce_mismatch: 'The identity provider’s answer was not meant for this sign-in, so it was refused. Start again.',

@@ -75,7 +75,8 @@ export async function exchangeCode(
   const claims = await withProfile(configuration, idToken, tokens.access_token);
   const email = typeof claims.email === 'string' ? normalizeEmail(claims.email) : '';
   if (emailProblem(email)) throw new OidcFailure('oidc_email_missing');
-  const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, MAX_NAME_LENGTH) : null;
+  const name =
+    typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, MAX_NAME_LENGTH) : null;
   return { provider: provider.id, subject: idToken.sub, email, emailVerified: claims.email_verified === true, name };
 }
 

@@ -19,7 +19,13 @@ import { OidcFailure } from './failure.ts';
 import { clearFlowCookie, FLOW_TTL_MS, presentedFlow, setFlowCookie } from './flow-cookie.ts';
 import { clearPendingCookie, presentedPendingToken, setPendingCookie } from './pending-cookie.ts';
 import { callbackPath, OidcProviders } from './providers.ts';
-import { createAccountForPending, describePending, linkPending, pendingIdentity, signInWithIdentity } from './sign-in.ts';
+import {
+  createAccountForPending,
+  describePending,
+  linkPending,
+  pendingIdentity,
+  signInWithIdentity,
+} from './sign-in.ts';
 
 /** Where a new identity goes on: the web app's "Choose your username" screen. */
 const CONTINUE_PATH = '/sign-in/continue';
@@ -37,7 +43,10 @@ export async function oidcRoutes(fastify: FastifyInstance): Promise<void> {
   /** A failed sign-in lands on the sign-in page with its code; anything unexpected is logged, never shown. */
   const failed = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
     const failure = error instanceof OidcFailure ? error : new OidcFailure('oidc_callback_failed', { cause: error });
-    request.log.warn({ err: failure.cause, code: failure.code, providerError: failure.providerError }, 'OIDC sign-in failed');
+    request.log.warn(
+      { err: failure.cause, code: failure.code, providerError: failure.providerError },
+      'OIDC sign-in failed',
+    );
     return reply.redirect(failure.location());
   };
   const knownProvider = (id: string) => {
@@ -52,12 +61,23 @@ export async function oidcRoutes(fastify: FastifyInstance): Promise<void> {
 
   app.get(
     '/:provider/start',
-    { schema: { params: OidcProviderParams, response: redirectSchema('To the provider, or back to /login with oidc_error') } },
+    {
+      schema: {
+        params: OidcProviderParams,
+        response: redirectSchema('To the provider, or back to /login with oidc_error'),
+      },
+    },
     async (request, reply) => {
       try {
         const provider = knownProvider(request.params.provider);
         const now = Date.now();
-        const { url, flow } = await authorizationUrl(providers, provider, redirectUri(provider.id).href, now, FLOW_TTL_MS);
+        const { url, flow } = await authorizationUrl(
+          providers,
+          provider,
+          redirectUri(provider.id).href,
+          now,
+          FLOW_TTL_MS,
+        );
         setFlowCookie(reply, flow, secure);
         return reply.redirect(url.href);
       } catch (error) {
@@ -72,7 +92,9 @@ export async function oidcRoutes(fastify: FastifyInstance): Promise<void> {
       schema: {
         params: OidcProviderParams,
         querystring: OidcCallbackQuery,
-        response: redirectSchema(`Signed in to /, to ${CONTINUE_PATH} for a new identity, or to /login with oidc_error`),
+        response: redirectSchema(
+          `Signed in to /, to ${CONTINUE_PATH} for a new identity, or to /login with oidc_error`,
+        ),
       },
     },
     async (request, reply) => {
@@ -113,17 +135,21 @@ export async function oidcRoutes(fastify: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post('/pending/link', { schema: { body: OidcLinkBody, response: { 200: UserResponse } } }, async (request, reply) => {
-    const pending = await pendingIdentity(context, presentedPendingToken(request));
-    const linked = await linkPending(context, pending, labelOf(pending.provider), async (account) => {
-      // The same limits as the login form: a pending identity is no way around them.
-      await enforceLimit(app, 'loginPerIp', request.ip);
-      const bucket = loginBucket(account?.id, pending.email, presentedDevice(request));
-      await enforceLimit(app, bucket.name, bucket.subject);
-      return login(context, account, request.body.password);
-    });
-    clearPendingCookie(reply);
-    signInBrowser(app, reply, linked.sessionToken, linked.user.id);
-    return { user: toMe((await findUserById(app.database.db, linked.user.id)) ?? linked.user) };
-  });
+  app.post(
+    '/pending/link',
+    { schema: { body: OidcLinkBody, response: { 200: UserResponse } } },
+    async (request, reply) => {
+      const pending = await pendingIdentity(context, presentedPendingToken(request));
+      const linked = await linkPending(context, pending, labelOf(pending.provider), async (account) => {
+        // The same limits as the login form: a pending identity is no way around them.
+        await enforceLimit(app, 'loginPerIp', request.ip);
+        const bucket = loginBucket(account?.id, pending.email, presentedDevice(request));
+        await enforceLimit(app, bucket.name, bucket.subject);
+        return login(context, account, request.body.password);
+      });
+      clearPendingCookie(reply);
+      signInBrowser(app, reply, linked.sessionToken, linked.user.id);
+      return { user: toMe((await findUserById(app.database.db, linked.user.id)) ?? linked.user) };
+    },
+  );
 }

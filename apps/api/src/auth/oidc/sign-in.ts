@@ -21,9 +21,14 @@ import { usernameCandidates, usernameFromEmail } from './suggest-username.ts';
 const SUGGESTION_TRIES = 5;
 
 /** A provider account that is linked signs its user in; any other is held until its owner says what to do. */
-export type CallbackOutcome = { kind: 'signed-in'; userId: number; sessionToken: string } | { kind: 'pending'; token: string };
+export type CallbackOutcome =
+  | { kind: 'signed-in'; userId: number; sessionToken: string }
+  | { kind: 'pending'; token: string };
 
-export async function signInWithIdentity(context: AccountsContext, identity: ProviderIdentity): Promise<CallbackOutcome> {
+export async function signInWithIdentity(
+  context: AccountsContext,
+  identity: ProviderIdentity,
+): Promise<CallbackOutcome> {
   const now = Date.now();
   const userId = await findLinkedUserId(context.db, identity.provider, identity.subject);
   if (userId !== undefined) {
@@ -36,7 +41,10 @@ export async function signInWithIdentity(context: AccountsContext, identity: Pro
 }
 
 /** The identity a browser's pending token names, or a refusal saying it is gone. */
-export async function pendingIdentity(context: AccountsContext, token: string | undefined): Promise<PendingIdentityRow> {
+export async function pendingIdentity(
+  context: AccountsContext,
+  token: string | undefined,
+): Promise<PendingIdentityRow> {
   const pending = token ? await findPendingIdentity(context.db, hashSecret(token), Date.now()) : undefined;
   if (!pending) {
     throw new AppError(
@@ -115,7 +123,11 @@ export async function linkPending(
   }
   const user = await proveAccount(await findUserByEmail(context.db, pending.email));
   if (await hasIdentityOf(context.db, user.id, pending.provider)) {
-    throw new AppError(409, 'oidc_already_linked', `This account is already linked to another ${providerLabel} account.`);
+    throw new AppError(
+      409,
+      'oidc_already_linked',
+      `This account is already linked to another ${providerLabel} account.`,
+    );
   }
   const now = Date.now();
   const sessionToken = await context.db.transaction().execute(async (trx) => {
