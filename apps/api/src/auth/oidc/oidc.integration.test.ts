@@ -233,6 +233,26 @@ describe.each(BACKENDS)('signing in with an identity provider on %s', (kind: Bac
     expect(next.searchParams.get('provider_error')).toBe('access_denied');
   });
 
+  it('a provider that cannot be reached is answered on the sign-in page, and the chat still starts', async () => {
+    const unreachable = await startServer({
+      ...environment.backend.env,
+      PUBLIC_URL,
+      SESSION_SECRET,
+      // Port 9 (discard) has nobody listening on this machine.
+      OIDC_PROVIDERS: 'down',
+      OIDC_DOWN_ISSUER: 'http://127.0.0.1:9',
+      OIDC_DOWN_CLIENT_ID: 'chat',
+      OIDC_DOWN_CLIENT_SECRET: 'secret',
+    });
+    try {
+      const response = await new TestAgent(unreachable.url, PUBLIC_URL).navigate('/api/auth/oidc/down/start');
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('/login?oidc_error=oidc_unavailable');
+    } finally {
+      await unreachable.close();
+    }
+  });
+
   it('an unknown provider is answered on the sign-in page, not with an error page', async () => {
     const response = await agent().navigate('/api/auth/oidc/nowhere/start');
     expect(response.status).toBe(302);

@@ -43,10 +43,11 @@ export async function oidcRoutes(fastify: FastifyInstance): Promise<void> {
   /** A failed sign-in lands on the sign-in page with its code; anything unexpected is logged, never shown. */
   const failed = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
     const failure = error instanceof OidcFailure ? error : new OidcFailure('oidc_callback_failed', { cause: error });
-    request.log.warn(
-      { err: failure.cause, code: failure.code, providerError: failure.providerError },
-      'OIDC sign-in failed',
-    );
+    // A person cancelling or a stale tab is ordinary; a provider that fails or is unreachable is for the operator.
+    const operatorsConcern = failure.code === 'oidc_callback_failed' || failure.code === 'oidc_unavailable';
+    const details = { err: failure.cause, code: failure.code, providerError: failure.providerError };
+    if (operatorsConcern) request.log.warn(details, 'OIDC sign-in failed');
+    else request.log.info(details, 'OIDC sign-in refused');
     return reply.redirect(failure.location());
   };
   const knownProvider = (id: string) => {
