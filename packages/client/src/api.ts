@@ -6,6 +6,7 @@ import type {
   DirectoryResponse,
   ErrorBody,
   HistoryResponse,
+  LinkedIdentitiesResponse,
   OidcPendingResponse,
   OidcProvidersResponse,
   SettingsBody,
@@ -119,6 +120,10 @@ export class ChatApi {
     this.request<UserResponse>('POST', '/api/auth/oidc/pending/account', { body: { username } });
   linkIdentity = (password: string) =>
     this.request<UserResponse>('POST', '/api/auth/oidc/pending/link', { body: { password } });
+  /** The signed-in user's linked provider accounts. */
+  linkedIdentities = () => this.request<LinkedIdentitiesResponse>('GET', '/api/auth/oidc/identities');
+  unlinkIdentity = (provider: string) =>
+    this.request<void>('DELETE', `/api/auth/oidc/identities/${encodeURIComponent(provider)}`);
   updateSettings = (settings: SettingsBody) =>
     this.request<UserResponse>('PATCH', '/api/me/settings', { body: settings });
 

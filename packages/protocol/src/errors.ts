@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   'oidc_pending_expired',
   'oidc_email_unverified',
   'oidc_already_linked',
+  'oidc_last_sign_in_method',
   // Chat
   'cannot_message_self',
   'text_too_long',

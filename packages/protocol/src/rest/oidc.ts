@@ -78,3 +78,21 @@ export const OidcLinkBody = Type.Object(
   { additionalProperties: false },
 );
 export type OidcLinkBody = Static<typeof OidcLinkBody>;
+
+/** A provider account linked to the signed-in user. */
+export const LinkedIdentity = Type.Object({
+  provider: OidcProvider,
+  /** When it was linked. */
+  linkedAt: Type.Number(),
+});
+export type LinkedIdentity = Static<typeof LinkedIdentity>;
+
+export const LinkedIdentitiesResponse = Type.Object({
+  identities: Type.Array(LinkedIdentity),
+  /**
+   * Whether the account has a password. Without one, its last linked identity cannot be unlinked
+   * (`oidc_last_sign_in_method`): set a password first, through "forgot password".
+   */
+  hasPassword: Type.Boolean(),
+});
+export type LinkedIdentitiesResponse = Static<typeof LinkedIdentitiesResponse>;

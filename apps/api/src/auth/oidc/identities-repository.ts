@@ -49,6 +49,20 @@ export async function insertIdentity(
     .execute();
 }
 
+/** A user's linked identities, oldest first. */
+export const listIdentities = (db: Db, userId: number) =>
+  db
+    .selectFrom('identities')
+    .select(['provider', 'created_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('provider')
+    .execute();
+
+export async function deleteIdentity(db: Db, userId: number, provider: string): Promise<void> {
+  await db.deleteFrom('identities').where('user_id', '=', userId).where('provider', '=', provider).execute();
+}
+
 /** Holds an identity with no account yet; expired ones are swept on the way. */
 export async function insertPendingIdentity(
   db: Db,

@@ -1,4 +1,10 @@
-import type { ErrorBody, OidcPendingResponse, OidcProvidersResponse, UserResponse } from '@chat/protocol';
+import type {
+  ErrorBody,
+  LinkedIdentitiesResponse,
+  OidcPendingResponse,
+  OidcProvidersResponse,
+  UserResponse,
+} from '@chat/protocol';
 import { sign, unsign } from '@fastify/cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, type BackendKind, uniqueName } from '../../../test/backends.ts';
@@ -125,6 +131,17 @@ describe.each(BACKENDS)('signing in with an identity provider on %s', (kind: Bac
     // No password was ever set: none opens the account.
     const login = await agent().post<ErrorBody>('/api/auth/login', { login: username, password: '*' });
     expect(login.status).toBe(401);
+
+    // Nor can the provider be unlinked: it is the only way in.
+    const linked = await laptop.get<LinkedIdentitiesResponse>('/api/auth/oidc/identities');
+    expect(linked.body).toMatchObject({
+      identities: [{ provider: { id: 'local', label: 'Local ID' } }],
+      hasPassword: false,
+    });
+    const unlink = await laptop.request<ErrorBody>('DELETE', '/api/auth/oidc/identities/local');
+    expect(unlink.status).toBe(409);
+    expect(unlink.body.error.code).toBe('oidc_last_sign_in_method');
+    expect((await signIn(agent(), person.sub)).pathname).toBe('/');
   });
 
   it('an address the provider did not verify is verified by mail, as at sign-up', async () => {
@@ -159,6 +176,12 @@ describe.each(BACKENDS)('signing in with an identity provider on %s', (kind: Bac
     const phone = agent();
     expect((await signIn(phone, person.sub)).pathname).toBe('/');
     expect((await phone.get<UserResponse>('/api/auth/me')).body.user.id).toBe(existing.id);
+
+    // With a password to fall back on, the provider can be unlinked; then it is a stranger again.
+    expect((await phone.get<LinkedIdentitiesResponse>('/api/auth/oidc/identities')).body.hasPassword).toBe(true);
+    expect((await phone.request('DELETE', '/api/auth/oidc/identities/local')).status).toBe(204);
+    expect((await phone.get<LinkedIdentitiesResponse>('/api/auth/oidc/identities')).body.identities).toEqual([]);
+    expect((await signIn(agent(), person.sub)).pathname).toBe('/sign-in/continue');
   });
 
   it('refuses to link an address the provider did not verify, even with the right password', async () => {

@@ -1,4 +1,5 @@
 import {
+  LinkedIdentitiesResponse,
   OidcCallbackQuery,
   OidcCreateAccountBody,
   OidcLinkBody,
@@ -11,11 +12,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findUserById, toMe } from '../../users/users-repository.ts';
 import { accountsContext, login } from '../accounts.ts';
+import { authOf } from '../authenticate.ts';
 import { signInBrowser } from '../browser-session.ts';
 import { presentedDevice } from '../device-cookie.ts';
 import { enforceLimit, loginBucket } from '../rate-limits.ts';
 import { authorizationUrl, exchangeCode } from './exchange.ts';
 import { OidcFailure } from './failure.ts';
+import { linkedIdentities, unlinkIdentity } from './linked.ts';
 import { clearFlowCookie, FLOW_TTL_MS, presentedFlow, setFlowCookie } from './flow-cookie.ts';
 import { clearPendingCookie, presentedPendingToken, setPendingCookie } from './pending-cookie.ts';
 import { callbackPath, OidcProviders } from './providers.ts';
@@ -151,6 +154,22 @@ export async function oidcRoutes(fastify: FastifyInstance): Promise<void> {
       clearPendingCookie(reply);
       signInBrowser(app, reply, linked.sessionToken, linked.user.id);
       return { user: toMe((await findUserById(app.database.db, linked.user.id)) ?? linked.user) };
+    },
+  );
+
+  app.get(
+    '/identities',
+    { preHandler: app.requireUser, schema: { response: { 200: LinkedIdentitiesResponse } } },
+    async (request) => linkedIdentities(app.database.db, authOf(request).user, labelOf),
+  );
+
+  app.delete(
+    '/identities/:provider',
+    { preHandler: app.requireUser, schema: { params: OidcProviderParams } },
+    async (request, reply) => {
+      const { provider } = request.params;
+      await unlinkIdentity(app.database.db, authOf(request).user, provider, labelOf(provider));
+      return reply.status(204).send();
     },
   );
 }
