@@ -23,6 +23,14 @@ test('a newcomer continues with an identity provider, chooses a username and lan
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
   await expect(page.getByText(newcomer.username).first()).toBeVisible();
 
+  // Settings show the provider; it cannot be unlinked while it is the only way in.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByText('Your account has no password')).toBeVisible();
+  await page.getByRole('button', { name: 'Unlink Local ID' }).click();
+  await expect(page.getByRole('alert')).toContainText('Local ID is how you sign in');
+  await checkScreen(page, 'settings-sign-in');
+  await page.getByRole('link', { name: 'Back to chats' }).click();
+
   // Signed out and back: the provider remembers them, the chat knows them, no username asked again.
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('link', { name: 'Continue with Local ID' }).click();

@@ -18,8 +18,8 @@ import { presentedDevice } from '../device-cookie.ts';
 import { enforceLimit, loginBucket } from '../rate-limits.ts';
 import { authorizationUrl, exchangeCode } from './exchange.ts';
 import { OidcFailure } from './failure.ts';
-import { linkedIdentities, unlinkIdentity } from './linked.ts';
 import { clearFlowCookie, FLOW_TTL_MS, presentedFlow, setFlowCookie } from './flow-cookie.ts';
+import { linkedIdentities, unlinkIdentity } from './linked.ts';
 import { clearPendingCookie, presentedPendingToken, setPendingCookie } from './pending-cookie.ts';
 import { callbackPath, OidcProviders } from './providers.ts';
 import {
