@@ -9,6 +9,7 @@ import * as mutes from './20261202_0011_mutes.ts';
 import * as blocks from './20261202_0013_blocks.ts';
 import * as profile from './20261202_0014_profile.ts';
 import * as devices from './20261202_0015_devices.ts';
+import * as identityProviders from './20261202_0016_identity_providers.ts';
 import * as twoFactor from './20261202_0017_two_factor.ts';
 
 /**
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
   '20261202_0013_blocks': blocks,
   '20261202_0014_profile': profile,
   '20261202_0015_devices': devices,
+  '20261202_0016_identity_providers': identityProviders,
   '20261202_0017_two_factor': twoFactor,
 };

@@ -4,6 +4,7 @@ import { accountRoutes } from './account/routes.ts';
 import { authentication } from './auth/authenticate.ts';
 import { credentialRoutes } from './auth/credential-routes.ts';
 import { deviceRoutes } from './auth/device-routes.ts';
+import { oidcRoutes } from './auth/oidc/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { robot } from './bot/plugin.ts';
 import { chat } from './chat/plugin.ts';
@@ -90,6 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(chat);
   await app.register(presence);
   await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(oidcRoutes, { prefix: '/api/auth/oidc' });
   await app.register(deviceRoutes, { prefix: '/api' });
   await app.register(credentialRoutes, { prefix: '/api' });
   await app.register(directoryRoutes, { prefix: '/api' });

@@ -28,6 +28,7 @@ export class TestAgent {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    redirect: 'follow' | 'manual' = 'follow',
   ): Promise<HttpResult<T>> {
     const allHeaders: Record<string, string> = { 'x-forwarded-for': this.ip, ...headers };
     if (this.origin) allHeaders.origin = this.origin;
@@ -37,6 +38,7 @@ export class TestAgent {
       method,
       headers: allHeaders,
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      redirect,
     });
     for (const line of response.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
@@ -52,8 +54,15 @@ export class TestAgent {
 
   get = <T = unknown>(path: string) => this.request<T>('GET', path);
   post = <T = unknown>(path: string, body?: unknown) => this.request<T>('POST', path, body);
+  /** A top-level navigation that stops at a redirect, so the test sees where it points. */
+  navigate = (path: string) => this.request('GET', path, undefined, {}, 'manual');
 
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
+  }
+
+  /** Replaces a cookie as a tampering browser would. */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
   }
 }

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { AuthLayout } from './auth/AuthLayout.tsx';
 import { CheckEmailScreen } from './auth/CheckEmailScreen.tsx';
+import { ContinueWithProviderScreen } from './auth/ContinueWithProviderScreen.tsx';
 import { ForgotPasswordScreen } from './auth/ForgotPasswordScreen.tsx';
 import { LoginScreen } from './auth/LoginScreen.tsx';
 import { ResetPasswordScreen } from './auth/ResetPasswordScreen.tsx';
@@ -16,6 +17,8 @@ const SIGNED_OUT_SCREENS: Record<string, ComponentType> = {
   '/login': LoginScreen,
   '/signup': SignupScreen,
   '/forgot-password': ForgotPasswordScreen,
+  // Back from an identity provider with no account linked yet.
+  '/sign-in/continue': ContinueWithProviderScreen,
 };
 
 /** Which screen the address and the session call for. */

@@ -12,8 +12,11 @@ import type {
   EndedSessionsResponse,
   ErrorBody,
   HistoryResponse,
+  LinkedIdentitiesResponse,
   LoginResponse,
   MuteResponse,
+  OidcPendingResponse,
+  OidcProvidersResponse,
   PasskeyListResponse,
   PasskeyResponse,
   ProfileBody,
@@ -174,6 +177,18 @@ export class ChatApi {
   /** Signs in, or answers `twoFactor` as `login` does when the account has two-factor on. */
   resetPassword = (token: string, password: string) =>
     this.request<LoginResponse>('POST', '/api/auth/password/reset', { body: { token, password } });
+  /** The identity providers a browser may sign in with (each at `/api/auth/oidc/{id}/start`). */
+  identityProviders = () => this.request<OidcProvidersResponse>('GET', '/api/auth/oidc/providers');
+  /** The identity back from a provider that has no account yet (after `/sign-in/continue`). */
+  pendingIdentity = () => this.request<OidcPendingResponse>('GET', '/api/auth/oidc/pending');
+  createAccountForIdentity = (username: string) =>
+    this.request<UserResponse>('POST', '/api/auth/oidc/pending/account', { body: { username } });
+  linkIdentity = (password: string) =>
+    this.request<UserResponse>('POST', '/api/auth/oidc/pending/link', { body: { password } });
+  /** The signed-in user's linked provider accounts. */
+  linkedIdentities = () => this.request<LinkedIdentitiesResponse>('GET', '/api/auth/oidc/identities');
+  unlinkIdentity = (provider: string) =>
+    this.request<void>('DELETE', `/api/auth/oidc/identities/${encodeURIComponent(provider)}`);
   updateSettings = (settings: SettingsBody) =>
     this.request<UserResponse>('PATCH', '/api/me/settings', { body: settings });
   updateProfile = (profile: ProfileBody) => this.request<UserResponse>('PATCH', '/api/me/profile', { body: profile });

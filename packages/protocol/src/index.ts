@@ -7,6 +7,7 @@ export * from './rest/auth.ts';
 export * from './rest/blocks.ts';
 export * from './rest/chat.ts';
 export * from './rest/health.ts';
+export * from './rest/oidc.ts';
 export * from './rest/passkeys.ts';
 export * from './rest/profile.ts';
 export * from './rest/two-factor.ts';

@@ -22,8 +22,8 @@ export async function eraseAccount(trx: Db, user: UserRow, now: number): Promise
     .deleteFrom('blocks')
     .where((eb) => eb.or([eb('blocker_id', '=', userId), eb('blocked_id', '=', userId)]))
     .execute();
-  // Second factors: the TOTP secret, recovery codes, passkeys and any challenge still open.
-  for (const table of ['two_factor', 'recovery_codes', 'passkeys', 'auth_challenges'] as const) {
+  // Second factors and provider identities: a linked provider account must sign nobody in any more.
+  for (const table of ['two_factor', 'recovery_codes', 'passkeys', 'auth_challenges', 'identities'] as const) {
     await trx.deleteFrom(table).where('user_id', '=', userId).execute();
   }
   // Pictures never sent in a message are seen by nobody else: they go. Sent ones stay with their message.

@@ -1,5 +1,6 @@
 import type { Me } from '@chat/protocol';
 import { emailProblem, normalizeEmail, normalizeUsername, passwordProblem, usernameProblem } from '@chat/protocol';
+import type { FastifyInstance } from 'fastify';
 import { AppError } from '../http/errors.ts';
 import type { Db } from '../infra/db/database.ts';
 import { isUniqueViolation, violatedUniqueColumn } from '../infra/db/dialect.ts';
@@ -16,7 +17,7 @@ import {
   toMe,
   type UserRow,
 } from '../users/users-repository.ts';
-import { dummyPasswordHash, hashPassword, passwordMatches } from './secrets.ts';
+import { dummyPasswordHash, hashPassword, NO_PASSWORD, passwordMatches } from './secrets.ts';
 import { createSession, deleteUserSessions, type NewDevice } from './sessions.ts';
 import { checkToken, consumeToken, issueToken } from './tokens.ts';
 import { isTwoFactorEnabled } from './two-factor/repository.ts';
@@ -29,6 +30,14 @@ export interface AccountsContext {
   /** Wakes the mail worker once a transaction with a mail in it has committed. */
   mailQueued(): void;
 }
+
+/** The account operations' view of the server. */
+export const accountsContext = (app: FastifyInstance): AccountsContext => ({
+  db: app.database.db,
+  publicUrl: app.config.publicUrl,
+  bcryptCost: app.config.bcryptCost,
+  mailQueued: () => app.mailQueued(),
+});
 
 export const link = (context: AccountsContext, path: string, token: string) =>
   new URL(`${path}?token=${encodeURIComponent(token)}`, context.publicUrl).toString();
@@ -77,18 +86,40 @@ export async function signup(
   if (Object.keys(fields).length > 0)
     throw new AppError(400, 'validation_failed', describeFieldProblems(fields), { fields });
 
-  if (await isUsernameRetired(context.db, username)) throw usernameTakenError();
   const passwordHash = await hashPassword(input.password, context.bcryptCost);
+  return createAccount(context, { username, email, passwordHash, emailVerified: false }, device);
+}
+
+/** What else goes into the transaction that creates an account (linking an identity). */
+export type AccountExtra = (trx: Db, userId: number, now: number) => Promise<void>;
+
+/**
+ * Creates an account with its first session in one transaction. An address nobody vouched for yet
+ * gets its verification mail; a taken username (or one of a deleted account) or email is refused
+ * field by field.
+ */
+export async function createAccount(
+  context: AccountsContext,
+  input: { username: string; email: string; passwordHash: string; emailVerified: boolean },
+  device: NewDevice,
+  extra?: AccountExtra,
+): Promise<{ user: Me; sessionToken: string }> {
+  if (await isUsernameRetired(context.db, input.username)) throw usernameTakenError();
   const now = Date.now();
   try {
     const result = await context.db.transaction().execute(async (trx) => {
-      const userId = await insertUser(trx, { username, email, passwordHash, now });
-      const token = await issueToken(trx, userId, 'verify', now);
-      await enqueueMail(trx, verificationMail(email, username, link(context, '/verify', token)), now);
+      const userId = await insertUser(trx, { ...input, now });
+      if (input.emailVerified) {
+        await markEmailVerified(trx, userId, now);
+      } else {
+        const token = await issueToken(trx, userId, 'verify', now);
+        await enqueueMail(trx, verificationMail(input.email, input.username, link(context, '/verify', token)), now);
+      }
+      await extra?.(trx, userId, now);
       const { token: sessionToken } = await createSession(trx, userId, now, device);
       return { userId, sessionToken };
     });
-    context.mailQueued();
+    if (!input.emailVerified) context.mailQueued();
     const user = await findUserById(context.db, result.userId);
     if (!user) throw new Error('the new user vanished');
     return { user: toMe(user), sessionToken: result.sessionToken };
@@ -99,8 +130,21 @@ export async function signup(
       throw new AppError(409, 'email_taken', 'An account with that email address exists.', {
         fields: { email: 'email_taken' },
       });
-    throw usernameTakenError();
+    if (column === 'username') throw usernameTakenError();
+    throw error;
   }
+}
+
+/** A username as it is stored, or a refusal naming what is wrong with it. */
+export function newUsername(raw: string): string {
+  const username = normalizeUsername(raw);
+  const problem = usernameProblem(username);
+  if (problem) {
+    throw new AppError(400, 'validation_failed', describeFieldProblems({ username: problem }), {
+      fields: { username: problem },
+    });
+  }
+  return username;
 }
 
 const FIELD_MESSAGES: Record<string, string> = {
@@ -138,12 +182,16 @@ export async function login(
   account: UserRow | undefined,
   password: string,
 ): Promise<UserRow> {
-  // Bots and deleted accounts have no password: they are compared against the dummy too, so they
-  // answer like a wrong password.
-  const canSignIn = account !== undefined && account.is_bot === 0 && account.deleted_at === null;
-  const hash = canSignIn ? account.password_hash : await dummyPasswordHash(context.bcryptCost);
+  // Accounts without a password (bots, deleted accounts, sign-up through a provider) are compared
+  // against the dummy too, so they answer like a wrong password, in the same time.
+  const hasPassword =
+    account !== undefined &&
+    account.is_bot === 0 &&
+    account.deleted_at === null &&
+    account.password_hash !== NO_PASSWORD;
+  const hash = hasPassword ? account.password_hash : await dummyPasswordHash(context.bcryptCost);
   const matches = await passwordMatches(password, hash);
-  if (!canSignIn || !matches) {
+  if (!hasPassword || !matches) {
     throw new AppError(401, 'invalid_credentials', 'That login and password do not match an account.');
   }
   return account;

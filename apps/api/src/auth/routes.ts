@@ -15,7 +15,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { toMe } from '../users/users-repository.ts';
 import {
-  type AccountsContext,
+  accountsContext,
   availabilityProblem,
   findLoginAccount,
   login,
@@ -40,12 +40,7 @@ const accepted = { status: 'accepted' as const };
 
 export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const context: AccountsContext = {
-    db: app.database.db,
-    publicUrl: app.config.publicUrl,
-    bcryptCost: app.config.bcryptCost,
-    mailQueued: () => app.mailQueued(),
-  };
+  const context = accountsContext(app);
   const signIn = (reply: FastifyReply, token: string, userId: number) => setSignInCookies(app, reply, token, userId);
   /** What a sign-in answers when the second factor is still owed: no session, a challenge for the code. */
   const twoFactorChallenge = async (userId: number) => {

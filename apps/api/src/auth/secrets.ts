@@ -11,6 +11,12 @@ export const hashSecret = (token: string) => createHash('sha256').update(token).
 
 /** bcrypt's async API hashes on libuv's thread pool, so a login never blocks the event loop. */
 export const hashPassword = (password: string, cost: number) => bcrypt.hash(password, cost);
+/**
+ * The stored hash of an account without a password (the robot, people who signed up through an
+ * identity provider): bcrypt never produces it, so no password matches it.
+ */
+export const NO_PASSWORD = '*';
+
 export const passwordMatches = (password: string, hash: string) => bcrypt.compare(password, hash);
 
 const dummyHashes = new Map<number, Promise<string>>();

@@ -4,6 +4,10 @@ import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { DEFAULT_UPLOAD_MAX_BYTES, MESSAGE_CHANGES } from '@chat/protocol';
+import { ConfigError, type Env, readVar } from './env.ts';
+import { type OidcProviderConfig, oidcProviders } from './oidc-providers.ts';
+
+export { ConfigError } from './env.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** auto: readable lines on a terminal, JSON (one object a line, for log collectors) otherwise. */
@@ -74,19 +78,9 @@ export interface Config {
    * client is installed (the production image sets WEB_DIR), the API runs alone.
    */
   webDir: string | undefined;
+  /** OpenID Connect providers people may sign in with, in the order OIDC_PROVIDERS lists them. */
+  oidcProviders: OidcProviderConfig[];
 }
-
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Secrets shorter than this are guessable; 32 characters of hex carry 128 bits. */
@@ -102,11 +96,6 @@ function workspaceWebDir(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function readVar(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -266,5 +255,6 @@ export function loadConfig(env: Env = process.env): Config {
       serverUrl: url(env, 'BOT_SERVER_URL', ['http:', 'https:'])?.origin,
     },
     webDir: webDir(env),
+    oidcProviders: oidcProviders(env),
   };
 }

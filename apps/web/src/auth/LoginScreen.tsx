@@ -1,10 +1,10 @@
 import type { Me, TwoFactorChallenge } from '@chat/protocol';
 import { useState } from 'react';
 import { api } from '../lib/api.ts';
-import { Link, navigate } from '../lib/router.tsx';
+import { Link, navigate, useLocation } from '../lib/router.tsx';
 import { signedIn } from '../session/session.ts';
 import { AuthForm } from './AuthForm.tsx';
-import { AuthLayout } from './AuthLayout.tsx';
+import { AuthLayout, FormError } from './AuthLayout.tsx';
 import { Field, PasswordField } from './Field.tsx';
 import { PasskeySignIn } from './PasskeySignIn.tsx';
 
@@ -13,10 +13,15 @@ const enter = (user: Me) => {
   navigate('/', { replace: true });
 };
 
+import { IdentityProviders } from './IdentityProviders.tsx';
+import { oidcErrorMessage } from './oidc-errors.ts';
+
 export function LoginScreen() {
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const [challenge, setChallenge] = useState<TwoFactorChallenge>();
+  const { search } = useLocation();
+  const providerFailure = search.get('oidc_error');
 
   const logIn = async () => {
     const answer = await api.login(login.trim(), password);
@@ -28,6 +33,7 @@ export function LoginScreen() {
 
   return (
     <AuthLayout title="Log in">
+      <FormError>{providerFailure && oidcErrorMessage(providerFailure, search.get('provider_error'))}</FormError>
       <AuthForm submitLabel="Log in" busyLabel="Logging in…" onSubmit={logIn}>
         <Field
           label="Username or email"
@@ -49,6 +55,7 @@ export function LoginScreen() {
         />
       </AuthForm>
       <PasskeySignIn onSignedIn={enter} />
+      <IdentityProviders />
       <p className="auth-alternative">
         <Link href="/forgot-password">Forgot your password?</Link>
       </p>

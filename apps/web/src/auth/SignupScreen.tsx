@@ -6,6 +6,7 @@ import { signedIn } from '../session/session.ts';
 import { AuthForm } from './AuthForm.tsx';
 import { AuthLayout } from './AuthLayout.tsx';
 import { Field, PasswordField } from './Field.tsx';
+import { IdentityProviders } from './IdentityProviders.tsx';
 import { availabilityNote, passwordNote, refusedNote } from './notes.ts';
 import { passwordProblem } from './password-rules.ts';
 import { useAvailability } from './use-availability.ts';
@@ -76,6 +77,7 @@ export function SignupScreen() {
           note={refusedNote(refused.password) ?? passwordNote(values.password, weakness)}
         />
       </AuthForm>
+      <IdentityProviders />
       <p className="auth-alternative">
         Already have an account? <Link href="/login">Log in</Link>
       </p>

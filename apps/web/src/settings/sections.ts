@@ -10,6 +10,7 @@ import { PasskeysSection } from './PasskeysSection.tsx';
 import { PasswordSection } from './PasswordSection.tsx';
 import { PrivacySection } from './PrivacySection.tsx';
 import { ProfileSection } from './ProfileSection.tsx';
+import { SignInSection } from './SignInSection.tsx';
 import { TwoFactorSection } from './TwoFactorSection.tsx';
 
 export interface SettingsSection {
@@ -32,4 +33,5 @@ export const SETTINGS_SECTIONS: SettingsSection[] = [
   { id: 'devices', title: 'Devices', Section: DevicesSection },
   { id: 'export', title: 'Export my data', Section: ExportSection },
   { id: 'delete-account', title: 'Delete my account', Section: DeleteAccountSection },
+  { id: 'sign-in', title: 'Sign-in', Section: SignInSection },
 ];

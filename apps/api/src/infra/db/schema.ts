@@ -22,6 +22,8 @@ export interface Database {
   auth_challenges: AuthChallengesTable;
   blocks: BlocksTable;
   retired_usernames: RetiredUsernamesTable;
+  identities: IdentitiesTable;
+  pending_identities: PendingIdentitiesTable;
 }
 
 export interface UsersTable {
@@ -204,4 +206,26 @@ export interface AuthChallengesTable {
 export interface RetiredUsernamesTable {
   username: string;
   retired_at: number;
+}
+
+/** A provider account linked to a user: `subject` is the provider's `sub` claim. */
+export interface IdentitiesTable {
+  provider: string;
+  subject: string;
+  user_id: number;
+  created_at: number;
+}
+
+/** A provider account with no user yet, waiting for its owner to choose a username or link an account. */
+export interface PendingIdentitiesTable {
+  /** sha256 of the token in the browser's signed cookie. */
+  id_hash: string;
+  provider: string;
+  subject: string;
+  email: string;
+  /** 1 when the provider said `email_verified: true`. */
+  email_verified: number;
+  name: string | null;
+  created_at: number;
+  expires_at: number;
 }
