@@ -13,7 +13,7 @@ const LAYERS = [
   ['gateway'],
   ['chat'],
   ['presence'],
-  ['directory', 'settings', 'health', 'web', 'metrics', 'missed-mail'],
+  ['directory', 'settings', 'health', 'web', 'metrics', 'missed-mail', 'search'],
   ['bot'],
 ];
 

@@ -5,6 +5,7 @@ import * as uploads from './20261123_0003_uploads.ts';
 import * as robot from './20261123_0004_robot.ts';
 import * as messageChanges from './20261201_0005_message_changes.ts';
 import * as missedMail from './20261201_0010_missed_mail.ts';
+import * as search from './20261202_0012_search.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder at run time) so that the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261123_0004_robot': robot,
   '20261201_0005_message_changes': messageChanges,
   '20261201_0010_missed_mail': missedMail,
+  '20261202_0012_search': search,
 };

@@ -20,6 +20,7 @@ import { mail } from './mail/plugin.ts';
 import { metrics } from './metrics/plugin.ts';
 import { missedMail } from './missed-mail/plugin.ts';
 import { presence } from './presence/plugin.ts';
+import { searchRoutes } from './search/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { uploadsRoutes } from './uploads/plugin.ts';
 import { users } from './users/public-users.ts';
@@ -89,6 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(directoryRoutes, { prefix: '/api' });
   await app.register(settingsRoutes, { prefix: '/api' });
   await app.register(uploadsRoutes, { prefix: '/api' });
+  await app.register(searchRoutes, { prefix: '/api' });
   await app.register(missedMail);
   await app.register(metrics);
   await app.register(robot);

@@ -6,6 +6,8 @@ import type {
   DirectoryResponse,
   ErrorBody,
   HistoryResponse,
+  SearchQuery,
+  SearchResponse,
   SettingsBody,
   SignupBody,
   UnreadResponse,
@@ -123,6 +125,7 @@ export class ChatApi {
   markRead = (id: number, seq: number) =>
     this.request<UnreadResponse>('POST', `/api/conversations/${id}/read`, { body: { seq } });
   deleteConversation = (id: number) => this.request<UnreadResponse>('DELETE', `/api/conversations/${id}`);
+  search = (query: SearchQuery) => this.request<SearchResponse>('GET', '/api/search', { query });
   wsTicket = () => this.request<WsTicketResponse>('POST', '/api/ws-ticket');
 
   /** Uploads a picture (multipart); send the returned attachment's id with a message. */

@@ -46,6 +46,9 @@ export const ERROR_CODES = [
   'message_deleted',
   'invalid_reply',
   'invalid_reaction',
+  // Search
+  'search_query_empty',
+  'search_query_too_long',
   // WebSocket gateway
   'protocol_version_unsupported',
   'unknown_frame',

@@ -5,6 +5,7 @@ import { Signal } from '../infra/signal.ts';
 import type { ConversationStarted } from './events.ts';
 import { registerChatFrames } from './frames.ts';
 import { chatRoutes } from './routes.ts';
+import { backfillSearchIndex } from './search-index/backfill.ts';
 import { GroupCommit } from './send/group-commit.ts';
 
 declare module 'fastify' {
@@ -21,6 +22,11 @@ export const chat = fp(
     app.decorate('chat', { conversationStarted });
     registerChatFrames(app, commit, conversationStarted);
     await app.register(async (routes) => chatRoutes(routes, conversationStarted), { prefix: '/api' });
+    app.addHook('onReady', async () => {
+      backfillSearchIndex(app.database, app.log).catch((error) =>
+        app.log.error({ err: error }, 'search: backfill failed'),
+      );
+    });
   },
   { name: 'chat', dependencies: ['gateway', 'users', 'authentication'] },
 );

@@ -16,6 +16,7 @@ export interface Database {
   uploads: UploadsTable;
   reactions: ReactionsTable;
   hidden_messages: HiddenMessagesTable;
+  message_search: MessageSearchTable;
 }
 
 export interface UsersTable {
@@ -109,6 +110,12 @@ export interface ReactionsTable {
   /** `emojiKey` of the emoji. */
   emoji_key: string;
   created_at: number;
+}
+
+/** What search finds a message by (search/tokens.ts); indexed FULLTEXT on MySQL, by FTS5 on SQLite. */
+export interface MessageSearchTable {
+  message_id: number;
+  tokens: string;
 }
 
 export interface HiddenMessagesTable {
