@@ -7,6 +7,7 @@ import { startChat, startRelay, type Target } from './cluster.ts';
 import { idlePhase } from './idle.ts';
 import { chatDriver, type Driver, relayDriver, runStep } from './load.ts';
 import { CpuMeter, summarize } from './metrics.ts';
+import { type SearchFigures, searchBenchmark } from './search.ts';
 import { reconnectStorm } from './storm.ts';
 import { createPairs } from './users.ts';
 
@@ -17,7 +18,9 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '1000' },
     idle: { type: 'string', default: '10000' },
     storm: { type: 'string', default: '10000' },
-    scenarios: { type: 'string', default: 'cluster,embedded,relay' },
+    scenarios: { type: 'string', default: 'cluster,embedded,relay,search' },
+    /** Messages stored for the search scenario. */
+    messages: { type: 'string', default: '1000000' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -28,6 +31,7 @@ const userCount = quick ? 100 : Number(args.users);
 const idleCount = quick ? 1000 : Number(args.idle);
 const stormCount = quick ? 500 : Number(args.storm);
 const scenarios = args.scenarios.split(',');
+const messageCount = quick ? 50_000 : Number(args.messages);
 
 interface StepRow {
   scenario: string;
@@ -43,7 +47,13 @@ interface StepRow {
   cpu: Record<string, number>;
 }
 
-const results: { machine: object; steps: StepRow[]; idle: object[]; storm: object[] } = {
+const results: {
+  machine: object;
+  steps: StepRow[];
+  idle: object[];
+  storm: object[];
+  search: Array<SearchFigures & { scenario: string }>;
+} = {
   machine: {
     cpus: os.cpus().length,
     model: os.cpus()[0]?.model,
@@ -53,6 +63,7 @@ const results: { machine: object; steps: StepRow[]; idle: object[]; storm: objec
   steps: [],
   idle: [],
   storm: [],
+  search: [],
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -95,7 +106,25 @@ async function measureIdle(target: Target, tokens: string[], memoryEndpoint: boo
   log(`idle: ${idle.connections} connections, ${(idle.rssPerConnection / 1024).toFixed(1)} KiB RSS each`);
 }
 
+/** Search on each backend, one node: a million messages stored, then searches one at a time. */
+async function searchScenario(): Promise<void> {
+  for (const backend of ['embedded', 'mysql+redis'] as const) {
+    const target = await startChat({ nodes: 1, backend });
+    log(`started ${target.name} for search`);
+    try {
+      const figures = await searchBenchmark(target, messageCount, log);
+      results.search.push({ scenario: target.name, ...figures });
+      log(
+        `search on ${target.name}: p50 ${figures.overall.p50.toFixed(1)} ms, p95 ${figures.overall.p95.toFixed(1)} ms`,
+      );
+    } finally {
+      await target.stop();
+    }
+  }
+}
+
 async function scenario(name: string): Promise<void> {
+  if (name === 'search') return searchScenario();
   const target =
     name === 'relay'
       ? await startRelay()
@@ -168,6 +197,13 @@ function printTable(): void {
     console.log(
       `\nreconnect storm: ${s.clients} clients reconnected and synced in ${(s.recoveredInMs / 1000).toFixed(1)} s; ${s.missing} missed one of the ${s.sentWhileAway} messages sent while away`,
     );
+  }
+  for (const s of results.search) {
+    console.log(
+      `\nsearch, ${s.scenario}: ${s.messages} messages stored in ${s.fillSeconds.toFixed(0)} s; ${s.searches} searches, p50 ${s.overall.p50.toFixed(1)} ms, p95 ${s.overall.p95.toFixed(1)} ms, max ${s.overall.max.toFixed(1)} ms (target p95 <= 50 ms)`,
+    );
+    for (const [kind, l] of Object.entries(s.byKind))
+      console.log(`  ${kind.padEnd(20)} p50 ${pad(l.p50.toFixed(1), 7)} ms  p95 ${pad(l.p95.toFixed(1), 7)} ms`);
   }
 }
 

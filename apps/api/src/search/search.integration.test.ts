@@ -37,7 +37,7 @@ describe.each(BACKENDS)('message search on %s', (kind: BackendKind) => {
 
   async function change(socket: FrameSocket, frame: object): Promise<void> {
     const answer = await socket.request({ clientId: randomUUID(), ...frame });
-    if (answer.type !== 'change_ack' && answer.type !== 'hidden') throw new Error(JSON.stringify(answer));
+    if (answer.type !== 'change_ack' && answer.type !== 'message_hidden') throw new Error(JSON.stringify(answer));
   }
 
   /** Alice and Bob with a conversation between them. */

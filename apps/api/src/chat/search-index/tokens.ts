@@ -21,6 +21,7 @@
 const MAX_WORD_LENGTH = 80;
 
 const WORD_CHARS = /[\p{L}\p{N}]+/gu;
+const WORD_CHARS_ONCE = /[\p{L}\p{N}]/u;
 /** Scripts written without spaces between words, plus the Japanese prolonged-sound and iteration marks. */
 const CJK_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}ー々〆]/u;
 
@@ -39,9 +40,20 @@ export interface Normalized {
   originEnd: number[];
 }
 
+/** Plain ASCII needs no NFKC: the common case is folded in one call instead of per code point. */
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** The text tokens are made of: NFKC and lower case, code point by code point (so `normalize` maps it back). */
+export function fold(text: string): string {
+  if (ASCII.test(text)) return text.toLowerCase();
+  let out = '';
+  for (const char of text) out += char.normalize('NFKC').toLowerCase();
+  return out;
+}
+
 /**
- * NFKC and lower case, code point by code point so that every normalized unit maps back to the
- * original (for highlights): full-width "ＡＢＣ" is "abc", half-width "ｶﾀｶﾅ" is "カタカナ".
+ * `fold`, with where each unit came from in the original (for highlights): full-width "ＡＢＣ" is
+ * "abc", half-width "ｶﾀｶﾅ" is "カタカナ".
  */
 export function normalize(text: string): Normalized {
   let out = '';
@@ -49,7 +61,7 @@ export function normalize(text: string): Normalized {
   const originEnd: number[] = [];
   let at = 0;
   for (const char of text) {
-    const folded = char.normalize('NFKC').toLowerCase();
+    const folded = fold(char);
     out += folded;
     for (let i = 0; i < folded.length; i++) {
       originStart.push(at);
@@ -60,10 +72,14 @@ export function normalize(text: string): Normalized {
   return { text: out, originStart, originEnd };
 }
 
-/** Words and CJK runs of a normalized text, in order. */
-export function segments(normalized: string): Segment[] {
+/** Words and CJK runs of a folded text, in order. */
+export function segments(folded: string): Segment[] {
   const found: Segment[] = [];
-  for (const match of normalized.matchAll(WORD_CHARS)) {
+  for (const match of folded.matchAll(WORD_CHARS)) {
+    if (!CJK_CHAR.test(match[0])) {
+      found.push({ kind: 'word', text: match[0], start: match.index });
+      continue;
+    }
     let start = match.index;
     let kind: Segment['kind'] | undefined;
     let text = '';
@@ -82,12 +98,13 @@ export function segments(normalized: string): Segment[] {
   return found;
 }
 
-const wordToken = (word: string) => `xw${[...word].slice(0, MAX_WORD_LENGTH).join('')}`;
+const wordToken = (word: string) =>
+  `xw${word.length <= MAX_WORD_LENGTH ? word : [...word].slice(0, MAX_WORD_LENGTH).join('')}`;
 const bigramTokens = (chars: readonly string[]) => chars.slice(0, -1).map((char, i) => `q${char}${chars[i + 1]}`);
 
 /** The tokens a message's text is indexed by, apart from its scope. */
 function textTokens(text: string): string[] {
-  return segments(normalize(text).text).flatMap((segment) => {
+  return segments(fold(text)).flatMap((segment) => {
     if (segment.kind === 'word') return [wordToken(segment.text)];
     const chars = [...segment.text];
     return [...bigramTokens(chars), `q${chars.at(-1)}q`];
@@ -95,7 +112,7 @@ function textTokens(text: string): string[] {
 }
 
 /** False for a text with no word or character to find it by (empty, or only punctuation and emoji). */
-export const isSearchable = (text: string) => segments(normalize(text).text).length > 0;
+export const isSearchable = (text: string) => WORD_CHARS_ONCE.test(fold(text));
 
 /** What goes in the index for one message: its scope, then its text's tokens, separated by spaces. */
 export function indexDocument(conversationId: number, memberIds: readonly number[], text: string): string {
@@ -110,7 +127,7 @@ export type QueryTerm =
 
 /** What the user typed, as conditions on the index; empty when it holds nothing searchable. */
 export function queryTerms(query: string): QueryTerm[] {
-  return segments(normalize(query).text).map((segment): QueryTerm => {
+  return segments(fold(query)).map((segment): QueryTerm => {
     if (segment.kind === 'word') return { kind: 'prefix', token: wordToken(segment.text) };
     const chars = [...segment.text];
     if (chars.length === 1) return { kind: 'prefix', token: `q${chars[0]}` };
