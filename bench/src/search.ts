@@ -129,7 +129,7 @@ const QUERY_KINDS: Record<string, () => string> = {
 };
 
 /** Stores `count` messages straight into the target's database, as multi-row INSERTs in transactions. */
-async function fill(target: Target, users: Array<{ id: number }>, count: number): Promise<void> {
+async function fill(target: Target, users: Array<{ id: number }>, count: number): Promise<Map<number, number[]>> {
   if (!target.storage) throw new Error('the search benchmark needs a chat target');
   const handle = openDatabase({ databaseUrl: target.storage.databaseUrl, dataDir: target.storage.dataDir });
   const db = handle.db;
@@ -215,6 +215,11 @@ async function fill(target: Target, users: Array<{ id: number }>, count: number)
         }
       });
     }
+    const byUser = new Map<number, number[]>();
+    pairs.forEach(([low, high], i) => {
+      for (const user of [low, high]) byUser.set(user, [...(byUser.get(user) ?? []), conversationIds[i] as number]);
+    });
+    return byUser;
   } finally {
     await handle.close();
   }
@@ -237,7 +242,7 @@ export async function searchBenchmark(
     );
   const began = performance.now();
   log(`storing ${count} messages`);
-  await fill(target, accounts, count);
+  const conversationsOf = await fill(target, accounts, count);
   const fillSeconds = (performance.now() - began) / 1000;
   log(`stored in ${fillSeconds.toFixed(0)} s`);
 
@@ -254,7 +259,7 @@ export async function searchBenchmark(
     const kind = kinds[i % kinds.length] as string;
     const user = i % apis.length;
     // Half the searches in one conversation, half in all of the user's.
-    const conversationId = i % 2 === 0 ? pick(conversations[user] ?? []) : undefined;
+    const conversationId = i % 2 === 0 ? pick(conversationsOf.get(accounts[user]?.id ?? 0) ?? []) : undefined;
     const q = (QUERY_KINDS[kind] as () => string)();
     const at = performance.now();
     await apis[user]?.search({ q, conversationId });
