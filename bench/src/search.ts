@@ -77,7 +77,10 @@ const VOCABULARY = [
 const ZIPF = (() => {
   const cumulative: number[] = [];
   let sum = 0;
-  for (let rank = 1; rank <= VOCABULARY.length; rank++) cumulative.push((sum += 1 / rank));
+  for (let rank = 1; rank <= VOCABULARY.length; rank++) {
+    sum += 1 / rank;
+    cumulative.push(sum);
+  }
   return cumulative.map((c) => c / sum);
 })();
 function zipfWord(): string {

@@ -41,7 +41,7 @@ export interface Normalized {
 }
 
 /** Plain ASCII needs no NFKC: the common case is folded in one call instead of per code point. */
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /** The text tokens are made of: NFKC and lower case, code point by code point (so `normalize` maps it back). */
 export function fold(text: string): string {
