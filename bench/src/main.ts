@@ -21,6 +21,8 @@ const { values: args } = parseArgs({
     scenarios: { type: 'string', default: 'cluster,embedded,relay,search' },
     /** Messages stored for the search scenario. */
     messages: { type: 'string', default: '1000000' },
+    /** The backends the search scenario measures, one after the other. */
+    'search-backends': { type: 'string', default: 'embedded,mysql+redis' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -108,7 +110,7 @@ async function measureIdle(target: Target, tokens: string[], memoryEndpoint: boo
 
 /** Search on each backend, one node: a million messages stored, then searches one at a time. */
 async function searchScenario(): Promise<void> {
-  for (const backend of ['embedded', 'mysql+redis'] as const) {
+  for (const backend of args['search-backends'].split(',') as Array<'embedded' | 'mysql+redis'>) {
     const target = await startChat({ nodes: 1, backend });
     log(`started ${target.name} for search`);
     try {

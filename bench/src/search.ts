@@ -252,9 +252,6 @@ export async function searchBenchmark(
   const apis = accounts.map(
     (a) => new ChatApi({ baseUrl: url, token: a.token, headers: { 'x-forwarded-for': benchAddress() } }),
   );
-  const conversations = await Promise.all(
-    apis.map(async (api) => (await api.conversations()).conversations.map((c) => c.id)),
-  );
   const kinds = Object.keys(QUERY_KINDS);
   const latencies: number[] = [];
   const byKind: Record<string, number[]> = Object.fromEntries(kinds.map((k) => [k, []]));
