@@ -1,6 +1,6 @@
 import { SEARCH_LIMITS, type SearchQuery, type SearchResponse } from '@chat/protocol';
 import type { PublicUsersLookup } from '../chat/conversations.ts';
-import { queryTerms, scopeTerms } from '../chat/search-index/tokens.ts';
+import { queryTerms, scopeTerms, standsAsWritten } from '../chat/search-index/tokens.ts';
 import { AppError } from '../http/errors.ts';
 import type { DatabaseHandle } from '../infra/db/database.ts';
 import { findHits } from './search-repository.ts';
@@ -45,7 +45,10 @@ export async function searchMessages(
     beforeId: parseCursor(query.cursor),
     limit: limit + 1,
   });
-  const page = hits.slice(0, limit);
+  const scanned = hits.slice(0, limit);
+  // On MySQL a phrase's bigrams were matched one by one: keep the rows where they stand together.
+  // A page may then be shorter; the cursor still moves past every row looked at.
+  const page = scanned.filter((hit) => standsAsWritten(hit.text, query.q));
   const peers = new Map((await publicUsers([...new Set(page.map((hit) => hit.peer_id))])).map((p) => [p.id, p]));
   const results = page.flatMap((hit) => {
     const peer = peers.get(hit.peer_id);
@@ -63,6 +66,6 @@ export async function searchMessages(
       },
     ];
   });
-  const last = page.at(-1);
+  const last = scanned.at(-1);
   return { results, nextCursor: hits.length > limit && last ? String(last.message_id) : null };
 }
