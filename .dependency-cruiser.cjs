@@ -13,7 +13,7 @@ const LAYERS = [
   ['gateway'],
   ['chat'],
   ['presence'],
-  ['directory', 'settings', 'profile', 'health', 'web', 'metrics', 'missed-mail', 'account'],
+  ['directory', 'settings', 'profile', 'health', 'web', 'metrics', 'missed-mail', 'account', 'search'],
   ['bot'],
 ];
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { dropIndex } from './portable.ts';
 
 /**
  * What a person controls about their account: a display name and a picture (the key of its square
@@ -25,7 +26,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('users').dropColumn('presence_hidden_version').execute();
   await db.schema.alterTable('users').dropColumn('presence_visibility').execute();
   await db.schema.alterTable('users').dropColumn('pending_email').execute();
-  await db.schema.dropIndex('users_avatar_id').on('users').execute();
+  await dropIndex(db, 'users_avatar_id', 'users');
   await db.schema.alterTable('users').dropColumn('avatar_id').execute();
   await db.schema.alterTable('users').dropColumn('display_name').execute();
 }

@@ -6,6 +6,7 @@ import * as robot from './20261123_0004_robot.ts';
 import * as messageChanges from './20261201_0005_message_changes.ts';
 import * as missedMail from './20261201_0010_missed_mail.ts';
 import * as mutes from './20261202_0011_mutes.ts';
+import * as search from './20261202_0012_search.ts';
 import * as blocks from './20261202_0013_blocks.ts';
 import * as profile from './20261202_0014_profile.ts';
 import * as devices from './20261202_0015_devices.ts';
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '20261201_0005_message_changes': messageChanges,
   '20261201_0010_missed_mail': missedMail,
   '20261202_0011_mutes': mutes,
+  '20261202_0012_search': search,
   '20261202_0013_blocks': blocks,
   '20261202_0014_profile': profile,
   '20261202_0015_devices': devices,

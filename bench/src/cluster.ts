@@ -26,6 +26,8 @@ export interface Target {
   serverPids: Record<string, number>;
   /** Shared services whose CPU is reported alongside. */
   servicePids: Record<string, number>;
+  /** Where a chat target keeps its data, for benchmarks that fill the database directly. */
+  storage?: { databaseUrl: string | undefined; dataDir: string };
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startChat(options: { nodes: number; backend: 'mysql+redis'
     urls,
     serverPids: Object.fromEntries(children.map((child, i) => [`node${i + 1}`, child.pid ?? 0])),
     servicePids,
+    storage: { databaseUrl: env.DATABASE_URL, dataDir },
     async stop() {
       await Promise.all(children.map(stopProcess));
       if (options.backend === 'mysql+redis') {

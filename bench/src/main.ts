@@ -7,6 +7,7 @@ import { type PeerKind, startChat, startPeer, startRelay, type Target } from './
 import { idlePhase } from './idle.ts';
 import { chatDriver, type Driver, rawDriver, runStep, socketIoDriver } from './load.ts';
 import { CpuMeter, summarize } from './metrics.ts';
+import { type SearchFigures, searchBenchmark } from './search.ts';
 import { reconnectStorm } from './storm.ts';
 import { createPairs } from './users.ts';
 
@@ -17,7 +18,11 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '1000' },
     idle: { type: 'string', default: '10000' },
     storm: { type: 'string', default: '10000' },
-    scenarios: { type: 'string', default: 'cluster,socketio,ws-redis,embedded,relay' },
+    scenarios: { type: 'string', default: 'cluster,socketio,ws-redis,embedded,relay,search' },
+    /** Messages stored for the search scenario. */
+    messages: { type: 'string', default: '1000000' },
+    /** The backends the search scenario measures, one after the other. */
+    'search-backends': { type: 'string', default: 'embedded,mysql+redis' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -28,6 +33,7 @@ const userCount = quick ? 100 : Number(args.users);
 const idleCount = quick ? 1000 : Number(args.idle);
 const stormCount = quick ? 500 : Number(args.storm);
 const scenarios = args.scenarios.split(',');
+const messageCount = quick ? 50_000 : Number(args.messages);
 
 interface StepRow {
   scenario: string;
@@ -43,7 +49,13 @@ interface StepRow {
   cpu: Record<string, number>;
 }
 
-const results: { machine: object; steps: StepRow[]; idle: object[]; storm: object[] } = {
+const results: {
+  machine: object;
+  steps: StepRow[];
+  idle: object[];
+  storm: object[];
+  search: Array<SearchFigures & { scenario: string }>;
+} = {
   machine: {
     cpus: os.cpus().length,
     model: os.cpus()[0]?.model,
@@ -53,6 +65,7 @@ const results: { machine: object; steps: StepRow[]; idle: object[]; storm: objec
   steps: [],
   idle: [],
   storm: [],
+  search: [],
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -113,8 +126,26 @@ async function peerScenario(kind: PeerKind): Promise<void> {
   }
 }
 
+/** Search on each backend, one node: a million messages stored, then searches one at a time. */
+async function searchScenario(): Promise<void> {
+  for (const backend of args['search-backends'].split(',') as Array<'embedded' | 'mysql+redis'>) {
+    const target = await startChat({ nodes: 1, backend });
+    log(`started ${target.name} for search`);
+    try {
+      const figures = await searchBenchmark(target, messageCount, log);
+      results.search.push({ scenario: target.name, ...figures });
+      log(
+        `search on ${target.name}: p50 ${figures.overall.p50.toFixed(1)} ms, p95 ${figures.overall.p95.toFixed(1)} ms`,
+      );
+    } finally {
+      await target.stop();
+    }
+  }
+}
+
 async function scenario(name: string): Promise<void> {
   if (name in PEER_DRIVERS) return peerScenario(name as PeerKind);
+  if (name === 'search') return searchScenario();
   const target =
     name === 'relay'
       ? await startRelay()
@@ -188,6 +219,13 @@ function printTable(): void {
     console.log(
       `\nreconnect storm: ${s.clients} clients reconnected and synced in ${(s.recoveredInMs / 1000).toFixed(1)} s; ${s.missing} missed one of the ${s.sentWhileAway} messages sent while away`,
     );
+  }
+  for (const s of results.search) {
+    console.log(
+      `\nsearch, ${s.scenario}: ${s.messages} messages stored in ${s.fillSeconds.toFixed(0)} s; ${s.searches} searches, p50 ${s.overall.p50.toFixed(1)} ms, p95 ${s.overall.p95.toFixed(1)} ms, max ${s.overall.max.toFixed(1)} ms (target p95 <= 50 ms)`,
+    );
+    for (const [kind, l] of Object.entries(s.byKind))
+      console.log(`  ${kind.padEnd(20)} p50 ${pad(l.p50.toFixed(1), 7)} ms  p95 ${pad(l.p95.toFixed(1), 7)} ms`);
   }
 }
 

@@ -35,13 +35,14 @@ export class CpuMeter {
 
 export interface LatencySummary {
   p50: number;
+  p95: number;
   p99: number;
   max: number;
 }
 
 export function summarize(latencies: number[]): LatencySummary {
-  if (latencies.length === 0) return { p50: Number.NaN, p99: Number.NaN, max: Number.NaN };
+  if (latencies.length === 0) return { p50: Number.NaN, p95: Number.NaN, p99: Number.NaN, max: Number.NaN };
   const sorted = Float64Array.from(latencies).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
 }

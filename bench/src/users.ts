@@ -15,7 +15,8 @@ export interface BenchUser {
 
 const PASSWORD = 'bench password 1';
 
-async function createOne(url: string, name: string): Promise<{ id: number; token: string }> {
+/** One verified account with a bearer token, signed up and confirmed as a person would. */
+export async function createOne(url: string, name: string): Promise<{ id: number; token: string }> {
   const api = new ChatApi({
     baseUrl: url,
     headers: { 'x-forwarded-for': benchAddress() },

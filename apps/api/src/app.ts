@@ -25,6 +25,7 @@ import { metrics } from './metrics/plugin.ts';
 import { missedMail } from './missed-mail/plugin.ts';
 import { presence } from './presence/plugin.ts';
 import { profileRoutes } from './profile/routes.ts';
+import { searchRoutes } from './search/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { uploadsRoutes } from './uploads/plugin.ts';
 import { users } from './users/public-users.ts';
@@ -99,6 +100,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(accountRoutes, { prefix: '/api' });
   await app.register(uploadsRoutes, { prefix: '/api' });
   await app.register(profileRoutes, { prefix: '/api' });
+  await app.register(searchRoutes, { prefix: '/api' });
   await app.register(missedMail);
   await app.register(metrics);
   await app.register(robot);

@@ -21,6 +21,8 @@ import type {
   PasskeyResponse,
   ProfileBody,
   RecoveryCodesResponse,
+  SearchQuery,
+  SearchResponse,
   SessionsResponse,
   SettingsBody,
   SignupBody,
@@ -224,6 +226,7 @@ export class ChatApi {
   /** Muted or not, for this user only; their other connections get `conversation_muted`. */
   setMuted = (id: number, muted: boolean) =>
     this.request<MuteResponse>(muted ? 'PUT' : 'DELETE', `/api/conversations/${id}/mute`);
+  search = (query: SearchQuery) => this.request<SearchResponse>('GET', '/api/search', { query });
   wsTicket = () => this.request<WsTicketResponse>('POST', '/api/ws-ticket');
 
   /** The devices signed in to this account; `current` marks the one asking. */

@@ -76,6 +76,9 @@ export const ERROR_CODES = [
   'blocked',
   'blocked_by_you',
   'cannot_block_self',
+  // Search
+  'search_query_empty',
+  'search_query_too_long',
   // WebSocket gateway
   'protocol_version_unsupported',
   'unknown_frame',

@@ -10,6 +10,7 @@ export * from './rest/health.ts';
 export * from './rest/oidc.ts';
 export * from './rest/passkeys.ts';
 export * from './rest/profile.ts';
+export * from './rest/search.ts';
 export * from './rest/two-factor.ts';
 export * from './rest/uploads.ts';
 export * from './unread.ts';

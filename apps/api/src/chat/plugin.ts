@@ -6,6 +6,7 @@ import { blockRoutes } from './blocks/routes.ts';
 import type { BlocksChanged, ConversationStarted } from './events.ts';
 import { registerChatFrames } from './frames.ts';
 import { chatRoutes } from './routes.ts';
+import { backfillSearchIndex } from './search-index/backfill.ts';
 import { GroupCommit } from './send/group-commit.ts';
 
 declare module 'fastify' {
@@ -24,6 +25,11 @@ export const chat = fp(
     registerChatFrames(app, commit, conversationStarted);
     await app.register(async (routes) => chatRoutes(routes, conversationStarted), { prefix: '/api' });
     await app.register(async (routes) => blockRoutes(routes, blocksChanged), { prefix: '/api' });
+    app.addHook('onReady', async () => {
+      backfillSearchIndex(app.database, app.log).catch((error) =>
+        app.log.error({ err: error }, 'search: backfill failed'),
+      );
+    });
   },
   { name: 'chat', dependencies: ['gateway', 'users', 'authentication'] },
 );

@@ -1,5 +1,6 @@
 import type { ConversationSummary, Message, ReplyQuote } from '@chat/protocol';
 import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { navigate, useLocation } from '../lib/router.tsx';
 import { clockTime, dayLabel, fullTime } from '../lib/time.ts';
 import { useNow } from '../lib/use-now.ts';
 import { dismissMessage, loadLatest, loadOlder, loadUntil, retryMessage } from './actions.ts';
@@ -105,6 +106,17 @@ export function MessageList({
       setTimeout(() => original.classList.remove('highlight'), HIGHLIGHT_MS);
     });
   };
+
+  // Opened at a message (a search result, `?at=seq`): once the newest page is here, go to it, and
+  // drop the mark from the address so that choosing the same result again goes there again.
+  const openAt = Number(useLocation().search.get('at')) || undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reveal is remade each render; the seq and the loaded page are what matter
+  useEffect(() => {
+    if (openAt === undefined || !history?.loaded) return;
+    navigate(`/c/${id}`, { replace: true });
+    following.current = false;
+    void reveal(openAt);
+  }, [openAt, history?.loaded, id]);
 
   const now = useNow();
   return (

@@ -1,18 +1,34 @@
 import type { Me } from '@chat/protocol';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from '../lib/router.tsx';
 import { NotificationPrompt } from '../notifications/NotificationPrompt.tsx';
+import { SearchPanel } from '../search/SearchPanel.tsx';
 import { logOut } from '../session/session.ts';
 import { ProfilePicture } from './Avatar.tsx';
 import { ConversationList } from './ConversationList.tsx';
 import { Directory } from './Directory.tsx';
 import { nameOf } from './profiles.ts';
 
-type Tab = 'chats' | 'people';
+type Tab = 'chats' | 'people' | 'search';
 
-/** My conversations and the people directory, one at a time; on a phone this is the first screen. */
+/** Ctrl+K (Cmd+K on a Mac) opens message search from anywhere, as in Slack and Telegram. */
+const isSearchShortcut = (event: KeyboardEvent) =>
+  event.key.toLowerCase() === 'k' && (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey;
+
+/** My conversations, the people directory and message search, one at a time; on a phone this is the first screen. */
 export function Sidebar({ me, activeId }: { me: Me; activeId: number | null }) {
   const [tab, setTab] = useState<Tab>('chats');
+  const [searchFocus, setSearchFocus] = useState(0);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!isSearchShortcut(event)) return;
+      event.preventDefault();
+      setTab('search');
+      setSearchFocus((n) => n + 1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   return (
     <nav className="sidebar" aria-label="Conversations and people">
       <header className="sidebar-header">
@@ -38,14 +54,15 @@ export function Sidebar({ me, activeId }: { me: Me; activeId: number | null }) {
         <TabButton tab="people" current={tab} onSelect={setTab}>
           People
         </TabButton>
+        <TabButton tab="search" current={tab} onSelect={setTab}>
+          Search
+        </TabButton>
       </fieldset>
       <NotificationPrompt userId={me.id} />
       <div className="sidebar-body">
-        {tab === 'chats' ? (
-          <ConversationList myId={me.id} activeId={activeId} onFindPeople={() => setTab('people')} />
-        ) : (
-          <Directory onOpened={() => setTab('chats')} />
-        )}
+        {tab === 'chats' && <ConversationList myId={me.id} activeId={activeId} onFindPeople={() => setTab('people')} />}
+        {tab === 'people' && <Directory onOpened={() => setTab('chats')} />}
+        {tab === 'search' && <SearchPanel activeId={activeId} focusRequest={searchFocus} />}
       </div>
     </nav>
   );

@@ -4,6 +4,7 @@ import { notFound } from '../../http/errors.ts';
 import type { Db } from '../../infra/db/database.ts';
 import { findById } from '../messages-repository.ts';
 import { emojiKey } from '../reaction-key.ts';
+import { reindexMessage, unindexMessage } from '../search-index/repository.ts';
 import { type Change, checkChange } from './rules.ts';
 
 export interface CommittedChange {
@@ -72,6 +73,14 @@ export async function commitChange(
     const deleted = change.kind === 'delete' && !target.deleted;
     await apply(trx, change, userId, now, deleted);
     if (deleted) await forgetDeleted(trx, conversationId, row.seq, row.attachment_id);
+    // Found by its new text only, in step with what people see.
+    if (change.kind === 'edit')
+      await reindexMessage(trx, {
+        messageId: change.messageId,
+        conversationId,
+        memberIds: [userId, row.peer_id],
+        text: change.text,
+      });
     await trx
       .updateTable('messages')
       .set({ change_seq: row.last_change_seq })
@@ -95,6 +104,7 @@ async function apply(trx: Db, change: Change, userId: number, now: number, delet
       .where('id', '=', messageId)
       .execute();
     await trx.deleteFrom('reactions').where('message_id', '=', messageId).execute();
+    await unindexMessage(trx, messageId);
   } else if (change.on) {
     await trx
       .insertInto('reactions')

@@ -5,6 +5,7 @@ import type { Db } from '../../infra/db/database.ts';
 import { insertedIds, type MultiRowInsertIds } from '../../infra/db/dialect.ts';
 import { peerDeleted } from '../conversations.ts';
 import { toMessage } from '../messages-repository.ts';
+import { indexMessages } from '../search-index/repository.ts';
 import type { Cursors } from '../unread-state.ts';
 import type { PreparedSend } from './types.ts';
 
@@ -113,6 +114,17 @@ export async function commitTogether(
     const inserted = await trx.insertInto('messages').values(rows).executeTakeFirstOrThrow();
     const ids =
       insertedIds(insertIds, Number(inserted.insertId), rows.length) ?? (await lookUpIds(trx, conversationIds, rows));
+    const memberIdsOf = (conversationId: number) =>
+      members.filter((m) => m.conversation_id === conversationId).map((m) => m.user_id);
+    await indexMessages(
+      trx,
+      rows.map((row, i) => ({
+        messageId: ids[i] as number,
+        conversationId: row.conversation_id,
+        memberIds: memberIdsOf(row.conversation_id),
+        text: row.text,
+      })),
+    );
 
     // Cursors: both sides see the conversation again; each sender has read up to their last message,
     // past every deleted one (all older than the batch).

@@ -8,12 +8,15 @@ import { createMysqlDatabase } from '../../../test/backends.ts';
 import { type DatabaseHandle, openDatabase } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
 
-/** table → sorted column names, without Kysely's own bookkeeping tables. */
+/**
+ * table → sorted column names, without Kysely's own bookkeeping tables nor SQLite's FTS5 index of
+ * message search and its shadow tables (MySQL keeps its FULLTEXT index inside the table).
+ */
 async function shape<DB>(db: Kysely<DB>): Promise<Record<string, string[]>> {
   const tables = await db.introspection.getTables();
   return Object.fromEntries(
     tables
-      .filter((table) => !table.name.startsWith('kysely_'))
+      .filter((table) => !table.name.startsWith('kysely_') && !table.name.startsWith('message_search_fts'))
       .map((table) => [table.name, table.columns.map((column) => column.name).sort()])
       .sort(([a], [b]) => String(a).localeCompare(String(b))),
   );

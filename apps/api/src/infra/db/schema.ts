@@ -24,6 +24,7 @@ export interface Database {
   retired_usernames: RetiredUsernamesTable;
   identities: IdentitiesTable;
   pending_identities: PendingIdentitiesTable;
+  message_search: MessageSearchTable;
 }
 
 export interface UsersTable {
@@ -136,6 +137,12 @@ export interface ReactionsTable {
   /** `emojiKey` of the emoji. */
   emoji_key: string;
   created_at: number;
+}
+
+/** What search finds a message by (search/tokens.ts); indexed FULLTEXT on MySQL, by FTS5 on SQLite. */
+export interface MessageSearchTable {
+  message_id: number;
+  tokens: string;
 }
 
 export interface HiddenMessagesTable {

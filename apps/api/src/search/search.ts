@@ -1,0 +1,71 @@
+import { type PublicUser, SEARCH_LIMITS, type SearchQuery, type SearchResponse } from '@chat/protocol';
+import { queryTerms, scopeTerms, standsAsWritten } from '../chat/search-index/tokens.ts';
+import { AppError } from '../http/errors.ts';
+import type { DatabaseHandle } from '../infra/db/database.ts';
+import { findHits } from './search-repository.ts';
+import { snippetOf } from './snippet.ts';
+
+const CURSOR = /^[1-9]\d{0,14}$/;
+
+/** The query as index conditions, refused with a clear code when there is nothing to look for or too much. */
+export function parseQuery(q: string) {
+  if ([...q].length > SEARCH_LIMITS.maxQueryLength)
+    throw new AppError(
+      400,
+      'search_query_too_long',
+      `Search for at most ${SEARCH_LIMITS.maxQueryLength} characters: a few words find more than a paragraph.`,
+    );
+  const terms = queryTerms(q);
+  if (terms.length === 0) throw new AppError(400, 'search_query_empty', 'Type a word to search for.');
+  return terms;
+}
+
+function parseCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  if (!CURSOR.test(cursor)) throw new AppError(400, 'bad_request', 'That cursor is not one this server gave.');
+  return Number(cursor);
+}
+
+/**
+ * One page of the user's messages matching the query, in one conversation (whose membership the
+ * caller checked) or all of theirs, newest first, each with its peer and a highlighted snippet.
+ */
+export async function searchMessages(
+  database: DatabaseHandle,
+  userId: number,
+  query: SearchQuery,
+  /** The peers as the searching user sees them. */
+  publicUsers: (ids: readonly number[]) => Promise<PublicUser[]>,
+): Promise<SearchResponse> {
+  const terms = parseQuery(query.q);
+  const limit = query.limit ?? SEARCH_LIMITS.defaultPageSize;
+  const hits = await findHits(database, {
+    userId,
+    terms: [...scopeTerms(userId, query.conversationId), ...terms],
+    beforeId: parseCursor(query.cursor),
+    limit: limit + 1,
+  });
+  const scanned = hits.slice(0, limit);
+  // On MySQL a phrase's bigrams were matched one by one: keep the rows where they stand together.
+  // A page may then be shorter; the cursor still moves past every row looked at.
+  const page = scanned.filter((hit) => standsAsWritten(hit.text, query.q));
+  const peers = new Map((await publicUsers([...new Set(page.map((hit) => hit.peer_id))])).map((p) => [p.id, p]));
+  const results = page.flatMap((hit) => {
+    const peer = peers.get(hit.peer_id);
+    if (!peer) return [];
+    return [
+      {
+        messageId: hit.message_id,
+        conversationId: hit.conversation_id,
+        seq: hit.seq,
+        senderId: hit.sender_id,
+        peer,
+        ...snippetOf(hit.text, query.q),
+        createdAt: hit.created_at,
+        editedAt: hit.edited_at,
+      },
+    ];
+  });
+  const last = scanned.at(-1);
+  return { results, nextCursor: hits.length > limit && last ? String(last.message_id) : null };
+}
