@@ -7,12 +7,14 @@ import { Connection } from './connection.ts';
 import type { Dispatcher } from './dispatch.ts';
 import { FrameQueue } from './frame-queue.ts';
 import type { ConnectionRegistry } from './registry.ts';
+import type { UserRoutes } from './user-routes.ts';
 
 export type ConnectListener = (connection: Connection, user: UserRow) => Promise<void> | void;
 export type DisconnectListener = (connection: Connection, lastOnNode: boolean) => Promise<void> | void;
 
 export interface SocketRouteDeps {
   registry: ConnectionRegistry;
+  routes: UserRoutes;
   dispatcher: Dispatcher;
   connectListeners: readonly ConnectListener[];
   disconnectListeners: readonly DisconnectListener[];
@@ -51,6 +53,7 @@ export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps)
     const connection = new Connection(deps.nextConnectionId(), admitted.user.id, admitted.sessionIdHash, socket);
     const log = app.log.child({ userId: connection.userId, connectionId: connection.id });
     registry.add(connection);
+    const routed = deps.routes.attach(connection.userId);
 
     let startHandling = () => {};
     const started = new Promise<void>((resolve) => {
@@ -73,6 +76,7 @@ export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps)
       connection.closed = true;
       queue.drop();
       const lastOnNode = registry.remove(connection);
+      if (lastOnNode) deps.routes.detach(connection.userId);
       void (async () => {
         for (const listener of deps.disconnectListeners) await listener(connection, lastOnNode);
       })().catch((error: unknown) => log.warn({ err: error }, 'websocket disconnect listener failed'));
@@ -94,6 +98,8 @@ export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps)
       connection.alive = true;
     });
 
+    // Events for this user from other nodes reach this node from here on (see user-routes.ts).
+    await routed;
     connection.send({
       type: 'ready',
       protocolVersion: PROTOCOL_VERSION,
