@@ -7,7 +7,10 @@ import { createConnection } from 'mysql2/promise';
 import { freePort } from '../../apps/api/test/process.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SERVER = path.join(ROOT, 'apps/api/dist/main.js');
+/** BENCH_SERVER=path runs another build of the server (e.g. one kept from before a change) on the same run. */
+const SERVER = process.env.BENCH_SERVER
+  ? path.resolve(process.env.BENCH_SERVER)
+  : path.join(ROOT, 'apps/api/dist/main.js');
 const RELAY = path.join(import.meta.dirname, 'relay.ts');
 export const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -18,6 +18,7 @@ const { values: args } = parseArgs({
     idle: { type: 'string', default: '10000' },
     storm: { type: 'string', default: '10000' },
     scenarios: { type: 'string', default: 'cluster,embedded,relay' },
+    nodes: { type: 'string', default: '2' },
     quick: { type: 'boolean', default: false },
   },
 });
@@ -28,6 +29,7 @@ const userCount = quick ? 100 : Number(args.users);
 const idleCount = quick ? 1000 : Number(args.idle);
 const stormCount = quick ? 500 : Number(args.storm);
 const scenarios = args.scenarios.split(',');
+const clusterNodes = Number(args.nodes);
 
 interface StepRow {
   scenario: string;
@@ -40,6 +42,8 @@ interface StepRow {
   duplicated: number;
   serverCpuSeconds: number;
   deliveriesPerServerCpuSecond: number;
+  /** Server CPU per delivery: flat as nodes are added when a node handles only what it delivers. */
+  serverCpuMicrosPerDelivery: number;
   cpu: Record<string, number>;
 }
 
@@ -78,11 +82,16 @@ async function runLoad(target: Target, driver: Driver): Promise<void> {
       duplicated: step.duplicated,
       serverCpuSeconds,
       deliveriesPerServerCpuSecond: Math.round(step.delivered / serverCpuSeconds),
+      serverCpuMicrosPerDelivery: Math.round((serverCpuSeconds * 1e6) / step.delivered),
       cpu,
     };
     results.steps.push(row);
     log(
-      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s`,
+      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s, ${row.serverCpuMicrosPerDelivery} µs CPU per delivery; CPU-s ${Object.entries(
+        cpu,
+      )
+        .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)
+        .join(', ')}`,
     );
     // Past the knee there is nothing more to learn, and a drowning server only slows the run down.
     if (step.lost > step.sent * 0.05) break;
@@ -99,7 +108,9 @@ async function scenario(name: string): Promise<void> {
   const target =
     name === 'relay'
       ? await startRelay()
-      : await startChat(name === 'embedded' ? { nodes: 1, backend: 'embedded' } : { nodes: 2, backend: 'mysql+redis' });
+      : await startChat(
+          name === 'embedded' ? { nodes: 1, backend: 'embedded' } : { nodes: clusterNodes, backend: 'mysql+redis' },
+        );
   log(`started ${target.name}`);
   try {
     // Idle first, on nodes that have carried no load yet: what a load phase leaves behind is
@@ -139,12 +150,12 @@ function printTable(): void {
   );
   const pad = (value: string | number, width: number) => String(value).padStart(width);
   console.log(
-    '\nscenario                          offered  achieved   p50 ms   p99 ms   max ms  lost  dup  deliv/CPU-s  vs relay',
+    '\nscenario                          offered  achieved   p50 ms   p99 ms   max ms  lost  dup  deliv/CPU-s  µs/deliv  vs relay',
   );
   for (const s of results.steps) {
     const ratio = relayRate.get(s.offered);
     console.log(
-      `${s.scenario.padEnd(32)} ${pad(s.offered, 8)} ${pad(s.achieved, 9)} ${pad(s.p50.toFixed(1), 8)} ${pad(s.p99.toFixed(1), 8)} ${pad(s.max.toFixed(0), 8)} ${pad(s.lost, 5)} ${pad(s.duplicated, 4)} ${pad(s.deliveriesPerServerCpuSecond, 12)} ${pad(ratio ? `${Math.round((100 * s.deliveriesPerServerCpuSecond) / ratio)}%` : '-', 9)}`,
+      `${s.scenario.padEnd(32)} ${pad(s.offered, 8)} ${pad(s.achieved, 9)} ${pad(s.p50.toFixed(1), 8)} ${pad(s.p99.toFixed(1), 8)} ${pad(s.max.toFixed(0), 8)} ${pad(s.lost, 5)} ${pad(s.duplicated, 4)} ${pad(s.deliveriesPerServerCpuSecond, 12)} ${pad(s.serverCpuMicrosPerDelivery, 9)} ${pad(ratio ? `${Math.round((100 * s.deliveriesPerServerCpuSecond) / ratio)}%` : '-', 9)}`,
     );
   }
   console.log('\nidle connections');
