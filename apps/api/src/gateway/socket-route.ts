@@ -51,7 +51,8 @@ export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps)
 
   async function run(socket: WebSocket, admitted: Admitted, early: string[], collectEarly: (data: Buffer) => void) {
     const connection = new Connection(deps.nextConnectionId(), admitted.user.id, admitted.sessionIdHash, socket);
-    const log = app.log.child({ userId: connection.userId, connectionId: connection.id });
+    // Made when something goes wrong only: a child logger per idle connection is memory for nothing.
+    const log = () => app.log.child({ userId: connection.userId, connectionId: connection.id });
     registry.add(connection);
     const routed = deps.routes.attach(connection.userId);
 
@@ -79,7 +80,7 @@ export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps)
       if (lastOnNode) deps.routes.detach(connection.userId);
       void (async () => {
         for (const listener of deps.disconnectListeners) await listener(connection, lastOnNode);
-      })().catch((error: unknown) => log.warn({ err: error }, 'websocket disconnect listener failed'));
+      })().catch((error: unknown) => log().warn({ err: error }, 'websocket disconnect listener failed'));
     };
     socket.on('close', cleanUp);
     if (socket.readyState !== socket.OPEN) {
@@ -110,7 +111,7 @@ export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps)
     try {
       for (const listener of deps.connectListeners) await listener(connection, admitted.user);
     } catch (error) {
-      log.error({ err: error }, 'websocket connect listener failed');
+      log().error({ err: error }, 'websocket connect listener failed');
     }
     startHandling();
   }
