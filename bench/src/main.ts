@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { startChat, startRelay, type Target } from './cluster.ts';
 import { idlePhase } from './idle.ts';
 import { chatDriver, type Driver, relayDriver, runStep } from './load.ts';
-import { CpuMeter, summarize } from './metrics.ts';
+import { batchesCommitted, CpuMeter, summarize } from './metrics.ts';
 import { reconnectStorm } from './storm.ts';
 import { createPairs } from './users.ts';
 
@@ -44,6 +44,8 @@ interface StepRow {
   deliveriesPerServerCpuSecond: number;
   /** Server CPU per delivery: flat as nodes are added when a node handles only what it delivers. */
   serverCpuMicrosPerDelivery: number;
+  /** Send batches committed per second over all nodes: should follow the offered rate. */
+  batchesPerSecond?: number;
   cpu: Record<string, number>;
 }
 
@@ -66,9 +68,11 @@ async function runLoad(target: Target, driver: Driver): Promise<void> {
   // A short warm-up so that JIT and connection pools are not what the first step measures.
   await runStep(driver, Math.min(500, rates[0] ?? 500), 2);
   for (const rate of rates) {
+    const batchesBefore = await batchesCommitted(target.urls);
     meter.begin();
     const step = await runStep(driver, rate, seconds);
     const cpu = meter.end();
+    const batchesAfter = await batchesCommitted(target.urls);
     const serverCpuSeconds = Object.keys(target.serverPids).reduce((sum, name) => sum + (cpu[name] ?? 0), 0);
     const latency = summarize(step.latencies);
     const row: StepRow = {
@@ -83,11 +87,14 @@ async function runLoad(target: Target, driver: Driver): Promise<void> {
       serverCpuSeconds,
       deliveriesPerServerCpuSecond: Math.round(step.delivered / serverCpuSeconds),
       serverCpuMicrosPerDelivery: Math.round((serverCpuSeconds * 1e6) / step.delivered),
+      ...(batchesBefore !== undefined && batchesAfter !== undefined
+        ? { batchesPerSecond: Math.round((batchesAfter - batchesBefore) / seconds) }
+        : {}),
       cpu,
     };
     results.steps.push(row);
     log(
-      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s, ${row.serverCpuMicrosPerDelivery} µs CPU per delivery; CPU-s ${Object.entries(
+      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s, ${row.serverCpuMicrosPerDelivery} µs CPU per delivery, ${row.batchesPerSecond ?? '-'} batches/s; CPU-s ${Object.entries(
         cpu,
       )
         .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)
