@@ -3,10 +3,19 @@ import { WebSocket } from 'ws';
 import { benchAddress } from './address.ts';
 
 /**
- * A bench user's realtime client, authenticated by ticket from the user's node; its socket goes
- * through `socketOrigin` (a proxy in front of the node), or straight to the node.
+ * How bench clients sign in on the socket: `bearer` (the default) sends the session token on the
+ * upgrade, as a non-browser client does; `ticket` asks the user's node for a single-use ticket
+ * before each connect, as a browser without the cookie would (BENCH_WS_AUTH=ticket, to compare).
+ */
+const WS_AUTH = process.env.BENCH_WS_AUTH === 'ticket' ? 'ticket' : 'bearer';
+
+/**
+ * A bench user's realtime client; its socket goes through `socketOrigin` (a proxy in front of the
+ * node), or straight to the node.
  */
 export function benchClient(user: { url: string; token: string }, socketOrigin = user.url): RealtimeClient {
+  if (WS_AUTH === 'bearer')
+    return new RealtimeClient({ baseUrl: socketOrigin, WebSocket: WebSocket as never, bearerToken: user.token });
   const api = new ChatApi({ baseUrl: user.url, token: user.token, headers: { 'x-forwarded-for': benchAddress() } });
   return new RealtimeClient({
     baseUrl: socketOrigin,

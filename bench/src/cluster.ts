@@ -8,7 +8,10 @@ import { freePort } from '../../apps/api/test/process.ts';
 import { MESSAGES_TABLE } from './peers/peer-store.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SERVER = path.join(ROOT, 'apps/api/dist/main.js');
+/** BENCH_SERVER=path runs another build of the server (e.g. one kept from before a change) on the same run. */
+const SERVER = process.env.BENCH_SERVER
+  ? path.resolve(process.env.BENCH_SERVER)
+  : path.join(ROOT, 'apps/api/dist/main.js');
 const RELAY = path.join(import.meta.dirname, 'relay.ts');
 const PEERS = {
   socketio: { script: 'peers/socketio-node.ts', name: 'Socket.IO 4 + redis-adapter + INSERT' },

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { type PeerKind, startChat, startPeer, startRelay, type Target } from './cluster.ts';
 import { idlePhase } from './idle.ts';
 import { chatDriver, type Driver, rawDriver, runStep, socketIoDriver } from './load.ts';
-import { CpuMeter, summarize } from './metrics.ts';
+import { batchesCommitted, CpuMeter, summarize } from './metrics.ts';
 import { type SearchFigures, searchBenchmark } from './search.ts';
 import { reconnectStorm } from './storm.ts';
 import { createPairs } from './users.ts';
@@ -19,6 +19,7 @@ const { values: args } = parseArgs({
     idle: { type: 'string', default: '10000' },
     storm: { type: 'string', default: '10000' },
     scenarios: { type: 'string', default: 'cluster,socketio,ws-redis,embedded,relay,search' },
+    nodes: { type: 'string', default: '2' },
     /** Messages stored for the search scenario. */
     messages: { type: 'string', default: '1000000' },
     /** The backends the search scenario measures, one after the other. */
@@ -34,6 +35,7 @@ const idleCount = quick ? 1000 : Number(args.idle);
 const stormCount = quick ? 500 : Number(args.storm);
 const scenarios = args.scenarios.split(',');
 const messageCount = quick ? 50_000 : Number(args.messages);
+const clusterNodes = Number(args.nodes);
 
 interface StepRow {
   scenario: string;
@@ -46,6 +48,10 @@ interface StepRow {
   duplicated: number;
   serverCpuSeconds: number;
   deliveriesPerServerCpuSecond: number;
+  /** Server CPU per delivery: flat as nodes are added when a node handles only what it delivers. */
+  serverCpuMicrosPerDelivery: number;
+  /** Send batches committed per second over all nodes: should follow the offered rate. */
+  batchesPerSecond?: number;
   cpu: Record<string, number>;
 }
 
@@ -75,9 +81,11 @@ async function runLoad(target: Target, driver: Driver): Promise<void> {
   // A short warm-up so that JIT and connection pools are not what the first step measures.
   await runStep(driver, Math.min(500, rates[0] ?? 500), 2);
   for (const rate of rates) {
+    const batchesBefore = await batchesCommitted(target.urls);
     meter.begin();
     const step = await runStep(driver, rate, seconds);
     const cpu = meter.end();
+    const batchesAfter = await batchesCommitted(target.urls);
     const serverCpuSeconds = Object.keys(target.serverPids).reduce((sum, name) => sum + (cpu[name] ?? 0), 0);
     const latency = summarize(step.latencies);
     const row: StepRow = {
@@ -91,11 +99,19 @@ async function runLoad(target: Target, driver: Driver): Promise<void> {
       duplicated: step.duplicated,
       serverCpuSeconds,
       deliveriesPerServerCpuSecond: Math.round(step.delivered / serverCpuSeconds),
+      serverCpuMicrosPerDelivery: Math.round((serverCpuSeconds * 1e6) / step.delivered),
+      ...(batchesBefore !== undefined && batchesAfter !== undefined
+        ? { batchesPerSecond: Math.round((batchesAfter - batchesBefore) / seconds) }
+        : {}),
       cpu,
     };
     results.steps.push(row);
     log(
-      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s`,
+      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s, ${row.serverCpuMicrosPerDelivery} µs CPU per delivery, ${row.batchesPerSecond ?? '-'} batches/s; CPU-s ${Object.entries(
+        cpu,
+      )
+        .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)
+        .join(', ')}`,
     );
     // Past the knee there is nothing more to learn, and a drowning server only slows the run down.
     if (step.lost > step.sent * 0.05) break;
@@ -149,7 +165,9 @@ async function scenario(name: string): Promise<void> {
   const target =
     name === 'relay'
       ? await startRelay()
-      : await startChat(name === 'embedded' ? { nodes: 1, backend: 'embedded' } : { nodes: 2, backend: 'mysql+redis' });
+      : await startChat(
+          name === 'embedded' ? { nodes: 1, backend: 'embedded' } : { nodes: clusterNodes, backend: 'mysql+redis' },
+        );
   log(`started ${target.name}`);
   try {
     // Idle first, on nodes that have carried no load yet: what a load phase leaves behind is
@@ -189,12 +207,12 @@ function printTable(): void {
   );
   const pad = (value: string | number, width: number) => String(value).padStart(width);
   console.log(
-    '\nscenario                                offered  achieved   p50 ms   p99 ms   max ms  lost  dup  deliv/CPU-s  vs relay',
+    '\nscenario                                offered  achieved   p50 ms   p99 ms   max ms  lost  dup  deliv/CPU-s  µs/deliv  vs relay',
   );
   for (const s of results.steps) {
     const ratio = relayRate.get(s.offered);
     console.log(
-      `${s.scenario.padEnd(38)} ${pad(s.offered, 8)} ${pad(s.achieved, 9)} ${pad(s.p50.toFixed(1), 8)} ${pad(s.p99.toFixed(1), 8)} ${pad(s.max.toFixed(0), 8)} ${pad(s.lost, 5)} ${pad(s.duplicated, 4)} ${pad(s.deliveriesPerServerCpuSecond, 12)} ${pad(ratio ? `${Math.round((100 * s.deliveriesPerServerCpuSecond) / ratio)}%` : '-', 9)}`,
+      `${s.scenario.padEnd(38)} ${pad(s.offered, 8)} ${pad(s.achieved, 9)} ${pad(s.p50.toFixed(1), 8)} ${pad(s.p99.toFixed(1), 8)} ${pad(s.max.toFixed(0), 8)} ${pad(s.lost, 5)} ${pad(s.duplicated, 4)} ${pad(s.deliveriesPerServerCpuSecond, 12)} ${pad(s.serverCpuMicrosPerDelivery, 9)} ${pad(ratio ? `${Math.round((100 * s.deliveriesPerServerCpuSecond) / ratio)}%` : '-', 9)}`,
     );
   }
   printRatios();

@@ -46,3 +46,22 @@ export function summarize(latencies: number[]): LatencySummary {
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
 }
+
+/**
+ * Batches the nodes have committed so far (`chat_send_batch_size_count` of their /metrics), or
+ * undefined for a target without the metric (the relay).
+ */
+export async function batchesCommitted(urls: readonly string[]): Promise<number | undefined> {
+  try {
+    const counts = await Promise.all(
+      urls.map(async (url) => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return Number(/^chat_send_batch_size_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+      }),
+    );
+    const total = counts.reduce((a, b) => a + b, 0);
+    return Number.isNaN(total) ? undefined : total;
+  } catch {
+    return undefined;
+  }
+}

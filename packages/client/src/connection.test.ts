@@ -27,6 +27,14 @@ afterEach(() => {
 });
 
 describe('Connection', () => {
+  it('sends a bearer token in the upgrade header, never in the URL', async () => {
+    const { connection, latest } = harness({ bearerToken: 'secret-token' });
+    connection.connect();
+    await opened();
+    expect(latest().url).toBe('ws://chat.test/ws?v=1');
+    expect(latest().options).toEqual({ headers: { authorization: 'Bearer secret-token' } });
+  });
+
   it('opens with the protocol version, and sends only once the server said ready', async () => {
     const { connection, statuses, frames, latest } = harness();
     connection.connect();

@@ -20,7 +20,12 @@ export interface WebSocketLike {
   onclose: ((event: { code: number; reason: string }) => void) | null;
   onerror: ((event: unknown) => void) | null;
 }
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+/** The third argument is the `ws` package's options; only passed with a `bearerToken`, which browsers cannot send. */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string[],
+  options?: { headers: Record<string, string> },
+) => WebSocketLike;
 
 export type ConnectionState =
   | { state: 'connecting'; attempt: number }
@@ -36,6 +41,13 @@ export interface ConnectionOptions {
   WebSocket?: WebSocketConstructor;
   /** For clients without cookies: returns a fresh ticket (`ChatApi.wsTicket`) before each connect. */
   ticket?: () => Promise<string>;
+  /**
+   * For clients outside a browser (Node with `ws`): the session token, sent as
+   * `Authorization: Bearer` on the upgrade itself, so a reconnect costs no ticket round trip.
+   * Never in the URL, where logs and proxies keep it. Browsers cannot set the header: they keep
+   * their cookie or single-use tickets.
+   */
+  bearerToken?: string;
 }
 
 export interface ConnectionHandlers {
@@ -128,7 +140,10 @@ export class Connection {
     if (this.stopped) return;
     const Impl = this.options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
     if (!Impl) throw new Error('No WebSocket implementation: pass one (e.g. from the ws package) in the options.');
-    const socket = new Impl(url);
+    const { bearerToken } = this.options;
+    const socket = bearerToken
+      ? new Impl(url, [], { headers: { authorization: `Bearer ${bearerToken}` } })
+      : new Impl(url);
     this.socket = socket;
     this.refusal = undefined;
     socket.onmessage = (event) => this.receive(String(event.data));

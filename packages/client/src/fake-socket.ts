@@ -11,7 +11,11 @@ export class FakeSocket implements WebSocketLike {
   onclose: ((event: { code: number; reason: string }) => void) | null = null;
   onerror: ((event: unknown) => void) | null = null;
 
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    _protocols?: string[],
+    readonly options?: { headers: Record<string, string> },
+  ) {}
 
   send(data: string): void {
     this.sent.push(JSON.parse(data) as Record<string, unknown>);
@@ -49,8 +53,8 @@ export class FakeSocket implements WebSocketLike {
 export function fakeWebSocket(): { WebSocket: WebSocketConstructor; sockets: FakeSocket[]; latest(): FakeSocket } {
   const sockets: FakeSocket[] = [];
   const WebSocket = class extends FakeSocket {
-    constructor(url: string) {
-      super(url);
+    constructor(url: string, protocols?: string[], options?: { headers: Record<string, string> }) {
+      super(url, protocols, options);
       sockets.push(this);
     }
   };

@@ -5,13 +5,21 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Connection } from './connection.ts';
 import { Dispatcher, type FrameHandler } from './dispatch.ts';
-import { type AddressedEvent, type EventBatch, USER_EVENTS_CHANNEL } from './events.ts';
+import {
+  type AddressedEvent,
+  encodeEvent,
+  type ResyncEveryone,
+  readRouted,
+  USER_CHANNEL_PREFIX,
+  USER_EVENTS_CHANNEL,
+} from './events.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { PendingUpgrades } from './pending-upgrades.ts';
 import { ConnectionRegistry } from './registry.ts';
 import { RemotePublisher } from './remote-publisher.ts';
 import { type ConnectListener, type DisconnectListener, registerSocketRoute } from './socket-route.ts';
 import { registerTicketRoute } from './ticket-route.ts';
+import { UserRoutes } from './user-routes.ts';
 
 /** How long clients get to answer the close frame on shutdown before their sockets are cut. */
 const CLOSE_HANDSHAKE_GRACE_MS = 1000;
@@ -53,12 +61,22 @@ export const gateway = fp(
     );
     let sequence = 0;
 
-    await app.bus.subscribe(USER_EVENTS_CHANNEL, (payload) => {
-      const batch = payload as EventBatch;
+    const routes = new UserRoutes(
+      app.bus,
+      (userId) => registry.connectionsOf(userId).size > 0,
+      (userId) => registry.resync([userId], 'events_lost'),
+      (error) => app.log.warn({ err: error }, 'bus subscription failed'),
+    );
+    app.bus.onRouted(USER_CHANNEL_PREFIX, (channel, message) => {
       // This node delivered its own events when it published them.
-      if (batch.origin === nodeId) return;
-      if (batch.resync) registry.resync(batch.resync, 'events_lost');
-      registry.deliverBatch(batch.events);
+      const delivery = readRouted(message, nodeId);
+      if (!delivery) return;
+      const userId = Number(channel.slice(USER_CHANNEL_PREFIX.length));
+      if (delivery.resync) registry.resync([userId], 'events_lost');
+      registry.deliverTo(userId, delivery.events);
+    });
+    await app.bus.subscribe(USER_EVENTS_CHANNEL, (payload) => {
+      if ((payload as ResyncEveryone).origin !== nodeId) registry.resync('all', 'events_lost');
     });
     // Pub/sub drops what was published while the subscriber was away: every client must catch up.
     app.bus.onReconnect(() => registry.resync('all', 'bus_reconnected'));
@@ -68,8 +86,9 @@ export const gateway = fp(
       onConnect: (listener) => void connectListeners.push(listener),
       onDisconnect: (listener) => void disconnectListeners.push(listener),
       deliver(events) {
-        registry.deliverBatch(events);
-        if (app.bus.reachesOtherNodes) remote.publish(events);
+        const encoded = events.map(encodeEvent);
+        registry.deliverBatch(encoded);
+        if (app.bus.reachesOtherNodes) remote.publish(encoded);
       },
       connectionsOf: (userId) => registry.connectionsOf(userId),
       connections: () => registry.all(),
@@ -107,6 +126,7 @@ export const gateway = fp(
     registerTicketRoute(app);
     registerSocketRoute(app, {
       registry,
+      routes,
       dispatcher,
       connectListeners,
       disconnectListeners,

@@ -1,6 +1,6 @@
 import { CLOSE_CODES } from '@chat/protocol';
 import type { Connection } from './connection.ts';
-import type { AddressedEvent, UserEvent } from './events.ts';
+import type { AddressedEncodedEvent, EncodedEvent } from './events.ts';
 
 /** The connections on this node, by user, and the delivery of user events to them. */
 export class ConnectionRegistry {
@@ -46,14 +46,20 @@ export class ConnectionRegistry {
   }
 
   /** Delivers what concerns this node's connections and ignores the rest. */
-  deliverBatch(batch: readonly AddressedEvent[]): void {
+  deliverBatch(batch: readonly AddressedEncodedEvent[]): void {
     for (const { userId, event } of batch) {
       const connections = this.byUser.get(userId);
       if (connections) this.deliver(connections, event);
     }
   }
 
-  private deliver(connections: Set<Connection>, event: UserEvent): void {
+  /** Delivers one user's events to the user's connections on this node. */
+  deliverTo(userId: number, events: readonly EncodedEvent[]): void {
+    const connections = this.byUser.get(userId);
+    if (connections) for (const event of events) this.deliver(connections, event);
+  }
+
+  private deliver(connections: Set<Connection>, event: EncodedEvent): void {
     if (event.kind === 'end_sessions') {
       for (const connection of connections) {
         if (event.sessionIdHashes === 'all' || event.sessionIdHashes.includes(connection.sessionIdHash)) {
@@ -64,11 +70,10 @@ export class ConnectionRegistry {
       }
       return;
     }
-    // Serialised once per event, whatever the number of tabs.
-    const texts = event.frames.map((frame) => JSON.stringify(frame));
+    // Serialised once, by the node that made the event, whatever the number of tabs and nodes.
     for (const connection of connections) {
       if (connection.id === event.skipConnection) continue;
-      for (const text of texts) connection.sendText(text);
+      for (const text of event.texts) connection.sendText(text);
     }
   }
 }

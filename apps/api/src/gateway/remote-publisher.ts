@@ -1,6 +1,13 @@
+import type { RoutedMessage } from '../infra/bus/bus.ts';
 import type { Bus } from '../infra/bus/index.ts';
-import type { AddressedEvent, EventBatch } from './events.ts';
-import { USER_EVENTS_CHANNEL } from './events.ts';
+import {
+  type AddressedEncodedEvent,
+  type EncodedEvent,
+  type ResyncEveryone,
+  routedMessage,
+  USER_EVENTS_CHANNEL,
+  userChannel,
+} from './events.ts';
 
 /**
  * A publish that has not reached Redis by then is given up: its events are dropped and their
@@ -17,12 +24,12 @@ const RETRY_MS = 1000;
 /**
  * Sends events to the other nodes without ever holding up the caller: a send is acked when it is
  * committed, whatever the bus is doing. Events wait in one bounded list and go out together, one
- * bus message per flush; what cannot go (Redis down, a timeout, the list full) is dropped and its
+ * message per user on the user's channel, all in one round trip per flush; what cannot go (Redis down, a timeout, the list full) is dropped and its
  * users are named in the next batch that does go, so the nodes holding them tell them to resync
  * from the database, the source of truth. The bus's own reconnect triggers a resync as well.
  */
 export class RemotePublisher {
-  private pending: AddressedEvent[] = [];
+  private pending: AddressedEncodedEvent[] = [];
   private scheduled = false;
   private flushing = false;
   private lost = new Set<number>();
@@ -34,7 +41,7 @@ export class RemotePublisher {
     private readonly onFailure: (error: unknown) => void,
   ) {}
 
-  publish(events: readonly AddressedEvent[]): void {
+  publish(events: readonly AddressedEncodedEvent[]): void {
     this.pending.push(...events);
     if (this.pending.length > MAX_PENDING_EVENTS)
       this.lose(this.pending.splice(0, this.pending.length - MAX_PENDING_EVENTS));
@@ -55,11 +62,11 @@ export class RemotePublisher {
     this.flushing = true;
     const events = this.pending;
     this.pending = [];
-    const resync = this.lostAll ? 'all' : this.lost.size > 0 ? [...this.lost] : undefined;
-    const batch: EventBatch = { origin: this.origin, events, ...(resync ? { resync } : {}) };
+    const resyncAll = this.lostAll;
+    const resync = new Set(this.lost);
     try {
-      await withTimeout(this.bus.publish(USER_EVENTS_CHANNEL, batch), PUBLISH_TIMEOUT_MS);
-      if (resync) this.clearLosses();
+      await withTimeout(this.send(events, resync, resyncAll), PUBLISH_TIMEOUT_MS);
+      if (resyncAll || resync.size > 0) this.clearLosses();
     } catch (error) {
       this.lose(events);
       this.onFailure(error);
@@ -70,7 +77,31 @@ export class RemotePublisher {
     if (this.pending.length > 0) this.schedule();
   }
 
-  private lose(events: readonly AddressedEvent[]): void {
+  private async send(
+    events: readonly AddressedEncodedEvent[],
+    resync: ReadonlySet<number>,
+    resyncAll: boolean,
+  ): Promise<void> {
+    const perUser = new Map<number, EncodedEvent[]>();
+    for (const { userId, event } of events) {
+      const list = perUser.get(userId);
+      if (list) list.push(event);
+      else perUser.set(userId, [event]);
+    }
+    for (const userId of resync) if (!perUser.has(userId)) perUser.set(userId, []);
+    const messages: RoutedMessage[] = [];
+    for (const [userId, userEvents] of perUser) {
+      const delivery = resync.has(userId) ? { events: userEvents, resync: true as const } : { events: userEvents };
+      messages.push({ channel: userChannel(userId), message: routedMessage(this.origin, delivery) });
+    }
+    const everyone: ResyncEveryone = { origin: this.origin };
+    await Promise.all([
+      this.bus.publishRouted(messages),
+      resyncAll ? this.bus.publish(USER_EVENTS_CHANNEL, everyone) : undefined,
+    ]);
+  }
+
+  private lose(events: readonly AddressedEncodedEvent[]): void {
     for (const { userId } of events) {
       if (this.lost.size >= MAX_RESYNC_USERS) {
         this.lostAll = true;

@@ -7,12 +7,14 @@ import { Connection } from './connection.ts';
 import type { Dispatcher } from './dispatch.ts';
 import { FrameQueue } from './frame-queue.ts';
 import type { ConnectionRegistry } from './registry.ts';
+import type { UserRoutes } from './user-routes.ts';
 
 export type ConnectListener = (connection: Connection, user: UserRow) => Promise<void> | void;
 export type DisconnectListener = (connection: Connection, lastOnNode: boolean) => Promise<void> | void;
 
 export interface SocketRouteDeps {
   registry: ConnectionRegistry;
+  routes: UserRoutes;
   dispatcher: Dispatcher;
   connectListeners: readonly ConnectListener[];
   disconnectListeners: readonly DisconnectListener[];
@@ -49,8 +51,10 @@ export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps)
 
   async function run(socket: WebSocket, admitted: Admitted, early: string[], collectEarly: (data: Buffer) => void) {
     const connection = new Connection(deps.nextConnectionId(), admitted.user.id, admitted.sessionIdHash, socket);
-    const log = app.log.child({ userId: connection.userId, connectionId: connection.id });
+    // Made when something goes wrong only: a child logger per idle connection is memory for nothing.
+    const log = () => app.log.child({ userId: connection.userId, connectionId: connection.id });
     registry.add(connection);
+    const routed = deps.routes.attach(connection.userId);
 
     let startHandling = () => {};
     const started = new Promise<void>((resolve) => {
@@ -73,9 +77,10 @@ export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps)
       connection.closed = true;
       queue.drop();
       const lastOnNode = registry.remove(connection);
+      if (lastOnNode) deps.routes.detach(connection.userId);
       void (async () => {
         for (const listener of deps.disconnectListeners) await listener(connection, lastOnNode);
-      })().catch((error: unknown) => log.warn({ err: error }, 'websocket disconnect listener failed'));
+      })().catch((error: unknown) => log().warn({ err: error }, 'websocket disconnect listener failed'));
     };
     socket.on('close', cleanUp);
     if (socket.readyState !== socket.OPEN) {
@@ -94,6 +99,8 @@ export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps)
       connection.alive = true;
     });
 
+    // Events for this user from other nodes reach this node from here on (see user-routes.ts).
+    await routed;
     connection.send({
       type: 'ready',
       protocolVersion: PROTOCOL_VERSION,
@@ -104,7 +111,7 @@ export function registerSocketRoute(app: FastifyInstance, deps: SocketRouteDeps)
     try {
       for (const listener of deps.connectListeners) await listener(connection, admitted.user);
     } catch (error) {
-      log.error({ err: error }, 'websocket connect listener failed');
+      log().error({ err: error }, 'websocket connect listener failed');
     }
     startHandling();
   }

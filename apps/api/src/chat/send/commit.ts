@@ -1,9 +1,8 @@
 import type { Db } from '../../infra/db/database.ts';
 import { isUniqueViolation, type MultiRowInsertIds } from '../../infra/db/dialect.ts';
-import { totalsUnread } from '../conversations-repository.ts';
-import { type Cursors, unreadState } from '../unread-state.ts';
+import { unreadState } from '../unread-state.ts';
 import { clientKey, replayed, storedAlready } from './replay.ts';
-import { type CommittedBatch, commitTogether } from './transaction.ts';
+import { type CommittedSend, commitTogether } from './transaction.ts';
 import type { PreparedSend, SendResult } from './types.ts';
 
 export type SendOutcome = SendResult | Error;
@@ -19,13 +18,13 @@ export async function commitSends(
   sends: readonly PreparedSend[],
   insertIds: MultiRowInsertIds,
 ): Promise<SendOutcome[]> {
-  let committed: CommittedBatch;
+  let committed: CommittedSend[];
   try {
     committed = await commitTogether(db, sends, insertIds);
   } catch (error) {
     return commitAfterFailure(db, sends, insertIds, error);
   }
-  return withUnreadCounts(db, committed);
+  return committed.map(asResult);
 }
 
 async function commitAfterFailure(
@@ -61,25 +60,13 @@ async function answerReplay(db: Db, send: PreparedSend, cause: unknown): Promise
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
-/**
- * Absolute unread counts for everyone the batch touched, read after the commit so that no lock is
- * held for them. A count that moved again meanwhile is newer, not wrong: the next event corrects it.
- */
-async function withUnreadCounts(db: Db, batch: CommittedBatch): Promise<SendResult[]> {
-  // The sends are stored whatever happens here: without the totals, each count stands for itself
-  // until the next event brings the real total.
-  const totalOf = await totalsUnread(db, batch.userIds).catch(() => new Map<number, number>());
-  return batch.sends.map((send) => {
-    const state = (cursors: Cursors, userId: number) => {
-      const own = unreadState(cursors, 0);
-      return { ...own, total: totalOf.get(userId) ?? own.unread };
-    };
-    return {
-      message: send.message,
-      created: true,
-      peerId: send.peerId,
-      peerUnread: state(send.peer, send.peerId),
-      senderUnread: state(send.sender, send.message.senderId),
-    };
-  });
+/** The ack's and the fan-out's view of a committed send: absolute counts as of its batch. */
+function asResult(send: CommittedSend): SendResult {
+  return {
+    message: send.message,
+    created: true,
+    peerId: send.peerId,
+    peerUnread: unreadState(send.peer, send.peerTotal),
+    senderUnread: unreadState(send.sender, send.senderTotal),
+  };
 }

@@ -14,6 +14,17 @@ const MAX_BATCH = 200;
  * flight, 46 ms with 2, 27 ms with 1.
  */
 const MAX_IN_FLIGHT = 1;
+/**
+ * A batch starts at most this often, unless it is full: a batch costs the same few statements and
+ * one fsync whatever its size, so committing again the moment the last commit returned made a
+ * lightly loaded node run as many (small) batches per second as a busy one. A send that finds the
+ * node idle, nothing started within the window, still commits at once; otherwise it waits at most
+ * this long. Measured with `pnpm bench` on two nodes (see the README): node CPU per delivery at
+ * 1,000 msg/s fell to about that of 3,000 msg/s, and p99 moved by about the window.
+ */
+const WINDOW_MS = 4;
+/** A batch this large goes at once, window or not: waiting longer would only add latency. */
+const FULL_BATCH = 64;
 
 interface Waiting {
   send: PreparedSend;
@@ -22,12 +33,15 @@ interface Waiting {
 }
 
 /**
- * Group commit: gathers sends while earlier batches commit. Nothing waits on a timer: under light
- * load each send commits at once, alone; under heavy load the batches grow by themselves.
+ * Group commit: gathers sends while the previous batch commits and for the rest of a short window
+ * after it started, so that the number of batches per second follows the offered rate instead of
+ * the commit latency.
  */
 export class GroupCommit {
   private queue: Waiting[] = [];
   private inFlight = 0;
+  private lastStart = Number.NEGATIVE_INFINITY;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
@@ -44,14 +58,28 @@ export class GroupCommit {
 
   private pump(): void {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      sendMetrics.batchCommitting(batch.length);
-      this.inFlight++;
-      this.commit(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
+      const wait = this.queue.length >= FULL_BATCH ? 0 : this.lastStart + WINDOW_MS - performance.now();
+      if (wait > 0) {
+        this.timer ??= setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, wait);
+        return;
+      }
+      this.start(this.queue.splice(0, MAX_BATCH));
     }
+  }
+
+  private start(batch: Waiting[]): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.lastStart = performance.now();
+    sendMetrics.batchCommitting(batch.length);
+    this.inFlight++;
+    this.commit(batch).finally(() => {
+      this.inFlight--;
+      this.pump();
+    });
   }
 
   private async commit(batch: Waiting[]): Promise<void> {

@@ -10,6 +10,17 @@ export interface Bus {
   /** Starts delivering `channel` to `handler`; resolves once the subscription is active. */
   subscribe(channel: string, handler: BusHandler): Promise<void>;
   unsubscribe(channel: string, handler: BusHandler): Promise<void>;
+  /**
+   * Routed channels, one per key (a user), so that a node hears only what it delivers: `join`
+   * subscribes this node to channels and resolves once they are active, `leave` drops them.
+   * Messages on any channel that starts with a prefix given to `onRouted` go to its handler as
+   * they came, unparsed; the handler decides what is worth parsing.
+   */
+  onRouted(prefix: string, handler: RoutedHandler): void;
+  join(channels: readonly string[]): Promise<void>;
+  leave(channels: readonly string[]): Promise<void>;
+  /** Publishes already serialised messages to routed channels, all in one round trip. */
+  publishRouted(messages: ReadonlyArray<RoutedMessage>): Promise<void>;
   /** Called after the subscriber connection came back from a drop; not on the first connect. */
   onReconnect(listener: () => void): void;
   /** True while this node's subscriber connection is live. */
@@ -18,6 +29,11 @@ export interface Bus {
 }
 
 export type BusHandler = (payload: unknown, channel: string) => void;
+export type RoutedHandler = (channel: string, message: string) => void;
+export interface RoutedMessage {
+  channel: string;
+  message: string;
+}
 
 /** Channel handlers keyed by channel, shared by both implementations. */
 export class HandlerRegistry {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { failpoint } from '../failpoints/failpoints.ts';
 import { busMetrics } from '../metrics/instruments.ts';
 import { connectRedis } from '../redis.ts';
-import type { Bus, BusHandler } from './bus.ts';
+import type { Bus, BusHandler, RoutedHandler } from './bus.ts';
 import { HandlerRegistry } from './bus.ts';
 
 export interface RedisBusOptions {
@@ -21,6 +21,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
   const subscriber = connectRedis(options.url, 'bus-sub');
   const registry = new HandlerRegistry();
   const reconnectListeners: Array<() => void> = [];
+  const routed: Array<{ prefix: string; handler: RoutedHandler }> = [];
   const prefixed = (channel: string) => options.prefix + channel;
   // A subscribe queued before the connection is ready puts ioredis in subscriber mode too early, and
   // its own connect-time commands (CLIENT SETNAME, the ready check) are then refused: wait for ready.
@@ -43,6 +44,15 @@ export function createRedisBus(options: RedisBusOptions): Bus {
 
   subscriber.on('message', (prefixedChannel: string, message: string) => {
     const channel = prefixedChannel.slice(options.prefix.length);
+    const route = routed.find((r) => channel.startsWith(r.prefix));
+    if (route) {
+      try {
+        route.handler(channel, message);
+      } catch (error) {
+        options.onHandlerError(error);
+      }
+      return;
+    }
     let payload: unknown;
     try {
       payload = JSON.parse(message);
@@ -66,6 +76,29 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     },
     async unsubscribe(channel: string, handler: BusHandler) {
       if (registry.remove(channel, handler)) await subscriber.unsubscribe(prefixed(channel));
+    },
+    onRouted(prefix, handler) {
+      routed.push({ prefix, handler });
+    },
+    async join(channels) {
+      if (channels.length === 0) return;
+      await firstReady;
+      await subscriber.subscribe(...channels.map(prefixed));
+    },
+    async leave(channels) {
+      if (channels.length > 0) await subscriber.unsubscribe(...channels.map(prefixed));
+    },
+    async publishRouted(messages) {
+      if (messages.length === 0) return;
+      await failpoint('bus.publish');
+      const pipeline = publisher.pipeline();
+      for (const { channel, message } of messages) pipeline.publish(prefixed(channel), message);
+      await busMetrics.published(
+        pipeline.exec().then((replies) => {
+          const failed = replies?.find(([error]) => error);
+          if (!replies || failed) throw failed?.[0] ?? new Error('bus publish was not run');
+        }),
+      );
     },
     onReconnect(listener) {
       reconnectListeners.push(listener);
