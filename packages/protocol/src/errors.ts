@@ -59,6 +59,7 @@ export const ERROR_CODES = [
   'oidc_email_unverified',
   'oidc_already_linked',
   'oidc_link_two_factor',
+  'recent_sign_in_required',
   'oidc_last_sign_in_method',
   // Chat
   'cannot_message_self',

@@ -51,9 +51,9 @@ export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
     '/me/delete',
     { preHandler: app.requireUser, schema: { body: DeleteAccountBody } },
     async (request, reply) => {
-      const { user } = authOf(request);
+      const { user, session } = authOf(request);
       await enforceRateLimit(app, `deleteAccountPerUser:${user.id}`, DELETE_ATTEMPTS, 'attempts');
-      await confirmOwner(user, request.body);
+      await confirmOwner(db, user, session, request.body, Date.now());
       const peers = await deleteAccount(db, user, Date.now());
       // Every socket of the account closes, on every node; its peers see it as deleted at once.
       app.sessionsEnded.emit(user.id, 'all');

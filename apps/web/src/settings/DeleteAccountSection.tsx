@@ -1,14 +1,18 @@
 import { ApiError } from '@chat/client';
 import type { Me } from '@chat/protocol';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { PasswordField } from '../auth/Field.tsx';
 import { api } from '../lib/api.ts';
 import { forgetUser } from '../lib/saved.ts';
 import { sessionEnded } from '../session/session.ts';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 
-/** The danger zone: deleting the account for good, confirmed with the password. */
+/**
+ * The danger zone: deleting the account for good, confirmed with the password, or, for an account
+ * that signs in only through a provider, by having signed in within the last minutes.
+ */
 export function DeleteAccountSection({ me }: { me: Me }) {
+  const hasPassword = useHasPassword();
   const [confirming, setConfirming] = useState(false);
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -20,11 +24,11 @@ export function DeleteAccountSection({ me }: { me: Me }) {
     setError(undefined);
   };
   const confirm = async () => {
-    if (password === '') return setError('Type your password first.');
+    if (hasPassword && password === '') return setError('Type your password first.');
     setBusy(true);
     setError(undefined);
     try {
-      await api.deleteAccount({ password });
+      await api.deleteAccount(hasPassword ? { password } : {});
       forgetUser(me.id);
       sessionEnded();
     } catch (caught) {
@@ -53,15 +57,36 @@ export function DeleteAccountSection({ me }: { me: Me }) {
           onConfirm={() => void confirm()}
           onCancel={close}
         >
-          <p>Everything about {me.username} is erased for good. Type your password to confirm.</p>
-          <PasswordField
-            label="Password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
+          {hasPassword ? (
+            <>
+              <p>Everything about {me.username} is erased for good. Type your password to confirm.</p>
+              <PasswordField
+                label="Password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+              />
+            </>
+          ) : (
+            <p>
+              Everything about {me.username} is erased for good. Your account has no password: this works within 10
+              minutes of signing in through your provider.
+            </p>
+          )}
         </ConfirmDialog>
       )}
     </div>
   );
+}
+
+/** Whether the account has a password (true until known: the common case, and the safe form). */
+function useHasPassword(): boolean {
+  const [hasPassword, setHasPassword] = useState(true);
+  useEffect(() => {
+    api.linkedIdentities().then(
+      (linked) => setHasPassword(linked.hasPassword),
+      () => {},
+    );
+  }, []);
+  return hasPassword;
 }

@@ -43,7 +43,10 @@ export type EndedSessionsResponse = Static<typeof EndedSessionsResponse>;
  * accounts without one (identity-provider sign-in) will prove a recent sign-in instead.
  */
 export const DeleteAccountBody = Type.Object(
-  { password: Type.String({ maxLength: 1000 }) },
+  {
+    /** Required when the account has a password; one without (a provider's) proves a sign-in of the last 10 minutes. */
+    password: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
   { additionalProperties: false },
 );
 export type DeleteAccountBody = Static<typeof DeleteAccountBody>;

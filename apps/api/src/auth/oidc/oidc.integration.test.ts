@@ -14,6 +14,7 @@ import { TestAgent } from '../../../test/http.ts';
 import { type ProviderAccount, signInAtProvider, TestOidcProvider } from '../../../test/oidc-provider.ts';
 import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../../test/server.ts';
 import { TestSmtpServer } from '../../../test/smtp.ts';
+import { openDatabase } from '../../infra/db/database.ts';
 
 const PUBLIC_URL = 'http://chat.test';
 const SESSION_SECRET = 'oidc-test-session-secret-0123456789abcdef';
@@ -204,6 +205,38 @@ describe.each(BACKENDS)('signing in with an identity provider on %s', (kind: Bac
     expect(refused.body.error.code).toBe('oidc_link_two_factor');
     expect((await attacker.get('/api/auth/me')).status).toBe(401);
     // Nothing was linked: the provider account is still a stranger.
+    expect((await signIn(agent(), person.sub)).pathname).toBe('/sign-in/continue');
+  });
+
+  it('an account with no password is deleted on a fresh sign-in through the provider, not on an old session', async () => {
+    const person = providerAccount();
+    const browser = agent();
+    expect((await signIn(browser, person.sub)).pathname).toBe('/sign-in/continue');
+    const username = uniqueName('np').slice(0, 32).toLowerCase();
+    expect((await browser.post('/api/auth/oidc/pending/account', { username })).status).toBe(201);
+
+    // A browser left signed in for long is no proof: the session is made to look an hour old.
+    const database = openDatabase({
+      databaseUrl: environment.backend.env.DATABASE_URL,
+      dataDir: environment.backend.env.DATA_DIR ?? '',
+    });
+    try {
+      await database.db
+        .updateTable('sessions')
+        .set({ created_at: Date.now() - 60 * 60 * 1000 })
+        .where('user_id', '=', (await browser.get<UserResponse>('/api/auth/me')).body.user.id)
+        .execute();
+    } finally {
+      await database.close();
+    }
+    const stale = await browser.post<ErrorBody>('/api/me/delete', {});
+    expect(stale.status).toBe(403);
+    expect(stale.body.error.code).toBe('recent_sign_in_required');
+
+    const fresh = agent();
+    expect((await signIn(fresh, person.sub)).pathname).toBe('/');
+    expect((await fresh.post('/api/me/delete', {})).status).toBe(204);
+    // Its provider account no longer signs anyone in: it is a stranger again.
     expect((await signIn(agent(), person.sub)).pathname).toBe('/sign-in/continue');
   });
 
