@@ -1,4 +1,4 @@
-import type { ComponentType } from 'react';
+import { type ComponentType, lazy, Suspense } from 'react';
 import { AuthLayout } from './auth/AuthLayout.tsx';
 import { CheckEmailScreen } from './auth/CheckEmailScreen.tsx';
 import { ContinueWithProviderScreen } from './auth/ContinueWithProviderScreen.tsx';
@@ -10,7 +10,10 @@ import { VerifyScreen } from './auth/VerifyScreen.tsx';
 import { ChatScreen } from './chat/ChatScreen.tsx';
 import { Redirect, useLocation } from './lib/router.tsx';
 import { loadSession, useSession } from './session/session.ts';
-import { SettingsScreen } from './settings/SettingsScreen.tsx';
+
+// Settings are opened now and then, not at every start: their code (two-factor, passkeys, devices…)
+// loads when they are, keeping the first page load small.
+const SettingsScreen = lazy(async () => ({ default: (await import('./settings/SettingsScreen.tsx')).SettingsScreen }));
 
 /** Screens for people who are not signed in; a signed-in visitor is sent on to the chat. */
 const SIGNED_OUT_SCREENS: Record<string, ComponentType> = {
@@ -47,7 +50,13 @@ export function App() {
   if (SignedOutScreen) return <Redirect to="/" />;
   if (!session.me.emailVerified) return <CheckEmailScreen me={session.me} />;
 
-  if (pathname === '/settings') return <SettingsScreen me={session.me} />;
+  if (pathname === '/settings') {
+    return (
+      <Suspense fallback={<p className="splash">Loading…</p>}>
+        <SettingsScreen me={session.me} />
+      </Suspense>
+    );
+  }
   const conversation = /^\/c\/(\d+)$/.exec(pathname);
   if (pathname !== '/' && !conversation) return <Redirect to="/" />;
   return <ChatScreen me={session.me} conversationId={conversation ? Number(conversation[1]) : null} />;
