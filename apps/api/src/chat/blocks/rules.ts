@@ -1,6 +1,7 @@
 import type { Presence, PublicUser } from '@chat/protocol';
 import { AppError } from '../../http/errors.ts';
 import type { Db } from '../../infra/db/database.ts';
+import { hiddenPresence } from '../../users/presence-visibility.ts';
 import { blockedEitherWay, type Relation, relationBetween, relationInConversation } from './repository.ts';
 
 /**
@@ -53,7 +54,7 @@ export async function seeEachOther(db: Db, userId: number, peerId: number): Prom
  * Someone in a block with the viewer, either way, shows as unknown: offline and never seen. The
  * version is kept, so that it orders with the states the viewer got before the block.
  */
-export const unknownPresence = (version: number): Presence => ({ online: false, lastSeenAt: null, version });
+export const unknownPresence = (version: number): Presence => hiddenPresence(version);
 
 export function hidePresenceOf(users: PublicUser[], hidden: ReadonlySet<number>): PublicUser[] {
   if (hidden.size === 0) return users;
