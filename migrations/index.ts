@@ -12,6 +12,7 @@ import * as profile from './20261202_0014_profile.ts';
 import * as devices from './20261202_0015_devices.ts';
 import * as identityProviders from './20261202_0016_identity_providers.ts';
 import * as twoFactor from './20261202_0017_two_factor.ts';
+import * as searchPerMember from './20261202_0018_search_per_member.ts';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder at run time) so that the
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '20261202_0015_devices': devices,
   '20261202_0016_identity_providers': identityProviders,
   '20261202_0017_two_factor': twoFactor,
+  '20261202_0018_search_per_member': searchPerMember,
 };

@@ -6,6 +6,7 @@ import { BACKENDS, type BackendKind } from '../../test/backends.ts';
 import { type ChatUser, createChatUser } from '../../test/chat-users.ts';
 import { type FrameSocket, openFrameSocket } from '../../test/frame-socket.ts';
 import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../test/server.ts';
+import { backfillSearchIndex } from '../chat/search-index/backfill.ts';
 
 describe.each(BACKENDS)('message search on %s', (kind: BackendKind) => {
   let environment: TestEnvironment;
@@ -125,6 +126,29 @@ describe.each(BACKENDS)('message search on %s', (kind: BackendKind) => {
     await bob.user.api.deleteConversation(conversationId);
     expect(found((await bob.user.api.search({ q: 'wording' })).results)).toEqual([]);
     expect(found((await alice.user.api.search({ q: 'wording' })).results)).toEqual([hidden.id, edited.id]);
+  });
+
+  it("never finds another pair's messages, by a word or by its start", async () => {
+    const first = await pair();
+    const second = await pair();
+    const theirs = await send(second.alice.socket, second.conversationId, 'quarterly marmalade figures');
+    const ours = await send(first.alice.socket, first.conversationId, 'marmalade for breakfast');
+
+    expect(found((await first.bob.user.api.search({ q: 'marmalade' })).results)).toEqual([ours.id]);
+    expect(found((await first.bob.user.api.search({ q: 'quarterly' })).results)).toEqual([]);
+    expect(found((await second.bob.user.api.search({ q: 'mar' })).results)).toEqual([theirs.id]);
+  });
+
+  it('finds messages again once the index is rebuilt, as after the migration that empties it', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const older = await send(alice.socket, conversationId, 'chrysanthemum tea 菊花茶');
+    const { db } = server.app.database;
+    await db.deleteFrom('message_search').where('message_id', '=', older.id).execute();
+    expect(found((await bob.user.api.search({ q: 'chrysanthemum' })).results)).toEqual([]);
+
+    await backfillSearchIndex(server.app.database, server.app.log);
+    expect(found((await bob.user.api.search({ q: 'chrysanthemum' })).results)).toEqual([older.id]);
+    expect(found((await alice.user.api.search({ q: '菊花', conversationId })).results)).toEqual([older.id]);
   });
 
   it('pages newest first, in one conversation or all of them', async () => {

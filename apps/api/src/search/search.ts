@@ -41,7 +41,7 @@ export async function searchMessages(
   const limit = query.limit ?? SEARCH_LIMITS.defaultPageSize;
   const hits = await findHits(database, {
     userId,
-    terms: [...scopeTerms(userId, query.conversationId), ...terms],
+    terms: scopeTerms(terms, userId, query.conversationId),
     beforeId: parseCursor(query.cursor),
     limit: limit + 1,
   });

@@ -8,8 +8,10 @@ const ID_RANGE = 2000;
 /**
  * Indexes messages stored before search existed (or by a server that did not index them), newest
  * first, in the background after start-up. Each range is read and indexed in one transaction that
- * locks its messages, so an edit or a delete for everyone of one of them waits and then rewrites
- * the row; several nodes doing this at once insert each row once (`ignore`).
+ * locks its messages first, so an edit or a delete for everyone of one of them waits and then
+ * rewrites the row, and several nodes doing this at once take each range in turn: the next one
+ * reads after the lock, sees the rows the first wrote, and inserts none twice. (Embedded, one
+ * process writes the file, one transaction at a time.)
  */
 export async function backfillSearchIndex(database: DatabaseHandle, log: FastifyBaseLogger): Promise<void> {
   const { db } = database;
@@ -20,7 +22,16 @@ export async function backfillSearchIndex(database: DatabaseHandle, log: Fastify
   let indexed = 0;
   for (let upper = Number(newest?.id ?? 0); upper > 0; upper -= ID_RANGE) {
     indexed += await db.transaction().execute(async (trx) => {
-      let query = trx
+      // MariaDB has no `for update of <table>`: the range's messages are locked by a read of their own.
+      if (database.dialect === 'mysql')
+        await trx
+          .selectFrom('messages')
+          .select('id')
+          .where('id', '<=', upper)
+          .where('id', '>', upper - ID_RANGE)
+          .forUpdate()
+          .execute();
+      const rows = await trx
         .selectFrom('messages as msg')
         .innerJoin('conversations as c', 'c.id', 'msg.conversation_id')
         .leftJoin('message_search as s', 's.message_id', 'msg.id')
@@ -28,9 +39,8 @@ export async function backfillSearchIndex(database: DatabaseHandle, log: Fastify
         .where('msg.id', '<=', upper)
         .where('msg.id', '>', upper - ID_RANGE)
         .where('msg.deleted_at', 'is', null)
-        .where('s.message_id', 'is', null);
-      if (database.dialect === 'mysql') query = query.forUpdate('msg');
-      const rows = await query.execute();
+        .where('s.message_id', 'is', null)
+        .execute();
       await indexMessages(
         trx,
         rows.map((row) => ({
@@ -39,7 +49,6 @@ export async function backfillSearchIndex(database: DatabaseHandle, log: Fastify
           memberIds: [row.user_low_id, row.user_high_id],
           text: row.text,
         })),
-        { ignoreIndexed: true },
       );
       return rows.length;
     });

@@ -1,4 +1,5 @@
 import type { Db } from '../../infra/db/database.ts';
+import { list, runText, textPerShape } from '../../infra/db/statement-text.ts';
 import { indexDocument, isSearchable } from './tokens.ts';
 
 /** A message as search indexes it: its text, and who may find it. */
@@ -10,25 +11,28 @@ export interface Indexable {
   text: string;
 }
 
+/** Params: (message id, tokens) per row. */
+const insertRows = textPerShape(
+  (rows) => `insert into message_search (message_id, tokens) values ${list(rows, '(?, ?)')}`,
+);
+
 /**
  * The one writer of `message_search`. Chat calls it inside its own transactions (send, edit,
- * delete for everyone), so the index is never out of step with what people see. A message with no
+ * delete for everyone, the backfill of older messages), so the index is never out of step with
+ * what people see; on the send path, as text written once per batch size. A message with no
  * searchable text (a picture alone) gets no row: there is nothing to find it by.
  */
-export async function indexMessages(
-  db: Db,
-  messages: readonly Indexable[],
-  options: { ignoreIndexed?: boolean } = {},
-): Promise<void> {
-  const rows = messages
-    .filter((message) => isSearchable(message.text))
-    .map((message) => ({
-      message_id: message.messageId,
-      tokens: indexDocument(message.conversationId, message.memberIds, message.text),
-    }));
-  if (rows.length === 0) return;
-  const insert = db.insertInto('message_search').values(rows);
-  await (options.ignoreIndexed ? insert.ignore() : insert).execute();
+export async function indexMessages(db: Db, messages: readonly Indexable[]): Promise<void> {
+  const searchable = messages.filter((message) => isSearchable(message.text));
+  if (searchable.length === 0) return;
+  await runText(
+    db,
+    insertRows(searchable.length),
+    searchable.flatMap((message) => [
+      message.messageId,
+      indexDocument(message.conversationId, message.memberIds, message.text),
+    ]),
+  );
 }
 
 /** An edit: the message is found by its new text only. */

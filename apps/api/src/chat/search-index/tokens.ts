@@ -12,13 +12,23 @@
  *   - `xw` + a word, lower-cased (NFKC): `xwhello`; queried as a prefix, so "meet" finds "meeting";
  *   - `q` + two adjacent CJK characters: `q東京`; a run of n ≥ 3 characters is queried as the
  *     phrase of its n − 1 bigrams, 2 as its bigram; the last character of a run also gets `q` + it
- *     + `q` (`q駅q`), so that one character is found as the prefix `q駅*` wherever it stands;
- *   - `cv` + conversation id and `vu` + the id of each member, so that the index itself narrows a
- *     search to one user's conversations instead of reading every match and filtering after.
+ *     + `q` (`q駅q`), so that one character is found as the prefix `q駅*` wherever it stands.
+ *
+ * Each of those is indexed once per member of the conversation, behind `u` + the member's id:
+ * `u17xwhello`. A search is always one user's, and both databases read a term's whole list of
+ * messages before intersecting: with a plain `xwhello` plus a "member 17" token, a common word
+ * read hundreds of thousands of other people's messages to find one user's (180 ms at a million
+ * messages), and a three-letter start expanded into every word of the whole index (500 ms). Behind
+ * the member's id, a term lists only that user's messages and a start expands only into their
+ * words, for twice the index. `cv` + the conversation id narrows a search to one conversation.
+ * The id ends in a digit and every kind starts with a letter, so `u1xw…` never matches `u17xw…`.
  */
 
-/** InnoDB ignores tokens longer than 84 characters (`innodb_ft_max_token_size`); longer words are cut. */
-const MAX_WORD_LENGTH = 80;
+/**
+ * InnoDB ignores tokens longer than 84 characters (`innodb_ft_max_token_size`): a word is cut so that
+ * the member's id (up to 15 digits, as every id we hand out) and the markers fit beside it.
+ */
+const MAX_WORD_LENGTH = 64;
 
 const WORD_CHARS = /[\p{L}\p{N}]+/gu;
 const WORD_CHARS_ONCE = /[\p{L}\p{N}]/u;
@@ -114,9 +124,15 @@ function textTokens(text: string): string[] {
 /** False for a text with no word or character to find it by (empty, or only punctuation and emoji). */
 export const isSearchable = (text: string) => WORD_CHARS_ONCE.test(fold(text));
 
-/** What goes in the index for one message: its scope, then its text's tokens, separated by spaces. */
+const memberToken = (memberId: number, token: string) => `u${memberId}${token}`;
+
+/**
+ * What goes in the index for one message: its conversation, then its text's tokens once per member,
+ * in order (SQLite matches a CJK phrase by its bigrams standing side by side), separated by spaces.
+ */
 export function indexDocument(conversationId: number, memberIds: readonly number[], text: string): string {
-  return [`cv${conversationId}`, ...memberIds.map((id) => `vu${id}`), ...textTokens(text)].join(' ');
+  const tokens = textTokens(text);
+  return [`cv${conversationId}`, ...memberIds.flatMap((id) => tokens.map((token) => memberToken(id, token)))].join(' ');
 }
 
 /** One condition of a query, all of which must hold. */
@@ -136,11 +152,14 @@ export function queryTerms(query: string): QueryTerm[] {
   });
 }
 
-/** Conditions that keep a search within what one user can reach, and one conversation if given. */
-export function scopeTerms(userId: number, conversationId?: number): QueryTerm[] {
-  const terms: QueryTerm[] = [{ kind: 'exact', token: `vu${userId}` }];
-  if (conversationId !== undefined) terms.push({ kind: 'exact', token: `cv${conversationId}` });
-  return terms;
+/** The conditions as one user's search: their own tokens only, in one conversation if given. */
+export function scopeTerms(terms: readonly QueryTerm[], userId: number, conversationId?: number): QueryTerm[] {
+  const own = terms.map((term): QueryTerm => {
+    if (term.kind === 'phrase')
+      return { kind: 'phrase', tokens: term.tokens.map((token) => memberToken(userId, token)) };
+    return { kind: term.kind, token: memberToken(userId, term.token) };
+  });
+  return conversationId === undefined ? own : [...own, { kind: 'exact', token: `cv${conversationId}` }];
 }
 
 /**

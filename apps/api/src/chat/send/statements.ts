@@ -1,32 +1,9 @@
-/**
- * The SQL of the send transaction, one text per shape (how many conversations, rows, senders),
- * written once and kept: a batch then costs the driver's parameter binding and nothing more. The
- * text is the same on MySQL and SQLite (`?` placeholders, no quoted identifiers, `case`).
- */
-
-/** Shapes seen at most, per statement: a batch has at most a few hundred of anything. */
-const MAX_SHAPES = 4096;
-
-function memo(write: (...counts: number[]) => string): (...counts: number[]) => string {
-  const texts = new Map<string, string>();
-  return (...counts) => {
-    const key = counts.join(',');
-    let text = texts.get(key);
-    if (text === undefined) {
-      text = write(...counts);
-      if (texts.size < MAX_SHAPES) texts.set(key, text);
-    }
-    return text;
-  };
-}
-
-const repeat = (count: number, item: string, separator: string) =>
-  Array.from({ length: count }, () => item).join(separator);
-const list = (count: number, item = '?') => repeat(count, item, ', ');
+/** The SQL of the send transaction, one text per shape (see infra/db/statement-text.ts); `case` reads the same on both. */
+import { list, repeat, textPerShape } from '../../infra/db/statement-text.ts';
 
 export const sendStatements = {
   /** Params: (id, count) per conversation, now, then the ids again. Locks the rows in id order. */
-  takeSeqs: memo(
+  takeSeqs: textPerShape(
     (conversations) =>
       `update conversations set last_seq = last_seq + case ${repeat(conversations, 'when id = ? then ?', ' ')} else 0 end, updated_at = ? where id in (${list(conversations)})`,
   ),
@@ -34,7 +11,7 @@ export const sendStatements = {
    * Params: the conversation ids. Each member's cursors, whether their account was deleted, and
    * their unread total over all their conversations.
    */
-  readMembers: memo(
+  readMembers: textPerShape(
     (conversations) =>
       `select m.conversation_id, m.user_id, m.peer_id, m.read_seq, m.deleted_unread, c.last_seq, c.last_change_seq, u.deleted_at, ` +
       `(select sum(c2.last_seq - m2.read_seq - m2.deleted_unread) from conversation_members m2 ` +
@@ -44,7 +21,7 @@ export const sendStatements = {
       `where m.conversation_id in (${list(conversations)})`,
   ),
   /** Params: 8 per row, in the order of the column list. */
-  insertMessages: memo(
+  insertMessages: textPerShape(
     (rows) =>
       `insert into messages (conversation_id, seq, sender_id, client_id, text, attachment_id, reply_to_id, created_at) values ${list(rows, '(?, ?, ?, ?, ?, ?, ?, ?)')}`,
   ),
@@ -52,7 +29,7 @@ export const sendStatements = {
    * Params: (conversation, user, seq) per sender, (conversation, user) per sender, the conversation
    * ids. Both sides see the conversation again; each sender has read up to their last message.
    */
-  moveCursors: memo((senders, conversations) => {
+  moveCursors: textPerShape((senders, conversations) => {
     const isSender = 'when conversation_id = ? and user_id = ? then';
     return (
       `update conversation_members set hidden = 0, ` +
@@ -62,7 +39,7 @@ export const sendStatements = {
     );
   }),
   /** Params: the conversation ids, then (conversation, seq) per row. */
-  findIds: memo(
+  findIds: textPerShape(
     (conversations, rows) =>
       `select id, conversation_id, seq from messages where conversation_id in (${list(conversations)}) ` +
       `and (${repeat(rows, '(conversation_id = ? and seq = ?)', ' or ')})`,

@@ -1,8 +1,8 @@
 import type { Message } from '@chat/protocol';
-import { CompiledQuery } from 'kysely';
 import { notFound } from '../../http/errors.ts';
 import type { Db } from '../../infra/db/database.ts';
 import { insertedIds, type MultiRowInsertIds } from '../../infra/db/dialect.ts';
+import { runText } from '../../infra/db/statement-text.ts';
 import { peerDeleted } from '../conversations.ts';
 import { toMessage } from '../messages-repository.ts';
 import { indexMessages } from '../search-index/repository.ts';
@@ -36,10 +36,6 @@ interface MemberRow {
 
 const memberKey = (conversationId: number, userId: number) => `${conversationId}:${userId}`;
 
-async function run<Row>(trx: Db, text: string, parameters: unknown[]) {
-  return trx.executeQuery<Row>(CompiledQuery.raw(text, parameters));
-}
-
 /**
  * The one transaction that stores messages, for a batch of one or many, with a fixed number of
  * statements whatever their number: the cost of a durable message is then a share of one commit
@@ -65,12 +61,12 @@ export async function commitTogether(
   const statements = sendStatements;
   return db.transaction().execute(async (trx) => {
     // Seqs: one locking UPDATE for all the batch's conversations, then their new last seqs.
-    await run(trx, statements.takeSeqs(conversationIds.length), [
+    await runText(trx, statements.takeSeqs(conversationIds.length), [
       ...conversationIds.flatMap((id) => [id, perConversation.get(id) ?? 0]),
       now,
       ...conversationIds,
     ]);
-    const { rows: members } = await run<MemberRow>(
+    const { rows: members } = await runText<MemberRow>(
       trx,
       statements.readMembers(conversationIds.length),
       conversationIds,
@@ -100,7 +96,7 @@ export async function commitTogether(
         created_at: now,
       };
     });
-    const inserted = await run(
+    const inserted = await runText(
       trx,
       statements.insertMessages(rows.length),
       rows.flatMap((r) => [
@@ -138,7 +134,7 @@ export async function commitTogether(
         seq: row.seq,
       });
     const cursors = [...senderLast.values()];
-    await run(trx, statements.moveCursors(cursors.length, conversationIds.length), [
+    await runText(trx, statements.moveCursors(cursors.length, conversationIds.length), [
       ...cursors.flatMap((k) => [k.conversationId, k.userId, k.seq]),
       ...cursors.flatMap((k) => [k.conversationId, k.userId]),
       ...conversationIds,
@@ -196,7 +192,7 @@ async function lookUpIds(
   conversationIds: number[],
   rows: ReadonlyArray<{ conversation_id: number; seq: number }>,
 ): Promise<number[]> {
-  const { rows: stored } = await run<{ id: number; conversation_id: number; seq: number }>(
+  const { rows: stored } = await runText<{ id: number; conversation_id: number; seq: number }>(
     trx,
     sendStatements.findIds(conversationIds.length, rows.length),
     [...conversationIds, ...rows.flatMap((r) => [r.conversation_id, r.seq])],
