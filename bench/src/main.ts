@@ -9,7 +9,7 @@ import { chatDriver, type Driver, rawDriver, runStep, socketIoDriver } from './l
 import { batchesCommitted, CpuMeter, summarize } from './metrics.ts';
 import { type SearchFigures, searchBenchmark } from './search.ts';
 import { reconnectStorm } from './storm.ts';
-import { createPairs } from './users.ts';
+import { type BenchUser, createPairs } from './users.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -159,9 +159,34 @@ async function searchScenario(): Promise<void> {
   }
 }
 
+async function storm(target: Target, users: BenchUser[]): Promise<void> {
+  const result = await reconnectStorm(users, stormCount, { ...target.serverPids, ...target.servicePids });
+  results.storm.push({ scenario: target.name, ...result, loadAverage: os.loadavg() });
+  log(
+    `storm: ${result.clients} clients back and synced in ${Math.round(result.recoveredInMs)} ms, ${result.missing} missing; CPU-s from the cut to the last sync ${Object.entries(
+      result.cpu,
+    )
+      .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)
+      .join(', ')}; load average ${os.loadavg()[0]?.toFixed(2)}`,
+  );
+}
+
+/** The reconnect storm alone, on the cluster: users, then the storm, with no load phase before it. */
+async function stormScenario(): Promise<void> {
+  const target = await startChat({ nodes: clusterNodes, backend: 'mysql+redis' });
+  log(`started ${target.name} for the storm`);
+  try {
+    log(`creating ${userCount} users`);
+    await storm(target, await createPairs(target.urls, userCount));
+  } finally {
+    await target.stop();
+  }
+}
+
 async function scenario(name: string): Promise<void> {
   if (name in PEER_DRIVERS) return peerScenario(name as PeerKind);
   if (name === 'search') return searchScenario();
+  if (name === 'storm') return stormScenario();
   const target =
     name === 'relay'
       ? await startRelay()
@@ -189,13 +214,7 @@ async function scenario(name: string): Promise<void> {
     const driver = await chatDriver(users);
     await runLoad(target, driver);
     driver.close();
-    if (name === 'cluster') {
-      const storm = await reconnectStorm(users, stormCount);
-      results.storm.push({ scenario: target.name, ...storm });
-      log(
-        `storm: ${storm.clients} clients back and synced in ${Math.round(storm.recoveredInMs)} ms, ${storm.missing} missing`,
-      );
-    }
+    if (name === 'cluster') await storm(target, users);
   } finally {
     await target.stop();
   }

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { benchClient, untilOpen } from './clients.ts';
+import { CpuMeter } from './metrics.ts';
 import type { StormClientSpec, StormOrder, StormReport } from './storm-worker.ts';
 import type { BenchUser } from './users.ts';
 
@@ -16,6 +17,8 @@ export interface StormResult {
   /** Messages sent while the clients were away, and how many of their deliveries are missing. */
   sentWhileAway: number;
   missing: number;
+  /** CPU seconds of each process (servers, services and the generator's workers) from the drop until recovered. */
+  cpu: Record<string, number>;
 }
 
 /** Storm clients per worker process: three sockets each, well under 20,000 open files. */
@@ -53,7 +56,11 @@ const tell = (workers: Worker[], order: StormOrder) => {
  * at once (a load balancer or a network blip), and measures how long until all have reconnected
  * and synced, checking that what was sent in between reached every one of them.
  */
-export async function reconnectStorm(users: BenchUser[], count: number): Promise<StormResult> {
+export async function reconnectStorm(
+  users: BenchUser[],
+  count: number,
+  measured: Record<string, number>,
+): Promise<StormResult> {
   const specs: StormClientSpec[] = Array.from({ length: count }, (_, i) => {
     const user = users[i % users.length] as BenchUser;
     return { url: user.url, token: user.token, conversationId: user.conversationId };
@@ -70,7 +77,7 @@ export async function reconnectStorm(users: BenchUser[], count: number): Promise
   };
   if (!(await fromAll(workers, 'open'))) {
     await stop();
-    return { clients: count, recoveredInMs: Number.POSITIVE_INFINITY, sentWhileAway: 0, missing: 0 };
+    return { clients: count, recoveredInMs: Number.POSITIVE_INFINITY, sentWhileAway: 0, missing: 0, cpu: {} };
   }
 
   // Senders, already connected directly to the nodes, for a sample of the conversations: each
@@ -92,6 +99,11 @@ export async function reconnectStorm(users: BenchUser[], count: number): Promise
   const stamp = `storm-${Date.now()}`;
   const cut = fromAll(workers, 'cut');
   const synced = fromAll(workers, 'synced');
+  const meter = new CpuMeter({
+    ...measured,
+    ...Object.fromEntries(workers.map((worker, i) => [`generator${i + 1}`, worker.pid ?? 0])),
+  });
+  meter.begin();
   const droppedAt = performance.now();
   tell(workers, { type: 'cut' });
   await cut;
@@ -102,6 +114,7 @@ export async function reconnectStorm(users: BenchUser[], count: number): Promise
   );
   tell(workers, { type: 'restore' });
   const recoveredInMs = (await synced) ? performance.now() - droppedAt : Number.POSITIVE_INFINITY;
+  const cpu = meter.end();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const counted = fromAll(workers, 'missing');
   tell(workers, { type: 'count', stamp, conversationIds: sample.map((user) => user.conversationId) });
@@ -112,5 +125,5 @@ export async function reconnectStorm(users: BenchUser[], count: number): Promise
     : Number.NaN;
   for (const { socket } of senders) socket.close();
   await stop();
-  return { clients: count, recoveredInMs, sentWhileAway: senders.length, missing };
+  return { clients: count, recoveredInMs, sentWhileAway: senders.length, missing, cpu };
 }

@@ -3,6 +3,14 @@ import { ConfigError, loadConfig } from './config/config.ts';
 
 /** Long enough to finish in-flight requests and flush sockets, short enough for an orchestrator's grace period. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
+/**
+ * Connections the kernel holds for us until the event loop accepts them (capped by
+ * net.core.somaxconn). Node's default of 511 overflows when a load balancer hands a node thousands
+ * of reconnects at once: the kernel then drops the handshakes, and clients wait out TCP's
+ * retransmission timer (1, 3, 7, 15, 31 s...) before they are even seen. In the reconnect storm
+ * (5,000 clients per node) that timer, not work, made most of the 40 s.
+ */
+const LISTEN_BACKLOG = 8192;
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -15,7 +23,7 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp(config);
-  await app.listen({ host: config.host, port: config.port });
+  await app.listen({ host: config.host, port: config.port, backlog: LISTEN_BACKLOG });
 
   let stopping = false;
   const stop = async (signal: string) => {

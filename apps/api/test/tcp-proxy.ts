@@ -32,7 +32,9 @@ export async function startTcpProxy(upstreamHost: string, upstreamPort: number):
     }
     client.pipe(upstream).pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A backlog as deep as the server's (see LISTEN_BACKLOG in main.ts): thousands of clients
+  // reconnecting at once through one proxy must not wait out TCP's retransmission timer here.
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 8192 }, resolve));
   const address = server.address() as net.AddressInfo;
   return {
     port: address.port,

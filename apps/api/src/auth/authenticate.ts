@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import { AppError } from '../http/errors.ts';
 import { Signal } from '../infra/signal.ts';
 import { deviceOf } from './devices.ts';
-import { findSession, type SignedIn } from './sessions.ts';
+import { LiveSessions, type SignedIn } from './sessions.ts';
 import { memoryUsedTickets, redisUsedTickets } from './used-tickets.ts';
 import { redeemWsTicket, type TicketReading } from './ws-ticket.ts';
 
@@ -22,6 +22,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The session and user a request carries (cookie or bearer token), or undefined. */
     authenticate(request: FastifyRequest): Promise<Auth | undefined>;
+    /** Live sessions by token or id hash (a WebSocket ticket names its session by hash). */
+    liveSessions: LiveSessions;
     requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void>;
     /** Chatting needs a confirmed address; signed-in but unverified users get 403 email_not_verified. */
     requireVerifiedUser(request: FastifyRequest, reply: FastifyReply): Promise<void>;
@@ -61,10 +63,12 @@ export const authentication = fp(
     app.decorateRequest('auth', null);
     app.decorate('sessionsEnded', new Signal<[number, EndedSessions]>());
 
+    const liveSessions = new LiveSessions(app.database.db);
+    app.decorate('liveSessions', liveSessions);
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const token = presentedToken(request);
       if (!token) return undefined;
-      return findSession(app.database.db, token, Date.now(), deviceOf(request));
+      return liveSessions.byToken(token, Date.now(), deviceOf(request));
     });
 
     app.decorate('requireUser', async (request: FastifyRequest) => {

@@ -2,6 +2,7 @@ import type { DeviceSession } from '@chat/protocol';
 import type { Selectable } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
 import type { SessionsTable } from '../infra/db/schema.ts';
+import { TickBatch } from '../infra/tick-batch.ts';
 import type { UserRow } from '../users/users-repository.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
@@ -70,41 +71,45 @@ export interface SignedIn {
   user: UserRow;
 }
 
-/** The live session a token names, with its user; its expiry and activity written when due. */
-export async function findSession(
-  db: Db,
-  token: string,
-  now: number,
-  seen?: DeviceSeen,
-): Promise<SignedIn | undefined> {
-  return findSessionByHash(db, hashSecret(token), now, seen);
-}
+type LiveSessionRow = UserRow & { session_expires_at: number; session_last_active_at: number | null };
 
-/** The live session with this id hash, with its user (a WebSocket ticket names sessions by hash). */
-export async function findSessionByHash(
-  db: Db,
-  idHash: string,
-  now: number,
-  seen?: DeviceSeen,
-): Promise<SignedIn | undefined> {
-  const found = await findLiveSession(db, idHash, now);
-  if (!found) return undefined;
-  await refreshWhenDue(db, found, now, seen);
-  return { session: found.session, user: found.user };
-}
-
-/** One query for both: every authenticated request and every WebSocket admission asks it. */
-async function findLiveSession(db: Db, idHash: string, now: number) {
-  const row = await db
+/** Sessions with their users, by id hash, in one query: every authenticated request and socket admission asks it. */
+async function findSessionRows(db: Db, idHashes: string[]): Promise<Map<string, LiveSessionRow>> {
+  const rows = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .selectAll('u')
-    .select(['s.expires_at as session_expires_at', 's.last_active_at as session_last_active_at'])
-    .where('s.id_hash', '=', idHash)
-    .executeTakeFirst();
-  if (!row || row.session_expires_at <= now) return undefined;
-  const { session_expires_at: expiresAt, session_last_active_at: lastActiveAt, ...user } = row;
-  return { session: { idHash, userId: user.id }, user, expiresAt, lastActiveAt };
+    .select(['s.id_hash', 's.expires_at as session_expires_at', 's.last_active_at as session_last_active_at'])
+    .where('s.id_hash', 'in', idHashes)
+    .execute();
+  return new Map(rows.map(({ id_hash, ...row }) => [id_hash, row]));
+}
+
+/**
+ * Finds live sessions: the lookups of one tick in one query (a wave of reconnecting sockets signs
+ * in together), each session's expiry and activity written when due.
+ */
+export class LiveSessions {
+  private readonly rows: TickBatch<string, LiveSessionRow>;
+
+  constructor(private readonly db: Db) {
+    this.rows = new TickBatch((idHashes) => findSessionRows(db, idHashes));
+  }
+
+  /** The live session a token names, with its user. */
+  byToken(token: string, now: number, seen?: DeviceSeen): Promise<SignedIn | undefined> {
+    return this.byHash(hashSecret(token), now, seen);
+  }
+
+  /** The live session with this id hash, with its user (a WebSocket ticket names sessions by hash). */
+  async byHash(idHash: string, now: number, seen?: DeviceSeen): Promise<SignedIn | undefined> {
+    const row = await this.rows.get(idHash);
+    if (!row || row.session_expires_at <= now) return undefined;
+    const { session_expires_at: expiresAt, session_last_active_at: lastActiveAt, ...user } = row;
+    const session = { idHash, userId: user.id };
+    await refreshWhenDue(this.db, { session, expiresAt, lastActiveAt }, now, seen);
+    return { session, user };
+  }
 }
 
 /** One write, only when the expiry or (for a request that says where it came from) the activity is due. */

@@ -76,35 +76,35 @@ export async function findMembership(db: Db, conversationId: number, userId: num
 
 /** The conversations in a user's list, most recent first. */
 export async function listVisibleMemberships(db: Db, userId: number): Promise<Membership[]> {
+  return (await listVisibleMembershipsOf(db, [userId])).get(userId) ?? [];
+}
+
+/** The conversations in each of these users' lists, most recent first, in one query. */
+export async function listVisibleMembershipsOf(db: Db, userIds: readonly number[]): Promise<Map<number, Membership[]>> {
   const rows = await memberships(db)
-    .where('m.user_id', '=', userId)
+    .where('m.user_id', 'in', userIds)
     .where('m.hidden', '=', 0)
     .orderBy('c.updated_at', 'desc')
     .orderBy('c.id', 'desc')
     .execute();
-  return rows.map(toMembership);
+  return byUser(rows.map(toMembership));
 }
 
-/**
- * What a sync looks at, in one query: the conversations the client has cursors for, and every other
- * conversation of the user with something new since `since`, visible or not.
- */
-export async function listMembershipsForSync(
-  db: Db,
-  userId: number,
-  knownIds: number[],
-  since: number,
-): Promise<Membership[]> {
-  const rows = await memberships(db)
-    .where('m.user_id', '=', userId)
-    .where((eb) =>
-      eb.or([
-        eb('c.updated_at', '>=', since),
-        ...(knownIds.length > 0 ? [eb('m.conversation_id', 'in', knownIds)] : []),
-      ]),
-    )
-    .execute();
-  return rows.map(toMembership);
+/** Every conversation of each of these users, in their lists or hidden from them, in one query. */
+export async function listAllMembershipsOf(db: Db, userIds: readonly number[]): Promise<Map<number, Membership[]>> {
+  const rows = await memberships(db).where('m.user_id', 'in', userIds).execute();
+  return byUser(rows.map(toMembership));
+}
+
+/** Memberships grouped by their user, each user's in the order given. */
+function byUser(list: readonly Membership[]): Map<number, Membership[]> {
+  const grouped = new Map<number, Membership[]>();
+  for (const membership of list) {
+    const mine = grouped.get(membership.userId);
+    if (mine) mine.push(membership);
+    else grouped.set(membership.userId, [membership]);
+  }
+  return grouped;
 }
 
 export async function listMemberships(db: Db, userId: number, conversationIds: number[]): Promise<Membership[]> {

@@ -15,7 +15,7 @@ import { PeerCache } from './peer-cache.ts';
 import { markRead, receiptsShared } from './reading.ts';
 import type { GroupCommit } from './send/group-commit.ts';
 import { prepareSend } from './send/prepare.ts';
-import { syncSince } from './sync.ts';
+import { SyncReads, syncSince } from './sync.ts';
 
 /** The socket frames of chat: send, edit, delete, react, read, typing and sync. */
 export function registerChatFrames(
@@ -30,6 +30,7 @@ export function registerChatFrames(
   const changes = new UserLimiter(MESSAGE_CHANGES.changesPerSecond, MESSAGE_CHANGES.changeBurst);
   const { editWindowMs } = app.config;
   const peers = new PeerCache(db);
+  const syncReads = new SyncReads(db);
   const lastTyping = new Map<string, number>();
   const prune = setInterval(() => {
     sends.prune();
@@ -111,7 +112,7 @@ export function registerChatFrames(
     if (!syncs.take(connection.userId)) {
       throw new AppError(429, 'rate_limited', 'Too many syncs: try again in a second.');
     }
-    const { messages, changed, unread, truncated, changeSeqs } = await syncSince(db, connection.userId, frame);
+    const { messages, changed, unread, truncated, changeSeqs } = await syncSince(syncReads, connection.userId, frame);
     const serverTime = Date.now();
     for (const message of messages) connection.send({ type: 'message', message, serverTime });
     for (const message of changed) connection.send({ type: 'message_changed', message, serverTime });

@@ -1,7 +1,8 @@
 import type { ClientFrame, Message } from '@chat/protocol';
 import type { Db } from '../infra/db/database.ts';
 import { failpoint } from '../infra/failpoints/failpoints.ts';
-import { listMembershipsForSync, totalUnread } from './conversations-repository.ts';
+import { TickBatch } from '../infra/tick-batch.ts';
+import { listAllMembershipsOf, type Membership, totalsUnread } from './conversations-repository.ts';
 import { listChanged, listMessages } from './messages-repository.ts';
 import { type UnreadState, unreadState } from './unread-state.ts';
 
@@ -24,23 +25,40 @@ export interface SyncResult {
 }
 
 /**
+ * What the syncs of one tick read first, for all their users at once: a wave of reconnects syncs
+ * together, and each sync alone cost two round trips before it read a single message. Every
+ * membership of each user is read (a sync looks at those it has cursors for and those with
+ * something new), which is the same index range the unread total sums over.
+ */
+export class SyncReads {
+  readonly memberships: TickBatch<number, Membership[]>;
+  readonly totals: TickBatch<number, number>;
+
+  constructor(readonly db: Db) {
+    this.memberships = new TickBatch((userIds) => listAllMembershipsOf(db, userIds));
+    this.totals = new TickBatch((userIds) => totalsUnread(db, userIds));
+  }
+}
+
+/**
  * Everything a reconnecting client missed: after its cursor in known conversations, after `since` in
  * others; and the current state of the messages it has that changed after its change cursor.
  */
 export async function syncSince(
-  db: Db,
+  reads: SyncReads,
   userId: number,
   frame: Extract<ClientFrame, { type: 'sync' }>,
 ): Promise<SyncResult> {
+  const { db } = reads;
   const cursors = new Map(frame.cursors.map((c) => [c.conversationId, c]));
+  const createdSince = frame.since - SYNC_CLOCK_SLACK_MS;
+  const [all, total] = await Promise.all([reads.memberships.get(userId), reads.totals.get(userId)]);
   const memberships = new Map(
-    (await listMembershipsForSync(db, userId, [...cursors.keys()], frame.since - SYNC_CLOCK_SLACK_MS)).map((m) => [
-      m.conversationId,
-      m,
-    ]),
+    (all ?? [])
+      .filter((m) => cursors.has(m.conversationId) || m.updatedAt >= createdSince)
+      .map((m) => [m.conversationId, m]),
   );
-  const total = await totalUnread(db, userId);
-  const unread = [...memberships.values()].map((m) => unreadState(m, total));
+  const unread = [...memberships.values()].map((m) => unreadState(m, total ?? 0));
   await failpoint('sync.before-changes');
   const messages: Message[] = [];
   const changed: Message[] = [];
@@ -66,7 +84,7 @@ export async function syncSince(
     const limit = room();
     const page = await listMessages(db, m.conversationId, userId, {
       after,
-      createdSince: cursor === undefined ? frame.since - SYNC_CLOCK_SLACK_MS : undefined,
+      createdSince: cursor === undefined ? createdSince : undefined,
       limit: limit + 1,
       fromEnd: false,
     });

@@ -1,7 +1,6 @@
 import { CLOSE_CODES, PROTOCOL_VERSION, PROTOCOL_VERSION_PARAM, WS_LIMITS } from '@chat/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { deviceOf } from '../auth/devices.ts';
-import { findSessionByHash } from '../auth/sessions.ts';
 import type { UserRow } from '../users/users-repository.ts';
 
 export interface Refusal {
@@ -68,5 +67,5 @@ export async function admit(
 async function ticketSession(app: FastifyInstance, request: FastifyRequest, ticket: string, now: number) {
   const reading = await app.redeemWsTicket(ticket, now);
   if ('refused' in reading) return reading.refused === 'expired' ? ('expired' as const) : undefined;
-  return findSessionByHash(app.database.db, reading.sessionIdHash, now, deviceOf(request));
+  return app.liveSessions.byHash(reading.sessionIdHash, now, deviceOf(request));
 }

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Presence, PresenceVisibility } from '@chat/protocol';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { blockedEitherWay } from '../chat/blocks/repository.ts';
+import { blockedEitherWayOf } from '../chat/blocks/repository.ts';
 import { unknownPresence } from '../chat/blocks/rules.ts';
-import { listVisibleMemberships } from '../chat/conversations-repository.ts';
+import { listVisibleMembershipsOf } from '../chat/conversations-repository.ts';
 import type { Connection } from '../gateway/connection.ts';
 import { onReconnect } from '../infra/redis.ts';
+import { TickBatch } from '../infra/tick-batch.ts';
 import { toVisibility } from '../users/presence-visibility.ts';
 import {
   findUserById,
@@ -70,6 +71,9 @@ export const presence = fp(
     const watchers = new Watchers();
     const report = (what: string) => (error: unknown) => app.log.warn({ err: error }, `presence ${what} failed`);
     app.publicUsers.usePresence((ids) => store.read(ids));
+    // What a connection is first told, read for a whole wave of connects at once (a reconnect storm).
+    const visibleMemberships = new TickBatch((userIds: number[]) => listVisibleMembershipsOf(db, userIds));
+    const blocked = new TickBatch((userIds: number[]) => blockedEitherWayOf(db, userIds));
 
     /** Sends the current presence of these users: the first frames tell the truth, not only later changes. */
     async function sendCurrent(connection: Connection, userIds: readonly number[]): Promise<void> {
@@ -181,12 +185,9 @@ export const presence = fp(
       const change = await store.connect(user.id).catch(report('connect'));
       // The audience is read after the count, not taken from the admission: see setVisibility.
       if (change) await announceAll([change], null);
-      const [memberships, hidden] = await Promise.all([
-        listVisibleMemberships(db, user.id),
-        blockedEitherWay(db, user.id, 'all'),
-      ]);
-      for (const otherId of hidden) watchers.hide(connection, otherId);
-      const peers = memberships.slice(0, MAX_WATCHED).map((m) => m.peerId);
+      const [memberships, hidden] = await Promise.all([visibleMemberships.get(user.id), blocked.get(user.id)]);
+      for (const otherId of hidden ?? []) watchers.hide(connection, otherId);
+      const peers = (memberships ?? []).slice(0, MAX_WATCHED).map((m) => m.peerId);
       await sendCurrent(connection, watchers.addPeers(connection, peers));
     });
 

@@ -2,6 +2,7 @@ import type { PublicUser } from '@chat/protocol';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Db } from '../infra/db/database.ts';
+import { TickBatch } from '../infra/tick-batch.ts';
 import { maySeePresence, toVisibility } from './presence-visibility.ts';
 import {
   findConversationPeersAmong,
@@ -22,8 +23,12 @@ const UNKNOWN: PresenceReading = { online: false, version: 0 };
  */
 export class PublicUsers {
   private source: PresenceSource = async () => new Map();
+  /** The rows of one tick's lookups in one query: a wave of connects asks for every peer's at once. */
+  private readonly rows: TickBatch<number, PublicUserRow>;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.rows = new TickBatch(async (ids) => new Map((await findUsersByIds(db, ids)).map((row) => [row.id, row])));
+  }
 
   usePresence(source: PresenceSource): void {
     this.source = source;
@@ -31,7 +36,8 @@ export class PublicUsers {
 
   /** As `viewerId` may see them (presence only where its owner lets them), in the order given; unknown ids are left out. */
   async lookup(viewerId: number, ids: readonly number[]): Promise<PublicUser[]> {
-    const [rows, presence] = await Promise.all([findUsersByIds(this.db, ids), this.source(ids)]);
+    const [found, presence] = await Promise.all([Promise.all(ids.map((id) => this.rows.get(id))), this.source(ids)]);
+    const rows = found.filter((row) => row !== undefined);
     const byId = new Map(rows.map((row) => [row.id, row]));
     const peers = await findConversationPeersAmong(
       this.db,

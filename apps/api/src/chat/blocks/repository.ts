@@ -36,18 +36,14 @@ export async function listBlockedBy(db: Db, blockerId: number): Promise<{ userId
 }
 
 /** The block rows between a user and others, either way (two index reads per direction). */
-function rowsBetween(db: Db, userId: number, otherIds: readonly number[] | 'all') {
+function rowsBetween(db: Db, userId: number, otherIds: readonly number[]) {
   return db
     .selectFrom('blocks')
     .select(['blocker_id', 'blocked_id'])
     .where((eb) =>
       eb.or([
-        otherIds === 'all'
-          ? eb('blocker_id', '=', userId)
-          : eb.and([eb('blocker_id', '=', userId), eb('blocked_id', 'in', otherIds)]),
-        otherIds === 'all'
-          ? eb('blocked_id', '=', userId)
-          : eb.and([eb('blocked_id', '=', userId), eb('blocker_id', 'in', otherIds)]),
+        eb.and([eb('blocker_id', '=', userId), eb('blocked_id', 'in', otherIds)]),
+        eb.and([eb('blocked_id', '=', userId), eb('blocker_id', 'in', otherIds)]),
       ]),
     )
     .execute();
@@ -61,15 +57,32 @@ export async function relationBetween(db: Db, userId: number, otherId: number): 
   };
 }
 
-/** Of these users, those in a block with `userId` either way; `'all'` for everyone. */
-export async function blockedEitherWay(
-  db: Db,
-  userId: number,
-  otherIds: readonly number[] | 'all',
-): Promise<Set<number>> {
-  if (otherIds !== 'all' && otherIds.length === 0) return new Set();
+/** Of these users, those in a block with `userId` either way. */
+export async function blockedEitherWay(db: Db, userId: number, otherIds: readonly number[]): Promise<Set<number>> {
+  if (otherIds.length === 0) return new Set();
   const rows = await rowsBetween(db, userId, otherIds);
   return new Set(rows.map((row) => (row.blocker_id === userId ? row.blocked_id : row.blocker_id)));
+}
+
+/** For each of these users, everyone in a block with them either way, in one query (a wave of connects). */
+export async function blockedEitherWayOf(db: Db, userIds: readonly number[]): Promise<Map<number, Set<number>>> {
+  const rows = await db
+    .selectFrom('blocks')
+    .select(['blocker_id', 'blocked_id'])
+    .where((eb) => eb.or([eb('blocker_id', 'in', userIds), eb('blocked_id', 'in', userIds)]))
+    .execute();
+  const asked = new Set(userIds);
+  const hidden = new Map<number, Set<number>>();
+  const note = (userId: number, otherId: number) => {
+    if (!asked.has(userId)) return;
+    const others = hidden.get(userId) ?? new Set<number>();
+    hidden.set(userId, others.add(otherId));
+  };
+  for (const row of rows) {
+    note(row.blocker_id, row.blocked_id);
+    note(row.blocked_id, row.blocker_id);
+  }
+  return hidden;
 }
 
 /**

@@ -1,0 +1,146 @@
+import { RealtimeClient } from '@chat/client';
+import type { ServerFrameOf, ServerFrameType } from '@chat/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { BACKENDS, type BackendKind } from '../../test/backends.ts';
+import { type ChatUser, createChatUser, opened } from '../../test/chat-users.ts';
+import { rawSocket } from '../../test/raw-socket.ts';
+import { startTwoNodes, type TwoNodes } from '../../test/server.ts';
+import { startTcpProxy } from '../../test/tcp-proxy.ts';
+
+/** A client of `user` that signs in with its bearer token on the upgrade, as the bench's do. */
+function bearerClient(user: ChatUser, baseUrl: string): RealtimeClient {
+  const client = new RealtimeClient({ baseUrl, WebSocket: WebSocket as never, bearerToken: user.api.token ?? '' });
+  client.connect();
+  return client;
+}
+
+/** A raw socket of `user`, signed in by bearer token, recording frames. */
+function bearerSocket(user: ChatUser, baseUrl: string) {
+  const raw = rawSocket(`${baseUrl.replace(/^http/, 'ws')}/ws?v=1`, {
+    authorization: `Bearer ${user.api.token ?? ''}`,
+  });
+  return {
+    ...raw,
+    all: <T extends ServerFrameType>(type: T) => raw.frames.filter((f) => f.type === type) as Array<ServerFrameOf<T>>,
+  };
+}
+
+/** Resolves at the next `synced` of every client. */
+const allSynced = (clients: RealtimeClient[]) =>
+  Promise.all(
+    clients.map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          const off = client.on('synced', () => {
+            off();
+            resolve();
+          });
+        }),
+    ),
+  );
+
+// Connects that arrive together are read together (TickBatch): these check that a wave's shared
+// reads still give each user their own messages, peers, blocks and unread counts, nothing of others'.
+describe.each(BACKENDS)('a wave of reconnects on %s', (kind: BackendKind) => {
+  let nodes: TwoNodes;
+
+  beforeAll(async () => {
+    nodes = await startTwoNodes(kind);
+  });
+  afterAll(() => nodes.close());
+
+  it('readers cut off at once each get, once back on the other node, exactly what was sent to them meanwhile', async () => {
+    const pairs = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const [sender, reader] = await Promise.all([createChatUser(nodes.nodeA.url), createChatUser(nodes.nodeA.url)]);
+        const { conversation } = await sender.api.openConversation(reader.me.id);
+        return { sender, reader, conversationId: conversation.id };
+      }),
+    );
+    const balancer = await startTcpProxy('127.0.0.1', Number(new URL(nodes.nodeB.url).port));
+    try {
+      const through = `http://127.0.0.1:${balancer.port}`;
+      const readers = await Promise.all(
+        pairs.map(async (pair) => {
+          // Two devices of one reader, one by ticket and one by bearer token: both in the wave.
+          const clients = [nodes.track(pair.reader.connect(through)), nodes.track(bearerClient(pair.reader, through))];
+          const texts = clients.map((client) => {
+            const seen: string[] = [];
+            client.on('message', (message) => seen.push(`${message.conversationId}:${message.text}`));
+            return seen;
+          });
+          return { ...pair, clients, texts };
+        }),
+      );
+      const senders = pairs.map((pair) => nodes.track(pair.sender.connect(nodes.nodeA.url)));
+      await Promise.all([...readers.flatMap((r) => r.clients), ...senders].map((client) => opened(client)));
+      await Promise.all(
+        readers.map((r, i) => senders[i]?.send({ conversationId: r.conversationId, text: 'before' }).stored),
+      );
+      await expect.poll(() => readers.every((r) => r.texts.every((seen) => seen.length === 1))).toBe(true);
+
+      const back = allSynced(readers.flatMap((r) => r.clients));
+      balancer.cut();
+      await Promise.all(
+        readers.map((r, i) => senders[i]?.send({ conversationId: r.conversationId, text: 'while away' }).stored),
+      );
+      balancer.restore();
+      await back;
+
+      for (const r of readers) {
+        for (const seen of r.texts) {
+          expect(seen).toEqual([`${r.conversationId}:before`, `${r.conversationId}:while away`]);
+        }
+      }
+    } finally {
+      await balancer.close();
+    }
+  });
+
+  it('connects arriving together are each told their own peers, blocks and unread', async () => {
+    const [sam, tom, rita, ruth] = await Promise.all([
+      createChatUser(nodes.nodeA.url),
+      createChatUser(nodes.nodeA.url),
+      createChatUser(nodes.nodeA.url),
+      createChatUser(nodes.nodeA.url),
+    ]);
+    const { conversation: samRita } = await sam.api.openConversation(rita.me.id);
+    // Ruth has Sam, who blocks her, and Tom, who does not, in her list.
+    const { conversation: ruthSam } = await ruth.api.openConversation(sam.me.id);
+    const { conversation: ruthTom } = await ruth.api.openConversation(tom.me.id);
+    const [samSocket, tomSocket] = [bearerSocket(sam, nodes.nodeA.url), bearerSocket(tom, nodes.nodeA.url)];
+    await Promise.all([samSocket.next('ready'), tomSocket.next('ready')]);
+    samSocket.send({ type: 'send', clientId: 'to-rita', conversationId: samRita.id, text: 'for rita' });
+    await samSocket.next('ack');
+    await sam.api.block(ruth.me.id);
+
+    const [ritaSocket, ruthSocket] = [bearerSocket(rita, nodes.nodeB.url), bearerSocket(ruth, nodes.nodeB.url)];
+    try {
+      await Promise.all([ritaSocket.next('ready'), ruthSocket.next('ready')]);
+      for (const socket of [ritaSocket, ruthSocket]) socket.send({ type: 'sync', cursors: [], since: 1 });
+      await Promise.all([ritaSocket.next('synced'), ruthSocket.next('synced')]);
+
+      // Each is told the presence of their own peers, and Ruth nothing of Sam, who blocks her.
+      await ritaSocket.next('presence', (f) => f.userId === sam.me.id && f.presence.online);
+      await ruthSocket.next('presence', (f) => f.userId === tom.me.id && f.presence.online);
+      expect(ritaSocket.frames.filter((f) => f.type === 'presence')).toEqual([]);
+      expect(ruthSocket.frames.filter((f) => f.type === 'presence')).toEqual([]);
+      // Each sync answers its own conversations, messages and unread counts, not the other's.
+      expect(ritaSocket.all('message').map((f) => f.message.text)).toEqual(['for rita']);
+      expect(ritaSocket.all('unread')).toEqual([
+        expect.objectContaining({ conversationId: samRita.id, unread: 1, total: 1 }),
+      ]);
+      expect(ruthSocket.all('message')).toEqual([]);
+      expect(ruthSocket.all('unread').map((f) => [f.conversationId, f.unread, f.total])).toEqual(
+        expect.arrayContaining([
+          [ruthSam.id, 0, 0],
+          [ruthTom.id, 0, 0],
+        ]),
+      );
+      expect(ruthSocket.all('unread')).toHaveLength(2);
+    } finally {
+      for (const socket of [samSocket, tomSocket, ritaSocket, ruthSocket]) socket.close();
+    }
+  });
+});
