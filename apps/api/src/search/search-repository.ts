@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { fts5Match, mysqlMatch, type QueryTerm } from '../chat/search-index/tokens.ts';
+import { fts5Match, mysqlMatch, type QueryTerm, type SpanRange } from '../chat/search-index/tokens.ts';
 import type { DatabaseHandle } from '../infra/db/database.ts';
 
 export interface Hit {
@@ -15,8 +15,10 @@ export interface Hit {
 
 export interface HitQuery {
   userId: number;
-  /** Text and scope conditions together: the index narrows to the user's conversations itself. */
+  /** What the user typed, looked for among their own entries in these spans of the index. */
   terms: readonly QueryTerm[];
+  spans: SpanRange;
+  conversationId?: number;
   /** Only messages with a smaller id: the page after the one that ended there. */
   beforeId?: number;
   limit: number;
@@ -27,16 +29,25 @@ export interface HitQuery {
  * for themselves, one message ("hidden") or the history up to a point ("cleared"), is left out
  * here, since the peer still finds it. Deleted-for-everyone messages have no index row at all.
  */
+/** The newest message's id, where a search with no cursor starts. */
+export async function newestMessageId(database: DatabaseHandle): Promise<number> {
+  const row = await database.db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
 export async function findHits(database: DatabaseHandle, query: HitQuery): Promise<Hit[]> {
-  const { userId, beforeId, limit } = query;
+  const { userId, beforeId, limit, conversationId } = query;
   const mysql = database.dialect === 'mysql';
   const source = mysql
     ? sql`message_search s inner join messages msg on msg.id = s.message_id`
     : sql`message_search_fts s inner join messages msg on msg.id = s.rowid`;
   const id = mysql ? sql.ref('s.message_id') : sql.ref('s.rowid');
   const match = mysql
-    ? sql`match (s.tokens) against (${mysqlMatch(query.terms)} in boolean mode)`
-    : sql`message_search_fts match ${fts5Match(query.terms)}`;
+    ? sql`match (s.tokens) against (${mysqlMatch(query.terms, userId, query.spans)} in boolean mode)`
+    : sql`message_search_fts match ${fts5Match(query.terms, userId, query.spans)}`;
   const { rows } = await sql<Hit>`
     select msg.id as message_id, msg.conversation_id, msg.seq, msg.sender_id, m.peer_id, msg.text,
       msg.created_at, msg.edited_at
@@ -46,6 +57,7 @@ export async function findHits(database: DatabaseHandle, query: HitQuery): Promi
       and msg.deleted_at is null
       and msg.seq > m.cleared_seq
       and not exists (select 1 from hidden_messages h where h.user_id = ${userId} and h.message_id = msg.id)
+      ${conversationId === undefined ? sql`` : sql`and msg.conversation_id = ${conversationId}`}
       ${beforeId === undefined ? sql`` : sql`and ${id} < ${beforeId}`}
     order by ${id} desc
     limit ${limit}`.execute(database.db);

@@ -7,6 +7,7 @@ import { type ChatUser, createChatUser } from '../../test/chat-users.ts';
 import { type FrameSocket, openFrameSocket } from '../../test/frame-socket.ts';
 import { createEnvironment, startServer, type TestEnvironment, type TestServer } from '../../test/server.ts';
 import { backfillSearchIndex } from '../chat/search-index/backfill.ts';
+import { SPAN_MESSAGES, spanOf } from '../chat/search-index/tokens.ts';
 
 describe.each(BACKENDS)('message search on %s', (kind: BackendKind) => {
   let environment: TestEnvironment;
@@ -137,6 +138,38 @@ describe.each(BACKENDS)('message search on %s', (kind: BackendKind) => {
     expect(found((await first.bob.user.api.search({ q: 'marmalade' })).results)).toEqual([ours.id]);
     expect(found((await first.bob.user.api.search({ q: 'quarterly' })).results)).toEqual([]);
     expect(found((await second.bob.user.api.search({ q: 'mar' })).results)).toEqual([theirs.id]);
+  });
+
+  it('reads back across spans of the index: newest first, paged, and a word found only long ago', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const old = await send(alice.socket, conversationId, 'the lighthouse keeper');
+    // Ids move three spans on, as a busy server's would: another pair's message, stored and removed.
+    const other = await pair();
+    const { db } = server.app.database;
+    const jump = (spanOf(old.id) + 3) * SPAN_MESSAGES;
+    const placeholder = {
+      conversation_id: other.conversationId,
+      seq: 1,
+      sender_id: other.alice.user.me.id,
+      client_id: randomUUID(),
+      text: '',
+      created_at: Date.now(),
+    };
+    await db
+      .insertInto('messages')
+      .values({ id: jump, ...placeholder })
+      .execute();
+    await db.deleteFrom('messages').where('id', '=', jump).execute();
+    const recent = await send(bob.socket, conversationId, 'lighthouse at dawn');
+    expect(spanOf(recent.id)).toBe(spanOf(old.id) + 3);
+
+    expect(found((await alice.user.api.search({ q: 'lighthouse' })).results)).toEqual([recent.id, old.id]);
+    expect(found((await alice.user.api.search({ q: 'keeper', conversationId })).results)).toEqual([old.id]);
+    const first = await bob.user.api.search({ q: 'light', limit: 1 });
+    expect(found(first.results)).toEqual([recent.id]);
+    const next = await bob.user.api.search({ q: 'light', limit: 1, cursor: first.nextCursor ?? '' });
+    expect(found(next.results)).toEqual([old.id]);
+    expect(next.nextCursor).toBeNull();
   });
 
   it('finds messages again once the index is rebuilt, as after the migration that empties it', async () => {

@@ -1,8 +1,8 @@
 import { type PublicUser, SEARCH_LIMITS, type SearchQuery, type SearchResponse } from '@chat/protocol';
-import { queryTerms, scopeTerms, standsAsWritten } from '../chat/search-index/tokens.ts';
+import { type QueryTerm, queryTerms, type SpanRange, spanOf, standsAsWritten } from '../chat/search-index/tokens.ts';
 import { AppError } from '../http/errors.ts';
 import type { DatabaseHandle } from '../infra/db/database.ts';
-import { findHits } from './search-repository.ts';
+import { findHits, type Hit, newestMessageId } from './search-repository.ts';
 import { snippetOf } from './snippet.ts';
 
 const CURSOR = /^[1-9]\d{0,14}$/;
@@ -27,6 +27,31 @@ function parseCursor(cursor: string | undefined): number | undefined {
 }
 
 /**
+ * The spans to read, newest first: one, then two, four, eight… older ones at a time. A common word
+ * fills a page from the newest span alone; a rare one is looked for over all of them in a few reads,
+ * each of a short list.
+ */
+export function* spanSteps(newest: number): Generator<SpanRange> {
+  for (let top = newest, width = 1; top >= 0; top -= width, width *= 2)
+    yield { newest: top, oldest: Math.max(0, top - width + 1) };
+}
+
+/** Up to `wanted` hits, newest first, reading back span range by span range until there are enough. */
+async function collectHits(
+  database: DatabaseHandle,
+  query: { userId: number; terms: QueryTerm[]; conversationId?: number; beforeId?: number },
+  wanted: number,
+): Promise<Hit[]> {
+  const start = query.beforeId === undefined ? await newestMessageId(database) : query.beforeId - 1;
+  const hits: Hit[] = [];
+  for (const spans of spanSteps(spanOf(Math.max(0, start)))) {
+    hits.push(...(await findHits(database, { ...query, spans, limit: wanted - hits.length })));
+    if (hits.length >= wanted) break;
+  }
+  return hits;
+}
+
+/**
  * One page of the user's messages matching the query, in one conversation (whose membership the
  * caller checked) or all of theirs, newest first, each with its peer and a highlighted snippet.
  */
@@ -39,12 +64,11 @@ export async function searchMessages(
 ): Promise<SearchResponse> {
   const terms = parseQuery(query.q);
   const limit = query.limit ?? SEARCH_LIMITS.defaultPageSize;
-  const hits = await findHits(database, {
-    userId,
-    terms: scopeTerms(terms, userId, query.conversationId),
-    beforeId: parseCursor(query.cursor),
-    limit: limit + 1,
-  });
+  const hits = await collectHits(
+    database,
+    { userId, terms, conversationId: query.conversationId, beforeId: parseCursor(query.cursor) },
+    limit + 1,
+  );
   const scanned = hits.slice(0, limit);
   // On MySQL a phrase's bigrams were matched one by one: keep the rows where they stand together.
   // A page may then be shorter; the cursor still moves past every row looked at.

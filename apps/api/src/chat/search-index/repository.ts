@@ -4,9 +4,9 @@ import { indexDocument, isSearchable } from './tokens.ts';
 
 /** A message as search indexes it: its text, and who may find it. */
 export interface Indexable {
+  /** Also where in the index it goes: its span (`tokens.ts`). */
   messageId: number;
-  conversationId: number;
-  /** Both members: the index narrows a search to the searcher's conversations. */
+  /** Both members: a search reads only the searcher's own entries. */
   memberIds: readonly number[];
   text: string;
 }
@@ -30,7 +30,7 @@ export async function indexMessages(db: Db, messages: readonly Indexable[]): Pro
     insertRows(searchable.length),
     searchable.flatMap((message) => [
       message.messageId,
-      indexDocument(message.conversationId, message.memberIds, message.text),
+      indexDocument(message.messageId, message.memberIds, message.text),
     ]),
   );
 }

@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { fts5Match, indexDocument, mysqlMatch, queryTerms, scopeTerms } from './tokens.ts';
+import { fts5Match, indexDocument, mysqlMatch, queryTerms, SPAN_MESSAGES } from './tokens.ts';
 
 describe('indexDocument', () => {
-  it('indexes words lower-cased and CJK runs as bigrams with the last character alone, once per member', () => {
+  it('indexes words lower-cased and CJK runs as bigrams with the last character alone, per member, in its span', () => {
     expect(indexDocument(12, [3, 5], 'Hello 東京駅 ＡＢＣ')).toBe(
-      'cv12 u3xwhello u3q東京 u3q京駅 u3q駅q u3xwabc u5xwhello u5q東京 u5q京駅 u5q駅q u5xwabc',
+      'u3s0xwhello u3s0q東京 u3s0q京駅 u3s0q駅q u3s0xwabc u5s0xwhello u5s0q東京 u5s0q京駅 u5s0q駅q u5s0xwabc',
     );
   });
 
   it('cuts a run where the script changes, and keeps one-letter words long enough to index', () => {
-    expect(indexDocument(1, [1, 2], 'a 東京tower')).toBe(
-      'cv1 u1xwa u1q東京 u1q京q u1xwtower u2xwa u2q東京 u2q京q u2xwtower',
+    expect(indexDocument(SPAN_MESSAGES * 2 + 1, [1, 2], 'a 東京tower')).toBe(
+      'u1s2xwa u1s2q東京 u1s2q京q u1s2xwtower u2s2xwa u2s2q東京 u2s2q京q u2s2xwtower',
     );
   });
 
-  it('cuts a word so that a token stays within what InnoDB indexes, whatever the member id', () => {
-    const longest = indexDocument(1, [999_999_999_999_999], 'x'.repeat(200)).split(' ')[1] as string;
-    expect([...longest].length).toBeLessThanOrEqual(84);
+  it('cuts a word so that a token stays within what InnoDB indexes, whatever the ids', () => {
+    const largest = 999_999_999_999_999;
+    const [token] = indexDocument(largest, [largest], 'x'.repeat(200)).split(' ');
+    expect([...(token as string)].length).toBe(84);
   });
 });
 
@@ -36,15 +37,22 @@ describe('queryTerms', () => {
   it('holds nothing for punctuation alone, and nothing of operators for either database', () => {
     expect(queryTerms(' ?!* "" ')).toEqual([]);
     const terms = queryTerms('+one -"two" (three*) 東京駅');
-    expect(mysqlMatch(terms)).toBe('+xwone* +xwtwo* +xwthree* +q東京 +q京駅');
-    expect(fts5Match(terms)).toBe('"xwone"* AND "xwtwo"* AND "xwthree"* AND "q東京 q京駅"');
+    const spans = { newest: 3, oldest: 3 };
+    expect(mysqlMatch(terms, 7, spans)).toBe('+(u7s3xwone*) +(u7s3xwtwo*) +(u7s3xwthree*) +(u7s3q東京) +(u7s3q京駅)');
+    expect(fts5Match(terms, 7, spans)).toBe(
+      '("u7s3xwone"*) AND ("u7s3xwtwo"*) AND ("u7s3xwthree"*) AND ("u7s3q東京 u7s3q京駅")',
+    );
   });
 });
 
-describe('scopeTerms', () => {
-  it("asks for the searcher's own tokens, and the conversation when one is given", () => {
-    const terms = scopeTerms(queryTerms('meet 東京駅'), 7, 42);
-    expect(mysqlMatch(terms)).toBe('+u7xwmeet* +u7q東京 +u7q京駅 +cv42');
-    expect(fts5Match(scopeTerms(queryTerms('東京'), 7))).toBe('"u7q東京"');
+describe('a search over several spans', () => {
+  it("asks for the searcher's own tokens in any of the spans, newest first", () => {
+    const spans = { newest: 5, oldest: 4 };
+    expect(mysqlMatch(queryTerms('meet 東京駅'), 7, spans)).toBe(
+      '+(u7s5xwmeet* u7s4xwmeet*) +(u7s5q東京 u7s4q東京) +(u7s5q京駅 u7s4q京駅)',
+    );
+    expect(fts5Match(queryTerms('meet 東京駅'), 7, spans)).toBe(
+      '("u7s5xwmeet"* OR "u7s4xwmeet"*) AND ("u7s5q東京 u7s5q京駅" OR "u7s4q東京 u7s4q京駅")',
+    );
   });
 });

@@ -14,21 +14,35 @@
  *     phrase of its n − 1 bigrams, 2 as its bigram; the last character of a run also gets `q` + it
  *     + `q` (`q駅q`), so that one character is found as the prefix `q駅*` wherever it stands.
  *
- * Each of those is indexed once per member of the conversation, behind `u` + the member's id:
- * `u17xwhello`. A search is always one user's, and both databases read a term's whole list of
- * messages before intersecting: with a plain `xwhello` plus a "member 17" token, a common word
- * read hundreds of thousands of other people's messages to find one user's (180 ms at a million
- * messages), and a three-letter start expanded into every word of the whole index (500 ms). Behind
- * the member's id, a term lists only that user's messages and a start expands only into their
- * words, for twice the index. `cv` + the conversation id narrows a search to one conversation.
- * The id ends in a digit and every kind starts with a letter, so `u1xw…` never matches `u17xw…`.
+ * Each of those is indexed once per member of the conversation and within the span of ids the
+ * message falls in: `u17s15xwhello` is "hello" for member 17 in span 15 (messages 983,040 to
+ * 1,048,575). Both databases read a term's whole list of messages before intersecting, and InnoDB
+ * cannot stop early at the newest: with a plain `xwhello` beside a "member 17" token, a common word
+ * read half a million messages to find one user's (180 ms at a million messages) and a three-letter
+ * start expanded into every word of the index (500 ms). Behind the member, a term lists only that
+ * user's messages and a start expands only into their words, for twice the index; within a span, a
+ * search reads the newest span first and goes back only as far as it needs (search/search.ts), so a
+ * common word costs one span's worth of the user's messages and a rare one a few short lists. Ids
+ * and spans end in digits and every next part starts with a letter, so `u1s…` never matches `u17s…`.
  */
 
 /**
  * InnoDB ignores tokens longer than 84 characters (`innodb_ft_max_token_size`): a word is cut so that
- * the member's id (up to 15 digits, as every id we hand out) and the markers fit beside it.
+ * the member's id and the span (up to 15 and 11 digits, from ids we hand out) and the markers fit beside it.
  */
-const MAX_WORD_LENGTH = 64;
+const MAX_WORD_LENGTH = 54;
+
+/** Messages per span: at a million messages, 16 spans; a user's share of one is what a common word costs. */
+export const SPAN_MESSAGES = 65_536;
+
+/** The span a message is indexed in. */
+export const spanOf = (messageId: number) => Math.floor(messageId / SPAN_MESSAGES);
+
+/** Spans, newest to oldest, both included. */
+export interface SpanRange {
+  newest: number;
+  oldest: number;
+}
 
 const WORD_CHARS = /[\p{L}\p{N}]+/gu;
 const WORD_CHARS_ONCE = /[\p{L}\p{N}]/u;
@@ -124,15 +138,16 @@ function textTokens(text: string): string[] {
 /** False for a text with no word or character to find it by (empty, or only punctuation and emoji). */
 export const isSearchable = (text: string) => WORD_CHARS_ONCE.test(fold(text));
 
-const memberToken = (memberId: number, token: string) => `u${memberId}${token}`;
+const scopedToken = (memberId: number, span: number, token: string) => `u${memberId}s${span}${token}`;
 
 /**
- * What goes in the index for one message: its conversation, then its text's tokens once per member,
- * in order (SQLite matches a CJK phrase by its bigrams standing side by side), separated by spaces.
+ * What goes in the index for one message: its text's tokens once per member, in order (SQLite
+ * matches a CJK phrase by its bigrams standing side by side), separated by spaces.
  */
-export function indexDocument(conversationId: number, memberIds: readonly number[], text: string): string {
+export function indexDocument(messageId: number, memberIds: readonly number[], text: string): string {
   const tokens = textTokens(text);
-  return [`cv${conversationId}`, ...memberIds.flatMap((id) => tokens.map((token) => memberToken(id, token)))].join(' ');
+  const span = spanOf(messageId);
+  return memberIds.flatMap((id) => tokens.map((token) => scopedToken(id, span, token))).join(' ');
 }
 
 /** One condition of a query, all of which must hold. */
@@ -152,28 +167,27 @@ export function queryTerms(query: string): QueryTerm[] {
   });
 }
 
-/** The conditions as one user's search: their own tokens only, in one conversation if given. */
-export function scopeTerms(terms: readonly QueryTerm[], userId: number, conversationId?: number): QueryTerm[] {
-  const own = terms.map((term): QueryTerm => {
-    if (term.kind === 'phrase')
-      return { kind: 'phrase', tokens: term.tokens.map((token) => memberToken(userId, token)) };
-    return { kind: term.kind, token: memberToken(userId, term.token) };
-  });
-  return conversationId === undefined ? own : [...own, { kind: 'exact', token: `cv${conversationId}` }];
+/** One user's search over a range of spans: what each condition may match, one token (or phrase) per span. */
+function alternatives(term: QueryTerm, userId: number, spans: SpanRange): string[][] {
+  const found: string[][] = [];
+  for (let span = spans.newest; span >= spans.oldest; span--)
+    found.push((term.kind === 'phrase' ? term.tokens : [term.token]).map((token) => scopedToken(userId, span, token)));
+  return found;
 }
 
 /**
- * MySQL/MariaDB boolean mode: every term required (`+`). A phrase's bigrams are required one by one:
- * InnoDB checks a phrase by re-reading every candidate's text, which took over a second on a million
- * messages; that they stand together is checked on the few rows found (`standsAsWritten`). Tokens
- * are letters and digits only, so no operator can be smuggled in.
+ * MySQL/MariaDB boolean mode: every term required (`+`), in any of the spans. A phrase's bigrams are
+ * required one by one: InnoDB checks a phrase by re-reading every candidate's text, which took over
+ * a second on a million messages; that they stand together is checked on the few rows found
+ * (`standsAsWritten`). A message's tokens all carry its own span, so "each bigram in some span" is
+ * "all of them in its span". Tokens are letters and digits only, so no operator can be smuggled in.
  */
-export function mysqlMatch(terms: readonly QueryTerm[]): string {
+export function mysqlMatch(terms: readonly QueryTerm[], userId: number, spans: SpanRange): string {
   return terms
-    .map((term) => {
-      if (term.kind === 'prefix') return `+${term.token}*`;
-      if (term.kind === 'exact') return `+${term.token}`;
-      return term.tokens.map((token) => `+${token}`).join(' ');
+    .flatMap((term) => {
+      const each = alternatives(term, userId, spans);
+      const star = term.kind === 'prefix' ? '*' : '';
+      return (each[0] ?? []).map((_, i) => `+(${each.map((tokens) => `${tokens[i]}${star}`).join(' ')})`);
     })
     .join(' ');
 }
@@ -184,13 +198,13 @@ export function standsAsWritten(text: string, query: string): boolean {
   return segments(fold(query)).every((segment) => segment.kind === 'word' || folded.includes(segment.text));
 }
 
-/** SQLite FTS5: every term quoted, so that no token is read as an operator or column name. */
-export function fts5Match(terms: readonly QueryTerm[]): string {
+/** SQLite FTS5: every term in any of the spans, each token quoted so that none is read as an operator or column. */
+export function fts5Match(terms: readonly QueryTerm[], userId: number, spans: SpanRange): string {
   return terms
     .map((term) => {
-      if (term.kind === 'prefix') return `"${term.token}"*`;
-      if (term.kind === 'exact') return `"${term.token}"`;
-      return `"${term.tokens.join(' ')}"`;
+      const star = term.kind === 'prefix' ? '*' : '';
+      const each = alternatives(term, userId, spans).map((tokens) => `"${tokens.join(' ')}"${star}`);
+      return `(${each.join(' OR ')})`;
     })
     .join(' AND ');
 }
