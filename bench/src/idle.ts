@@ -20,7 +20,9 @@ interface Memory {
   connections: number;
 }
 
-const memoryOf = async (url: string) => (await (await fetch(`${url}/dev/memory`)).json()) as Memory;
+const readMemory = async (url: string) => (await (await fetch(`${url}/dev/memory`)).json()) as Memory;
+/** Once more on failure: a keep-alive connection the node closed meanwhile fails the first try. */
+const memoryOf = (url: string) => readMemory(url).catch(() => readMemory(url));
 
 /** Opens `count` idle connections spread over the nodes and reports what each costs the servers. */
 export async function idlePhase(
@@ -50,8 +52,9 @@ export async function idlePhase(
   const results = await Promise.all(workers.map((w) => w.opened));
   // Let the servers settle (presence writes, buffers) before measuring.
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const after = await measure();
-  for (const { worker } of workers) worker.send('close');
+  const after = await measure().finally(() => {
+    for (const { worker } of workers) worker.send('close');
+  });
   await Promise.all(workers.map(({ worker }) => new Promise((resolve) => worker.once('exit', resolve))));
   const connections = sum(results.map((r) => r.open));
   return {
