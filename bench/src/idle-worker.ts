@@ -5,8 +5,13 @@ import { WebSocket } from 'ws';
 interface Order {
   targets: Array<{ url: string; token: string }>;
   count: number;
-  /** The chat server answers an admitted connection with `ready`; the bare relay says nothing. */
-  readyOn: 'message' | 'open';
+  /** No socket is opened after this time (ms since the epoch): the phase is bounded. */
+  deadline: number;
+  /**
+   * The chat server answers an admitted connection with `ready` and a refused one (e.g. past the
+   * per-user socket cap) with an error frame before closing it; the bare relay says nothing.
+   */
+  readyOn: 'ready' | 'open';
 }
 
 const CONCURRENCY = 64;
@@ -21,18 +26,27 @@ process.once('message', async (order: Order) => {
       const socket = new WebSocket(`${target.url.replace('http', 'ws')}/ws?v=1`, {
         headers: { authorization: `Bearer ${target.token}` },
       });
-      socket.once(order.readyOn, () => {
+      let settled = false;
+      const held = () => {
+        if (settled) return;
+        settled = true;
         sockets.push(socket);
         resolve();
-      });
-      socket.once('error', () => {
+      };
+      const refused = () => {
+        if (settled) return;
+        settled = true;
         failed++;
+        socket.terminate();
         resolve();
-      });
+      };
+      if (order.readyOn === 'open') socket.once('open', held);
+      else socket.once('message', (data) => (String(data).startsWith('{"type":"ready"') ? held() : refused()));
+      socket.once('error', refused);
     });
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < order.count) await open(next++);
+      while (next < order.count && Date.now() < order.deadline) await open(next++);
     }),
   );
   process.send?.({ open: sockets.length, failed });

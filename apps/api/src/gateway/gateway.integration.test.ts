@@ -153,6 +153,17 @@ describe('the WebSocket gateway (embedded default)', () => {
     expect(await client.closed).toBe(CLOSE_CODES.messageTooBig);
   });
 
+  it('drops a connection whose frame is not valid UTF-8 with 1007, and keeps serving the others', async () => {
+    const broken = await ticketed(alice);
+    const other = await ticketed(alice);
+    await Promise.all([broken.next('ready'), other.next('ready')]);
+    broken.socket.send(Buffer.from([0xff, 0xfe, 0xfd]), { binary: false });
+    expect(await broken.closed).toBe(1007);
+    other.send({ type: 'ping', ref: 'still here' });
+    expect(await other.next('pong')).toMatchObject({ ref: 'still here' });
+    other.socket.close();
+  });
+
   it('logging out closes that session’s sockets only; logging out everywhere closes them all', async () => {
     const bob = await createChatUser(server.url);
     const laptop = new TestAgent(server.url, PUBLIC_URL);
