@@ -198,7 +198,7 @@ async function fill(target: Target, users: Array<{ id: number }>, count: number)
           text,
           created_at: start + k * 30,
         },
-        search: { message_id: firstId + k, tokens: indexDocument(firstId + k, [low, high], text) },
+        search: { message_id: firstId + k, tokens: indexDocument(firstId + k, conversationId, [low, high], text) },
       };
     };
     const total = perConversation * pairs.length;

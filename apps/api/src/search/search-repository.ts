@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { fts5Match, mysqlMatch, type QueryTerm, type SpanRange } from '../chat/search-index/tokens.ts';
+import { fts5Match, mysqlMatch, type QueryTerm, type SearchScope } from '../chat/search-index/tokens.ts';
 import type { DatabaseHandle } from '../infra/db/database.ts';
 
 export interface Hit {
@@ -13,12 +13,9 @@ export interface Hit {
   edited_at: number | null;
 }
 
-export interface HitQuery {
-  userId: number;
-  /** What the user typed, looked for among their own entries in these spans of the index. */
+export interface HitQuery extends SearchScope {
+  /** What the user typed. */
   terms: readonly QueryTerm[];
-  spans: SpanRange;
-  conversationId?: number;
   /** Only messages with a smaller id: the page after the one that ended there. */
   beforeId?: number;
   limit: number;
@@ -39,15 +36,15 @@ export async function newestMessageId(database: DatabaseHandle): Promise<number>
 }
 
 export async function findHits(database: DatabaseHandle, query: HitQuery): Promise<Hit[]> {
-  const { userId, beforeId, limit, conversationId } = query;
+  const { userId, beforeId, limit } = query;
   const mysql = database.dialect === 'mysql';
   const source = mysql
     ? sql`message_search s inner join messages msg on msg.id = s.message_id`
     : sql`message_search_fts s inner join messages msg on msg.id = s.rowid`;
   const id = mysql ? sql.ref('s.message_id') : sql.ref('s.rowid');
   const match = mysql
-    ? sql`match (s.tokens) against (${mysqlMatch(query.terms, userId, query.spans)} in boolean mode)`
-    : sql`message_search_fts match ${fts5Match(query.terms, userId, query.spans)}`;
+    ? sql`match (s.tokens) against (${mysqlMatch(query.terms, query)} in boolean mode)`
+    : sql`message_search_fts match ${fts5Match(query.terms, query)}`;
   const { rows } = await sql<Hit>`
     select msg.id as message_id, msg.conversation_id, msg.seq, msg.sender_id, m.peer_id, msg.text,
       msg.created_at, msg.edited_at
@@ -57,7 +54,6 @@ export async function findHits(database: DatabaseHandle, query: HitQuery): Promi
       and msg.deleted_at is null
       and msg.seq > m.cleared_seq
       and not exists (select 1 from hidden_messages h where h.user_id = ${userId} and h.message_id = msg.id)
-      ${conversationId === undefined ? sql`` : sql`and msg.conversation_id = ${conversationId}`}
       ${beforeId === undefined ? sql`` : sql`and ${id} < ${beforeId}`}
     order by ${id} desc
     limit ${limit}`.execute(database.db);

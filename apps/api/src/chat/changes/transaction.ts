@@ -77,6 +77,7 @@ export async function commitChange(
     if (change.kind === 'edit')
       await reindexMessage(trx, {
         messageId: change.messageId,
+        conversationId,
         memberIds: [userId, row.peer_id],
         text: change.text,
       });

@@ -35,7 +35,7 @@ export async function backfillSearchIndex(database: DatabaseHandle, log: Fastify
         .selectFrom('messages as msg')
         .innerJoin('conversations as c', 'c.id', 'msg.conversation_id')
         .leftJoin('message_search as s', 's.message_id', 'msg.id')
-        .select(['msg.id', 'msg.text', 'c.user_low_id', 'c.user_high_id'])
+        .select(['msg.id', 'msg.conversation_id', 'msg.text', 'c.user_low_id', 'c.user_high_id'])
         .where('msg.id', '<=', upper)
         .where('msg.id', '>', upper - ID_RANGE)
         .where('msg.deleted_at', 'is', null)
@@ -45,6 +45,7 @@ export async function backfillSearchIndex(database: DatabaseHandle, log: Fastify
         trx,
         rows.map((row) => ({
           messageId: row.id,
+          conversationId: row.conversation_id,
           memberIds: [row.user_low_id, row.user_high_id],
           text: row.text,
         })),

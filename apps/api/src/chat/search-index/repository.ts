@@ -6,6 +6,7 @@ import { indexDocument, isSearchable } from './tokens.ts';
 export interface Indexable {
   /** Also where in the index it goes: its span (`tokens.ts`). */
   messageId: number;
+  conversationId: number;
   /** Both members: a search reads only the searcher's own entries. */
   memberIds: readonly number[];
   text: string;
@@ -30,7 +31,7 @@ export async function indexMessages(db: Db, messages: readonly Indexable[]): Pro
     insertRows(searchable.length),
     searchable.flatMap((message) => [
       message.messageId,
-      indexDocument(message.messageId, message.memberIds, message.text),
+      indexDocument(message.messageId, message.conversationId, message.memberIds, message.text),
     ]),
   );
 }

@@ -22,7 +22,8 @@
  * start expanded into every word of the index (500 ms). Behind the member, a term lists only that
  * user's messages and a start expands only into their words, for twice the index; within a span, a
  * search reads the newest span first and goes back only as far as it needs (search/search.ts), so a
- * common word costs one span's worth of the user's messages and a rare one a few short lists. Ids
+ * common word costs one span's worth of the user's messages and a rare one a few short lists.
+ * `c42s15` is the message's conversation in its span, for a search within one conversation. Ids
  * and spans end in digits and every next part starts with a letter, so `u1s…` never matches `u17s…`.
  */
 
@@ -139,15 +140,25 @@ function textTokens(text: string): string[] {
 export const isSearchable = (text: string) => WORD_CHARS_ONCE.test(fold(text));
 
 const scopedToken = (memberId: number, span: number, token: string) => `u${memberId}s${span}${token}`;
+const conversationToken = (conversationId: number, span: number) => `c${conversationId}s${span}`;
 
 /**
- * What goes in the index for one message: its text's tokens once per member, in order (SQLite
- * matches a CJK phrase by its bigrams standing side by side), separated by spaces.
+ * What goes in the index for one message: its conversation in its span, then its text's tokens once
+ * per member, in order (SQLite matches a CJK phrase by its bigrams standing side by side), separated
+ * by spaces.
  */
-export function indexDocument(messageId: number, memberIds: readonly number[], text: string): string {
+export function indexDocument(
+  messageId: number,
+  conversationId: number,
+  memberIds: readonly number[],
+  text: string,
+): string {
   const tokens = textTokens(text);
   const span = spanOf(messageId);
-  return memberIds.flatMap((id) => tokens.map((token) => scopedToken(id, span, token))).join(' ');
+  return [
+    conversationToken(conversationId, span),
+    ...memberIds.flatMap((id) => tokens.map((token) => scopedToken(id, span, token))),
+  ].join(' ');
 }
 
 /** One condition of a query, all of which must hold. */
@@ -167,12 +178,34 @@ export function queryTerms(query: string): QueryTerm[] {
   });
 }
 
-/** One user's search over a range of spans: what each condition may match, one token (or phrase) per span. */
-function alternatives(term: QueryTerm, userId: number, spans: SpanRange): string[][] {
-  const found: string[][] = [];
-  for (let span = spans.newest; span >= spans.oldest; span--)
-    found.push((term.kind === 'phrase' ? term.tokens : [term.token]).map((token) => scopedToken(userId, span, token)));
+/** Where one user's search looks: their own entries, in these spans, in one conversation if given. */
+export interface SearchScope {
+  userId: number;
+  spans: SpanRange;
+  conversationId?: number;
+}
+
+/** One per span, newest first. */
+function perSpan<T>(spans: SpanRange, make: (span: number) => T): T[] {
+  const found: T[] = [];
+  for (let span = spans.newest; span >= spans.oldest; span--) found.push(make(span));
   return found;
+}
+
+/** Each condition as what it may match, one token (or phrase) per span, plus the conversation's token. */
+function scopedTerms(terms: readonly QueryTerm[], scope: SearchScope) {
+  const { userId, spans, conversationId } = scope;
+  const scoped = terms.map((term) => ({
+    kind: term.kind,
+    each: perSpan(spans, (span) =>
+      (term.kind === 'phrase' ? term.tokens : [term.token]).map((token) => scopedToken(userId, span, token)),
+    ),
+  }));
+  if (conversationId === undefined) return scoped;
+  return [
+    ...scoped,
+    { kind: 'exact' as const, each: perSpan(spans, (span) => [conversationToken(conversationId, span)]) },
+  ];
 }
 
 /**
@@ -182,11 +215,10 @@ function alternatives(term: QueryTerm, userId: number, spans: SpanRange): string
  * (`standsAsWritten`). A message's tokens all carry its own span, so "each bigram in some span" is
  * "all of them in its span". Tokens are letters and digits only, so no operator can be smuggled in.
  */
-export function mysqlMatch(terms: readonly QueryTerm[], userId: number, spans: SpanRange): string {
-  return terms
-    .flatMap((term) => {
-      const each = alternatives(term, userId, spans);
-      const star = term.kind === 'prefix' ? '*' : '';
+export function mysqlMatch(terms: readonly QueryTerm[], scope: SearchScope): string {
+  return scopedTerms(terms, scope)
+    .flatMap(({ kind, each }) => {
+      const star = kind === 'prefix' ? '*' : '';
       return (each[0] ?? []).map((_, i) => `+(${each.map((tokens) => `${tokens[i]}${star}`).join(' ')})`);
     })
     .join(' ');
@@ -199,12 +231,11 @@ export function standsAsWritten(text: string, query: string): boolean {
 }
 
 /** SQLite FTS5: every term in any of the spans, each token quoted so that none is read as an operator or column. */
-export function fts5Match(terms: readonly QueryTerm[], userId: number, spans: SpanRange): string {
-  return terms
-    .map((term) => {
-      const star = term.kind === 'prefix' ? '*' : '';
-      const each = alternatives(term, userId, spans).map((tokens) => `"${tokens.join(' ')}"${star}`);
-      return `(${each.join(' OR ')})`;
+export function fts5Match(terms: readonly QueryTerm[], scope: SearchScope): string {
+  return scopedTerms(terms, scope)
+    .map(({ kind, each }) => {
+      const star = kind === 'prefix' ? '*' : '';
+      return `(${each.map((tokens) => `"${tokens.join(' ')}"${star}`).join(' OR ')})`;
     })
     .join(' AND ');
 }

@@ -118,6 +118,7 @@ export async function commitTogether(
       trx,
       rows.map((row, i) => ({
         messageId: ids[i] as number,
+        conversationId: row.conversation_id,
         memberIds: memberIdsOf(row.conversation_id),
         text: row.text,
       })),
