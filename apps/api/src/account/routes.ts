@@ -26,7 +26,8 @@ export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
     {
       preHandler: app.requireUser,
       schema: {
-        description: 'A zip of the account: profile, devices, conversations with their messages, and own pictures.',
+        description:
+          'A zip of the account: profile, devices, blocks, passkeys, conversations with their messages, and own pictures.',
         produces: ['application/zip'],
       },
     },
