@@ -93,6 +93,12 @@ export async function findSessionByHash(
   return { session: found.session, user: found.user };
 }
 
+/** When a session was opened (signed in), if it still exists. */
+export async function sessionCreatedAt(db: Db, idHash: string): Promise<number | undefined> {
+  const row = await db.selectFrom('sessions').select('created_at').where('id_hash', '=', idHash).executeTakeFirst();
+  return row?.created_at;
+}
+
 /** One query for both: every authenticated request and every WebSocket admission asks it. */
 async function findLiveSession(db: Db, idHash: string, now: number) {
   const row = await db
