@@ -147,10 +147,10 @@ export async function getOrCreateConversation(db: Db, userA: number, userB: numb
 
 /**
  * Locks the pair's conversation row, when there is one, until the caller's transaction ends: the
- * row every send to it locks first, so a write that sends must see or precede (a block) waits for
- * the batch committing there, and that batch's next reads come after it. The UPDATE changes
- * nothing; with no conversation yet, MySQL's locking read of the pair's unique key keeps one from
- * being created meanwhile (a gap lock), and SQLite runs one writer at a time anyway.
+ * row every send to it locks first. A write the pair's sends must not miss (a block) then waits for
+ * the batch committing there, and the batches after it read it. The UPDATE changes nothing; with
+ * no conversation yet, MySQL's locking search of the pair's unique key keeps one from being created
+ * meanwhile (a gap lock), and SQLite runs one writer at a time anyway.
  */
 export async function lockConversationBetween(db: Db, userA: number, userB: number): Promise<void> {
   const [low, high] = userA < userB ? [userA, userB] : [userB, userA];
