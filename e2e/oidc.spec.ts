@@ -1,3 +1,4 @@
+import { addPasskeyAuthenticator } from './support/passkeys.ts';
 import { expect, test } from './support/people.ts';
 import { checkScreen } from './support/screens.ts';
 
@@ -29,6 +30,17 @@ test('a newcomer continues with an identity provider, chooses a username and lan
   await page.getByRole('button', { name: 'Unlink Local ID' }).click();
   await expect(page.getByRole('alert')).toContainText('Local ID is how you sign in');
   await checkScreen(page, 'settings-sign-in');
+
+  // With no password to ask for, removing a passkey is proved by the sign-in that just happened.
+  await addPasskeyAuthenticator(newcomer.context, page);
+  const passkeys = page.getByRole('region', { name: 'Passkeys' });
+  await passkeys.getByLabel('Name of the new passkey').fill('Phone');
+  await passkeys.getByRole('button', { name: 'Add a passkey' }).click();
+  await passkeys.getByRole('button', { name: 'Remove Phone' }).click();
+  await expect(passkeys.getByText('removing it works within 10 minutes of signing in')).toBeVisible();
+  await expect(passkeys.getByLabel('Your password, to remove this passkey')).toHaveCount(0);
+  await passkeys.getByRole('button', { name: 'Remove “Phone”' }).click();
+  await expect(passkeys.getByRole('list', { name: 'Your passkeys' })).toHaveCount(0);
   await page.getByRole('link', { name: 'Back to chats' }).click();
 
   // Signed out and back: the provider remembers them, the chat knows them, no username asked again.

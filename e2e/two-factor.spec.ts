@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { generate } from 'otplib';
+import { addPasskeyAuthenticator } from './support/passkeys.ts';
 import { expect, type Person, test } from './support/people.ts';
 import { checkScreen } from './support/screens.ts';
 
@@ -63,17 +64,7 @@ test('turn on two-factor with a scanned secret, then sign in with the password a
 test('register a passkey in settings, then sign in with it and no username or password', async ({ people }) => {
   const bob = await people.signUp('bob');
   const { page, context } = bob;
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
+  await addPasskeyAuthenticator(context, page);
 
   await page.goto('/settings');
   const section = page.getByRole('region', { name: 'Passkeys' });

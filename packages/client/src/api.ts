@@ -7,7 +7,6 @@ import type {
   ChangePasswordBody,
   ConversationListResponse,
   ConversationResponse,
-  DeleteAccountBody,
   DirectoryResponse,
   EndedSessionsResponse,
   ErrorBody,
@@ -17,6 +16,7 @@ import type {
   MuteResponse,
   OidcPendingResponse,
   OidcProvidersResponse,
+  OwnerProofBody,
   PasskeyListResponse,
   PasskeyResponse,
   ProfileBody,
@@ -168,8 +168,9 @@ export class ChatApi {
   passkeyRegistrationOptions = () => this.request<WebAuthnOptionsResponse>('POST', '/api/auth/passkeys/options');
   registerPasskey = (name: string, response: unknown) =>
     this.request<PasskeyResponse>('POST', '/api/auth/passkeys', { body: { name, response } });
-  removePasskey = (id: number, password: string) =>
-    this.request<void>('DELETE', `/api/auth/passkeys/${id}`, { body: { password } });
+  /** With the password, or `{}` for an account without one, signed in within `RECENT_SIGN_IN_MS`. */
+  removePasskey = (id: number, proof: OwnerProofBody) =>
+    this.request<void>('DELETE', `/api/auth/passkeys/${id}`, { body: proof });
 
   logout = () => this.request<void>('POST', '/api/auth/logout');
   logoutAll = () => this.request<void>('POST', '/api/auth/logout-all');
@@ -237,7 +238,7 @@ export class ChatApi {
   /** The account's data as a zip (browsers can link to /api/me/export instead). */
   exportData = async () => new Uint8Array(await (await this.send('GET', '/api/me/export', {})).arrayBuffer());
   /** Deletes the account for good; its sessions end, this one too. */
-  deleteAccount = (body: DeleteAccountBody) => this.request<void>('POST', '/api/me/delete', { body });
+  deleteAccount = (body: OwnerProofBody) => this.request<void>('POST', '/api/me/delete', { body });
 
   /** Uploads a picture (multipart); send the returned attachment's id with a message. */
   upload(file: Blob, filename = 'picture'): Promise<UploadResponse> {

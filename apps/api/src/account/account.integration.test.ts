@@ -3,6 +3,7 @@ import { CLOSE_CODES } from '@chat/protocol';
 import { strFromU8, unzipSync } from 'fflate';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SoftAuthenticator } from '../../test/authenticator.ts';
 import { BACKENDS, type BackendKind } from '../../test/backends.ts';
 import { type ChatUser, createChatUser, PASSWORD } from '../../test/chat-users.ts';
 import { ticketedSocket } from '../../test/raw-socket.ts';
@@ -32,10 +33,13 @@ async function converse(baseUrl: string, lines: Array<[ChatUser, ChatUser, strin
   return conversation.id;
 }
 
+/** Where passkeys are registered: the relying party their signatures are checked against. */
+const PUBLIC_URL = 'http://chat.test';
+
 describe.each(BACKENDS)('my account on %s', (kind: BackendKind) => {
   let nodes: TwoNodes;
   beforeAll(async () => {
-    nodes = await startTwoNodes(kind);
+    nodes = await startTwoNodes(kind, { PUBLIC_URL });
   });
   afterAll(async () => {
     await nodes.close();
@@ -75,6 +79,35 @@ describe.each(BACKENDS)('my account on %s', (kind: BackendKind) => {
     );
     expect(Object.keys(files)).not.toContain(`conversations/${theirs}.json`);
     expect(Object.values(files).some((bytes) => strFromU8(bytes).includes('a secret between'))).toBe(false);
+  });
+
+  it('exports whom I blocked and when, and my passkeys with their dates, without their keys', async () => {
+    const [alice, bob, carol] = await Promise.all([1, 2, 3].map(() => createChatUser(nodes.nodeA.url)));
+    if (!alice || !bob || !carol) throw new Error('no users');
+    await alice.api.block(bob.me.id);
+    await carol.api.block(alice.me.id);
+    const authenticator = new SoftAuthenticator(PUBLIC_URL);
+    const { options } = await alice.api.passkeyRegistrationOptions();
+    const { passkey } = await alice.api.registerPasskey('Laptop', authenticator.register(options));
+
+    const files = unzipSync(await alice.api.exportData());
+    const text = (name: string) => strFromU8(files[name] ?? new Uint8Array());
+    const [blocked] = (await alice.api.blocks()).blocked;
+    // Only her own blocks: that Carol blocked her is Carol's, and the app never tells her either.
+    expect(JSON.parse(text('blocks.json'))).toEqual([
+      { userId: bob.me.id, username: bob.me.username, blockedAt: blocked?.blockedAt },
+    ]);
+    const [credential] = authenticator.credentials;
+    expect(JSON.parse(text('passkeys.json'))).toEqual([
+      {
+        name: 'Laptop',
+        credentialId: credential?.id.toString('base64url'),
+        createdAt: passkey.createdAt,
+        lastUsedAt: null,
+      },
+    ]);
+    expect(text('passkeys.json')).not.toMatch(/publicKey|public_key|counter/);
+    expect(text('README.txt')).toMatch(/blocks\.json[\s\S]*passkeys\.json/);
   });
 
   it('is rate-limited: an export reads the whole history', async () => {

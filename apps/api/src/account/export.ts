@@ -2,7 +2,9 @@ import { Readable } from 'node:stream';
 import type { PublicUser } from '@chat/protocol';
 import { ZipFile } from 'yazl';
 import { toDeviceSession } from '../auth/devices.ts';
+import { listPasskeys, toExportedPasskey } from '../auth/passkeys/repository.ts';
 import { listUserSessions } from '../auth/sessions.ts';
+import { listBlockedBy } from '../chat/blocks/repository.ts';
 import { listVisibleMemberships, type Membership } from '../chat/conversations-repository.ts';
 import { listMessages } from '../chat/messages-repository.ts';
 import type { Db } from '../infra/db/database.ts';
@@ -16,6 +18,9 @@ const README = `Your data from this chat, as of the date of this archive.
 
 profile.json         your account: username, email address, settings, when it was made
 devices.json         the devices signed in to your account (browser, system, address, last active)
+blocks.json          the people you blocked, and when
+passkeys.json        your passkeys: their names, credential ids, when added and last used
+                     (not their public keys: nothing in them is about you)
 conversations.json   your conversations (those you did not delete for yourself), with whom
 conversations/N.json the messages of conversation N as you see them: yours and your peer's
                      (messages you deleted for yourself are left out; ones deleted for everyone
@@ -62,17 +67,22 @@ async function fill(zip: ZipFile, sources: ExportSources, user: UserRow, current
   const sessions = await listUserSessions(db, user.id, Date.now());
   zip.addBuffer(json(sessions.map((row) => toDeviceSession(row, currentIdHash))), 'devices.json', { mtime });
 
+  const blocks = await listBlockedBy(db, user.id);
   const memberships = await listVisibleMemberships(db, user.id);
-  const peers = new Map(
-    (
-      await sources.lookupUsers(
-        user.id,
-        memberships.map((m) => m.peerId),
-      )
-    ).map((peer) => [peer.id, peer]),
+  const people = new Map(
+    (await sources.lookupUsers(user.id, [...blocks.map((b) => b.userId), ...memberships.map((m) => m.peerId)])).map(
+      (person) => [person.id, person],
+    ),
   );
+  zip.addBuffer(
+    json(blocks.map(({ userId, blockedAt }) => ({ userId, username: people.get(userId)?.username, blockedAt }))),
+    'blocks.json',
+    { mtime },
+  );
+  const passkeys = await listPasskeys(db, user.id);
+  zip.addBuffer(json(passkeys.map(toExportedPasskey)), 'passkeys.json', { mtime });
   const conversations = memberships.map((m) => {
-    const peer = peers.get(m.peerId);
+    const peer = people.get(m.peerId);
     return { id: m.conversationId, peer: { id: m.peerId, username: peer?.username, deleted: peer?.deleted } };
   });
   zip.addBuffer(json(conversations), 'conversations.json', { mtime });

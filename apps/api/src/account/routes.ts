@@ -1,10 +1,11 @@
-import { DeleteAccountBody, EXPORT_LIMIT } from '@chat/protocol';
+import { EXPORT_LIMIT, OwnerProofBody } from '@chat/protocol';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { authOf } from '../auth/authenticate.ts';
+import { confirmOwner } from '../auth/owner-proof.ts';
 import { enforceRateLimit } from '../http/request-limits.ts';
 import { diskStorage } from '../uploads/storage.ts';
-import { confirmOwner, deleteAccount } from './delete-account.ts';
+import { DELETING_ACCOUNT, deleteAccount } from './delete-account.ts';
 import { exportArchive } from './export.ts';
 
 const HOUR = 60 * 60 * 1000;
@@ -26,7 +27,8 @@ export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
     {
       preHandler: app.requireUser,
       schema: {
-        description: 'A zip of the account: profile, devices, conversations with their messages, and own pictures.',
+        description:
+          'A zip of the account: profile, devices, blocks, passkeys, conversations with their messages, and own pictures.',
         produces: ['application/zip'],
       },
     },
@@ -47,23 +49,19 @@ export async function accountRoutes(fastify: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post(
-    '/me/delete',
-    { preHandler: app.requireUser, schema: { body: DeleteAccountBody } },
-    async (request, reply) => {
-      const { user, session } = authOf(request);
-      await enforceRateLimit(app, `deleteAccountPerUser:${user.id}`, DELETE_ATTEMPTS, 'attempts');
-      await confirmOwner(db, user, session, request.body, Date.now());
-      const peers = await deleteAccount(db, user, Date.now());
-      // Every socket of the account closes, on every node; its peers see it as deleted at once.
-      app.sessionsEnded.emit(user.id, 'all');
-      const [deleted] = await app.publicUsers.lookup(user.id, [user.id]);
-      if (deleted) {
-        const frames = [{ type: 'user_deleted' as const, user: deleted }];
-        app.gateway.deliver(peers.map((userId) => ({ userId, event: { kind: 'frames', frames } })));
-      }
-      app.clearSessionCookie(reply);
-      return reply.status(204).send();
-    },
-  );
+  app.post('/me/delete', { preHandler: app.requireUser, schema: { body: OwnerProofBody } }, async (request, reply) => {
+    const { user, session } = authOf(request);
+    await enforceRateLimit(app, `deleteAccountPerUser:${user.id}`, DELETE_ATTEMPTS, 'attempts');
+    await confirmOwner(db, user, session, request.body, Date.now(), DELETING_ACCOUNT);
+    const peers = await deleteAccount(db, user, Date.now());
+    // Every socket of the account closes, on every node; its peers see it as deleted at once.
+    app.sessionsEnded.emit(user.id, 'all');
+    const [deleted] = await app.publicUsers.lookup(user.id, [user.id]);
+    if (deleted) {
+      const frames = [{ type: 'user_deleted' as const, user: deleted }];
+      app.gateway.deliver(peers.map((userId) => ({ userId, event: { kind: 'frames', frames } })));
+    }
+    app.clearSessionCookie(reply);
+    return reply.status(204).send();
+  });
 }

@@ -73,6 +73,12 @@ export interface SignedIn {
 
 type LiveSessionRow = UserRow & { session_expires_at: number; session_last_active_at: number | null };
 
+/** When a session was opened (signed in), if it still exists. */
+export async function sessionCreatedAt(db: Db, idHash: string): Promise<number | undefined> {
+  const row = await db.selectFrom('sessions').select('created_at').where('id_hash', '=', idHash).executeTakeFirst();
+  return row?.created_at;
+}
+
 /** Sessions with their users, by id hash, in one query: every authenticated request and socket admission asks it. */
 async function findSessionRows(db: Db, idHashes: string[]): Promise<Map<string, LiveSessionRow>> {
   const rows = await db

@@ -145,6 +145,23 @@ export async function getOrCreateConversation(db: Db, userA: number, userB: numb
   return id;
 }
 
+/**
+ * Locks the pair's conversation row, when there is one, until the caller's transaction ends: the
+ * row every send to it locks first. A write the pair's sends must not miss (a block) then waits for
+ * the batch committing there, and the batches after it read it. The UPDATE changes nothing; with
+ * no conversation yet, MySQL's locking search of the pair's unique key keeps one from being created
+ * meanwhile (a gap lock), and SQLite runs one writer at a time anyway.
+ */
+export async function lockConversationBetween(db: Db, userA: number, userB: number): Promise<void> {
+  const [low, high] = userA < userB ? [userA, userB] : [userB, userA];
+  await db
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+    .where('user_low_id', '=', low)
+    .where('user_high_id', '=', high)
+    .execute();
+}
+
 /** A member's own flags on a conversation: hidden from their list, muted. Only those given change. */
 export async function setMemberFlags(
   db: Db,

@@ -1,11 +1,13 @@
 import { ApiError } from '@chat/client';
 import type { Me } from '@chat/protocol';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { PasswordField } from '../auth/Field.tsx';
 import { api } from '../lib/api.ts';
 import { forgetUser } from '../lib/saved.ts';
 import { sessionEnded } from '../session/session.ts';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
+import { noPasswordNote, ownerProof } from './owner-proof.ts';
+import { useHasPassword } from './use-has-password.ts';
 
 /**
  * The danger zone: deleting the account for good, confirmed with the password, or, for an account
@@ -24,11 +26,10 @@ export function DeleteAccountSection({ me }: { me: Me }) {
     setError(undefined);
   };
   const confirm = async () => {
-    if (hasPassword && password === '') return setError('Type your password first.');
     setBusy(true);
     setError(undefined);
     try {
-      await api.deleteAccount(hasPassword ? { password } : {});
+      await api.deleteAccount(ownerProof(hasPassword, password));
       forgetUser(me.id);
       sessionEnded();
     } catch (caught) {
@@ -69,24 +70,11 @@ export function DeleteAccountSection({ me }: { me: Me }) {
             </>
           ) : (
             <p>
-              Everything about {me.username} is erased for good. Your account has no password: this works within 10
-              minutes of signing in through your provider.
+              Everything about {me.username} is erased for good. {noPasswordNote('this')}
             </p>
           )}
         </ConfirmDialog>
       )}
     </div>
   );
-}
-
-/** Whether the account has a password (true until known: the common case, and the safe form). */
-function useHasPassword(): boolean {
-  const [hasPassword, setHasPassword] = useState(true);
-  useEffect(() => {
-    api.linkedIdentities().then(
-      (linked) => setHasPassword(linked.hasPassword),
-      () => {},
-    );
-  }, []);
-  return hasPassword;
 }

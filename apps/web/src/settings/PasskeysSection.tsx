@@ -9,12 +9,16 @@ import { passkeyMessage } from '../auth/PasskeySignIn.tsx';
 import { api } from '../lib/api.ts';
 import { fullTime } from '../lib/time.ts';
 import { CurrentPasswordField } from './CurrentPasswordField.tsx';
+import { noPasswordNote, ownerProof } from './owner-proof.ts';
+import { useHasPassword } from './use-has-password.ts';
 
-/** Passkeys of this account: added with a name, listed with when they were added and last used, removed with the password. */
+/** Passkeys of this account: added with a name, listed with when they were added and last used, removed with proof of ownership. */
 export function PasskeysSection() {
   const [passkeys, setPasskeys] = useState<Passkey[]>();
   const [loadError, setLoadError] = useState<string>();
   const [removing, setRemoving] = useState<Passkey>();
+  // Asked once the section shows, so the removal form knows at once whether to ask for a password.
+  const hasPassword = useHasPassword();
 
   const reload = () =>
     api.passkeys().then(
@@ -54,6 +58,7 @@ export function PasskeysSection() {
       {removing ? (
         <RemoveForm
           passkey={removing}
+          hasPassword={hasPassword}
           onDone={() => {
             setRemoving(undefined);
             void reload();
@@ -98,18 +103,33 @@ function AddForm({ onAdded }: { onAdded(): void }) {
   );
 }
 
-function RemoveForm({ passkey, onDone, onCancel }: { passkey: Passkey; onDone(): void; onCancel(): void }) {
+/** Asks for the password, or, for an account without one, says that a recent sign-in is the proof. */
+function RemoveForm({
+  passkey,
+  hasPassword,
+  onDone,
+  onCancel,
+}: {
+  passkey: Passkey;
+  hasPassword: boolean;
+  onDone(): void;
+  onCancel(): void;
+}) {
   const [password, setPassword] = useState('');
   return (
     <AuthForm
       submitLabel={`Remove “${passkey.name}”`}
       busyLabel="Removing…"
       onSubmit={async () => {
-        await api.removePasskey(passkey.id, password);
+        await api.removePasskey(passkey.id, ownerProof(hasPassword, password));
         onDone();
       }}
     >
-      <CurrentPasswordField value={password} onChange={setPassword} label="Your password, to remove this passkey" />
+      {hasPassword ? (
+        <CurrentPasswordField value={password} onChange={setPassword} label="Your password, to remove this passkey" />
+      ) : (
+        <p className="field-note hint">{noPasswordNote('removing it')}</p>
+      )}
       <button type="button" className="button quiet" onClick={onCancel}>
         Cancel
       </button>

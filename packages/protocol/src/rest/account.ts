@@ -39,17 +39,24 @@ export const EndedSessionsResponse = Type.Object({
 export type EndedSessionsResponse = Static<typeof EndedSessionsResponse>;
 
 /**
- * Proof that the person at the keyboard owns the account, for deleting it. Today the password;
- * accounts without one (identity-provider sign-in) will prove a recent sign-in instead.
+ * How fresh a sign-in must be to prove the owner of an account that has no password (one that signs
+ * in only through an identity provider): 10 minutes.
  */
-export const DeleteAccountBody = Type.Object(
+export const RECENT_SIGN_IN_MS = 10 * 60 * 1000;
+
+/**
+ * Proof that the person at the keyboard owns the account, for deleting it or removing a passkey:
+ * the password; an account without one proves a sign-in of the last `RECENT_SIGN_IN_MS` instead
+ * (`403 recent_sign_in_required` otherwise), so a browser merely left signed in is not enough.
+ */
+export const OwnerProofBody = Type.Object(
   {
-    /** Required when the account has a password; one without (a provider's) proves a sign-in of the last 10 minutes. */
+    /** Required when the account has a password; one without (a provider's) sends none. */
     password: Type.Optional(Type.String({ maxLength: 1000 })),
   },
   { additionalProperties: false },
 );
-export type DeleteAccountBody = Static<typeof DeleteAccountBody>;
+export type OwnerProofBody = Static<typeof OwnerProofBody>;
 
 /** Exports of one account's data per hour: each reads all of its history. */
 export const EXPORT_LIMIT = { perHour: 3 } as const;

@@ -3,12 +3,16 @@ import type {
   LinkedIdentitiesResponse,
   OidcPendingResponse,
   OidcProvidersResponse,
+  PasskeyListResponse,
+  PasskeyResponse,
   TwoFactorSetup,
   UserResponse,
+  WebAuthnOptionsResponse,
 } from '@chat/protocol';
 import { sign, unsign } from '@fastify/cookie';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SoftAuthenticator } from '../../../test/authenticator.ts';
 import { BACKENDS, type BackendKind, uniqueName } from '../../../test/backends.ts';
 import { TestAgent } from '../../../test/http.ts';
 import { type ProviderAccount, signInAtProvider, TestOidcProvider } from '../../../test/oidc-provider.ts';
@@ -91,6 +95,32 @@ describe.each(BACKENDS)('signing in with an identity provider on %s', (kind: Bac
     const response = await browser.post<UserResponse>('/api/auth/signup', { username, email, password: PASSWORD });
     expect(response.status).toBe(201);
     return response.body.user;
+  }
+
+  /** An account made through the provider, so with no password, signed in on `browser`. */
+  async function providerOnlyAccount(browser: TestAgent) {
+    const person = providerAccount();
+    expect((await signIn(browser, person.sub)).pathname).toBe('/sign-in/continue');
+    const username = uniqueName('np').slice(0, 32).toLowerCase();
+    expect((await browser.post('/api/auth/oidc/pending/account', { username })).status).toBe(201);
+    return person;
+  }
+
+  /** A browser left signed in for long is no proof: its sessions are made to look an hour old. */
+  async function ageSessions(browser: TestAgent) {
+    const database = openDatabase({
+      databaseUrl: environment.backend.env.DATABASE_URL,
+      dataDir: environment.backend.env.DATA_DIR ?? '',
+    });
+    try {
+      await database.db
+        .updateTable('sessions')
+        .set({ created_at: Date.now() - 60 * 60 * 1000 })
+        .where('user_id', '=', (await browser.get<UserResponse>('/api/auth/me')).body.user.id)
+        .execute();
+    } finally {
+      await database.close();
+    }
   }
 
   it('lists the configured providers by id and label only', async () => {
@@ -209,26 +239,9 @@ describe.each(BACKENDS)('signing in with an identity provider on %s', (kind: Bac
   });
 
   it('an account with no password is deleted on a fresh sign-in through the provider, not on an old session', async () => {
-    const person = providerAccount();
     const browser = agent();
-    expect((await signIn(browser, person.sub)).pathname).toBe('/sign-in/continue');
-    const username = uniqueName('np').slice(0, 32).toLowerCase();
-    expect((await browser.post('/api/auth/oidc/pending/account', { username })).status).toBe(201);
-
-    // A browser left signed in for long is no proof: the session is made to look an hour old.
-    const database = openDatabase({
-      databaseUrl: environment.backend.env.DATABASE_URL,
-      dataDir: environment.backend.env.DATA_DIR ?? '',
-    });
-    try {
-      await database.db
-        .updateTable('sessions')
-        .set({ created_at: Date.now() - 60 * 60 * 1000 })
-        .where('user_id', '=', (await browser.get<UserResponse>('/api/auth/me')).body.user.id)
-        .execute();
-    } finally {
-      await database.close();
-    }
+    const person = await providerOnlyAccount(browser);
+    await ageSessions(browser);
     const stale = await browser.post<ErrorBody>('/api/me/delete', {});
     expect(stale.status).toBe(403);
     expect(stale.body.error.code).toBe('recent_sign_in_required');
@@ -238,6 +251,29 @@ describe.each(BACKENDS)('signing in with an identity provider on %s', (kind: Bac
     expect((await fresh.post('/api/me/delete', {})).status).toBe(204);
     // Its provider account no longer signs anyone in: it is a stranger again.
     expect((await signIn(agent(), person.sub)).pathname).toBe('/sign-in/continue');
+  });
+
+  it('an account with no password removes a passkey on a fresh sign-in through the provider, not on an old session', async () => {
+    const browser = agent();
+    const person = await providerOnlyAccount(browser);
+    const { body } = await browser.post<WebAuthnOptionsResponse>('/api/auth/passkeys/options');
+    const registered = await browser.post<PasskeyResponse>('/api/auth/passkeys', {
+      name: 'Phone',
+      response: new SoftAuthenticator(PUBLIC_URL).register(body.options),
+    });
+    expect(registered.status).toBe(201);
+    const path = `/api/auth/passkeys/${registered.body.passkey.id}`;
+
+    await ageSessions(browser);
+    const stale = await browser.request<ErrorBody>('DELETE', path, {});
+    expect([stale.status, stale.body.error.code]).toEqual([403, 'recent_sign_in_required']);
+    expect(stale.body.error.message).toMatch(/sign in again through your provider, then remove the passkey/);
+    expect((await browser.get<PasskeyListResponse>('/api/auth/passkeys')).body.passkeys).toHaveLength(1);
+
+    const fresh = agent();
+    expect((await signIn(fresh, person.sub)).pathname).toBe('/');
+    expect((await fresh.request('DELETE', path, {})).status).toBe(204);
+    expect((await fresh.get<PasskeyListResponse>('/api/auth/passkeys')).body.passkeys).toEqual([]);
   });
 
   it('refuses to link an address the provider did not verify, even with the right password', async () => {

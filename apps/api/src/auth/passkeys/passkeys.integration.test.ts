@@ -100,7 +100,10 @@ describe.each(BACKENDS)('passkeys on %s', (kind: BackendKind) => {
     const noPassword = await agent.request<ErrorBody>('DELETE', `/api/auth/passkeys/${passkey?.id}`, {
       password: 'nope nope',
     });
-    expect([noPassword.status, noPassword.body.error.code]).toEqual([400, 'invalid_credentials']);
+    expect([noPassword.status, noPassword.body.error.code]).toEqual([403, 'invalid_credentials']);
+    expect(noPassword.body.error.message).toBe('That password is not right: the passkey was not removed.');
+    const missing = await agent.request<ErrorBody>('DELETE', `/api/auth/passkeys/${passkey?.id}`, {});
+    expect([missing.status, missing.body.error.code]).toEqual([403, 'invalid_credentials']);
     const removed = await agent.request('DELETE', `/api/auth/passkeys/${passkey?.id}`, { password: PASSWORD });
     expect(removed.status).toBe(204);
     credential.counter = 100;

@@ -15,6 +15,18 @@ export const toPasskey = (row: PasskeyRow): Passkey => ({
   lastUsedAt: row.last_used_at,
 });
 
+/**
+ * A passkey in its owner's data export: what they see of it, and the credential id their
+ * authenticator knows it by, to tell which one it is; never the public key or the counter, which
+ * say nothing about the person.
+ */
+export const toExportedPasskey = (row: PasskeyRow) => ({
+  name: row.name,
+  credentialId: row.credential_id,
+  createdAt: row.created_at,
+  lastUsedAt: row.last_used_at,
+});
+
 export const listPasskeys = (db: Db, userId: number) =>
   db.selectFrom('passkeys').selectAll().where('user_id', '=', userId).orderBy('id').execute();
 

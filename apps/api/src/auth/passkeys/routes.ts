@@ -1,10 +1,10 @@
 import {
+  OwnerProofBody,
   PasskeyListResponse,
   PasskeyLoginBody,
   PasskeyParams,
   PasskeyRegisterBody,
   PasskeyResponse,
-  PasswordBody,
   UserResponse,
   WebAuthnOptionsResponse,
 } from '@chat/protocol';
@@ -12,11 +12,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../http/errors.ts';
 import { authOf } from '../authenticate.ts';
+import { confirmOwner } from '../owner-proof.ts';
 import { enforceLimit } from '../rate-limits.ts';
 import { completeSignIn } from '../sign-in.ts';
-import { requirePassword } from '../two-factor/service.ts';
 import { deletePasskey, listPasskeys, toPasskey } from './repository.ts';
 import { loginOptions, type PasskeyContext, passkeyLogin, registerPasskey, registrationOptions } from './service.ts';
+
+/** How `confirmOwner`'s refusals word removing a passkey. */
+const REMOVING_PASSKEY = { retry: 'remove the passkey', undone: 'the passkey was not removed' } as const;
 
 /** Passkeys (WebAuthn): registering them in settings, and signing in with one instead of a password. */
 export async function passkeyRoutes(fastify: FastifyInstance): Promise<void> {
@@ -45,13 +48,14 @@ export async function passkeyRoutes(fastify: FastifyInstance): Promise<void> {
     },
   );
 
-  // Removing a way in asks for the password, so that a borrowed session cannot swap the owner's passkeys.
+  // Removing a way in asks for proof of ownership (the password, or a fresh sign-in for an account
+  // without one), so that a borrowed session cannot swap the owner's passkeys.
   app.delete(
     '/passkeys/:id',
-    { preHandler: app.requireUser, schema: { params: PasskeyParams, body: PasswordBody } },
+    { preHandler: app.requireUser, schema: { params: PasskeyParams, body: OwnerProofBody } },
     async (request, reply) => {
-      const { user } = authOf(request);
-      await requirePassword(user, request.body.password);
+      const { user, session } = authOf(request);
+      await confirmOwner(app.database.db, user, session, request.body, Date.now(), REMOVING_PASSKEY);
       if (!(await deletePasskey(app.database.db, user.id, request.params.id)))
         throw new AppError(404, 'not_found', 'That passkey does not exist.');
       return reply.status(204).send();

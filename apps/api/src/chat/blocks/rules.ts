@@ -14,7 +14,7 @@ import { blockedEitherWay, type Relation, relationBetween, relationInConversatio
  * state as for someone never seen. The one who blocked is told plainly (`blocked_by_you`), since they
  * can undo it; when both blocked each other, they hear about their own block first.
  */
-function refusalOf(relation: Relation): AppError | undefined {
+export function blockRefusal(relation: Relation): AppError | undefined {
   if (relation.byMe) return new AppError(403, 'blocked_by_you', 'You blocked this person. Unblock them to send.');
   if (relation.byThem) return new AppError(403, 'blocked', "You can't message this person.");
   return undefined;
@@ -22,7 +22,7 @@ function refusalOf(relation: Relation): AppError | undefined {
 
 /** A send (or change) to a user, refused in either direction of a block. */
 export async function requireCanSendTo(db: Db, senderId: number, peerId: number): Promise<void> {
-  const refusal = refusalOf(await relationBetween(db, senderId, peerId));
+  const refusal = blockRefusal(await relationBetween(db, senderId, peerId));
   if (refusal) throw refusal;
 }
 
@@ -35,13 +35,13 @@ export async function requireCanSendIn(
   where: { conversationId: number } | { messageId: number },
   senderId: number,
 ): Promise<void> {
-  const refusal = refusalOf(await relationInConversation(db, where, senderId));
+  const refusal = blockRefusal(await relationInConversation(db, where, senderId));
   if (refusal) throw refusal;
 }
 
 /** The blocked person cannot open a conversation; the one who blocked can, to read it or unblock. */
 export async function requireCanOpen(db: Db, userId: number, peerId: number): Promise<void> {
-  if ((await relationBetween(db, userId, peerId)).byThem) throw refusalOf({ byMe: false, byThem: true });
+  if ((await relationBetween(db, userId, peerId)).byThem) throw blockRefusal({ byMe: false, byThem: true });
 }
 
 /** Whether typing and read receipts may pass between two users. */

@@ -8,16 +8,18 @@ export const sendStatements = {
       `update conversations set last_seq = last_seq + case ${repeat(conversations, 'when id = ? then ?', ' ')} else 0 end, updated_at = ? where id in (${list(conversations)})`,
   ),
   /**
-   * Params: the conversation ids. Each member's cursors, whether their account was deleted, and
-   * their unread total over all their conversations.
+   * Params: the conversation ids. Each member's cursors, whether their account was deleted, whether
+   * they block their peer (one primary-key lookup), and their unread total over all their conversations.
    */
   readMembers: textPerShape(
     (conversations) =>
       `select m.conversation_id, m.user_id, m.peer_id, m.read_seq, m.deleted_unread, c.last_seq, c.last_change_seq, u.deleted_at, ` +
+      `b.blocked_id as blocked_peer, ` +
       `(select sum(c2.last_seq - m2.read_seq - m2.deleted_unread) from conversation_members m2 ` +
       `inner join conversations c2 on c2.id = m2.conversation_id where m2.user_id = m.user_id) as total ` +
       `from conversation_members m inner join conversations c on c.id = m.conversation_id ` +
       `inner join users u on u.id = m.user_id ` +
+      `left join blocks b on b.blocker_id = m.user_id and b.blocked_id = m.peer_id ` +
       `where m.conversation_id in (${list(conversations)})`,
   ),
   /** Params: 8 per row, in the order of the column list. */

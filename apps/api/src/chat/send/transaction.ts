@@ -3,6 +3,8 @@ import { notFound } from '../../http/errors.ts';
 import type { Db } from '../../infra/db/database.ts';
 import { insertedIds, type MultiRowInsertIds } from '../../infra/db/dialect.ts';
 import { runText } from '../../infra/db/statement-text.ts';
+import { failpoint } from '../../infra/failpoints/failpoints.ts';
+import { blockRefusal } from '../blocks/rules.ts';
 import { peerDeleted } from '../conversations.ts';
 import { toMessage } from '../messages-repository.ts';
 import { indexMessages } from '../search-index/repository.ts';
@@ -30,6 +32,8 @@ interface MemberRow {
   last_change_seq: number;
   /** Set when the member's account was deleted. */
   deleted_at: number | null;
+  /** Set when the member blocks their peer. */
+  blocked_peer: number | null;
   /** MySQL sums to DECIMAL, which arrives as a string. */
   total: number | string | null;
 }
@@ -43,7 +47,8 @@ const memberKey = (conversationId: number, userId: number) => `${conversationId}
  * conversations in the batch, which locks their rows in primary-key order, so two nodes committing
  * overlapping batches wait for each other instead of deadlocking; seqs never gap or repeat. The
  * members' read gives the unread totals as well (one index lookup per member), so no statement
- * follows the commit. A sender outside the conversation fails it with 404.
+ * follows the commit. A sender outside the conversation fails it with 404, one in a block with
+ * their peer with the block's refusal.
  *
  * The statements are SQL text written once per shape (`statements.ts`), not built per batch: the
  * query builder was 15-20 % of a busy node's CPU.
@@ -71,6 +76,7 @@ export async function commitTogether(
       statements.readMembers(conversationIds.length),
       conversationIds,
     );
+    await failpoint('send.members-read');
     const memberships = new Map(members.map((m) => [memberKey(m.conversation_id, m.user_id), m]));
     const lastSeqOf = new Map(members.map((m) => [m.conversation_id, m.last_seq]));
     const lastChangeSeqOf = new Map(members.map((m) => [m.conversation_id, m.last_change_seq]));
@@ -81,8 +87,12 @@ export async function commitTogether(
       // Not 403: a conversation someone is not in does not exist for them.
       const sender = memberships.get(memberKey(send.conversationId, send.senderId));
       if (!sender) throw notFound('That conversation');
-      // Read under the conversation's lock, so no send commits after the peer's account is gone.
-      if (memberships.get(memberKey(send.conversationId, sender.peer_id))?.deleted_at != null) throw peerDeleted();
+      // Read under the conversation's lock, so no send commits after the peer's account is gone,
+      // nor after a block (which takes the same lock): prepare's check came before the transaction.
+      const peer = memberships.get(memberKey(send.conversationId, sender.peer_id));
+      if (peer?.deleted_at != null) throw peerDeleted();
+      const refusal = blockRefusal({ byMe: sender.blocked_peer !== null, byThem: peer?.blocked_peer != null });
+      if (refusal) throw refusal;
       const seq = (nextSeq.get(send.conversationId) ?? 0) + 1;
       nextSeq.set(send.conversationId, seq);
       return {

@@ -15,6 +15,8 @@ export const FAILPOINT_NAMES = [
   'send.after-commit',
   /** A send batch is about to be committed. */
   'send.before-commit',
+  /** A send batch's transaction holds its conversations' locks and has read their members. */
+  'send.members-read',
   /** Events are about to go on the bus to the other nodes. */
   'bus.publish',
   /** A sync has read the conversations' cursors and is about to read the changed messages. */
