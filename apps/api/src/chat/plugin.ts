@@ -20,7 +20,7 @@ export const chat = fp(
   async (app: FastifyInstance) => {
     const conversationStarted: ConversationStarted = new Signal();
     const blocksChanged: BlocksChanged = new Signal();
-    const commit = new GroupCommit(app.database.db, await multiRowInsertIds(app.database));
+    const commit = new GroupCommit(app.database, await multiRowInsertIds(app.database));
     app.decorate('chat', { conversationStarted, blocksChanged });
     registerChatFrames(app, commit, conversationStarted);
     await app.register(async (routes) => chatRoutes(routes, conversationStarted), { prefix: '/api' });

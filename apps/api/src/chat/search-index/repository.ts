@@ -1,4 +1,5 @@
 import type { Db } from '../../infra/db/database.ts';
+import type { Statement } from '../../infra/db/pipelined-transaction.ts';
 import { list, runText, textPerShape } from '../../infra/db/statement-text.ts';
 import { indexDocument, isSearchable } from './tokens.ts';
 
@@ -24,16 +25,21 @@ const insertRows = textPerShape(
  * searchable text (a picture alone) gets no row: there is nothing to find it by.
  */
 export async function indexMessages(db: Db, messages: readonly Indexable[]): Promise<void> {
+  const statement = indexStatement(messages);
+  if (statement) await runText(db, ...statement);
+}
+
+/** The insert that indexes `messages`, for a transaction that sends its statements itself; none when nothing is searchable. */
+export function indexStatement(messages: readonly Indexable[]): Statement | undefined {
   const searchable = messages.filter((message) => isSearchable(message.text));
-  if (searchable.length === 0) return;
-  await runText(
-    db,
+  if (searchable.length === 0) return undefined;
+  return [
     insertRows(searchable.length),
     searchable.flatMap((message) => [
       message.messageId,
       indexDocument(message.messageId, message.conversationId, message.memberIds, message.text),
     ]),
-  );
+  ];
 }
 
 /** An edit: the message is found by its new text only. */

@@ -88,7 +88,7 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       attachment: null,
       replyTo: null,
     }));
-    const results = await commitSends(nodeA.app.database.db, sends, 'unknown');
+    const results = await commitSends(nodeA.app.database, sends, 'unknown');
     const { messages } = await alice.api.history(conversation.id, { limit: 10 });
     expect(results.map((r) => (r instanceof Error ? r : r.message))).toEqual(messages);
     // Counts as of the end of the batch: Alice's last message read Bob's, Bob has not read hers.
@@ -107,8 +107,8 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       attachment: null,
       replyTo: null,
     });
-    const [first] = await commitSends(nodeA.app.database.db, [send('a'), send('b')], 'unknown');
-    const results = await commitSends(nodeA.app.database.db, [send('c'), send('a'), send('d')], 'unknown');
+    const [first] = await commitSends(nodeA.app.database, [send('a'), send('b')], 'unknown');
+    const results = await commitSends(nodeA.app.database, [send('c'), send('a'), send('d')], 'unknown');
     expect(results.map((r) => (r instanceof Error ? r.message : [r.message.text, r.message.seq, r.created]))).toEqual([
       ['c', 3, true],
       ['a', 1, false],
@@ -134,8 +134,8 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       attachment: null,
       replyTo: null,
     };
-    const [stored] = await commitSends(nodeA.app.database.db, [send], 'unknown');
-    const [again] = await commitSends(nodeB.app.database.db, [send], 'unknown');
+    const [stored] = await commitSends(nodeA.app.database, [send], 'unknown');
+    const [again] = await commitSends(nodeB.app.database, [send], 'unknown');
     expect(again).toMatchObject({ created: false, message: (stored as { message: Message }).message });
   });
 
@@ -153,7 +153,7 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       replyTo: null,
     });
     const results = await commitSends(
-      nodeA.app.database.db,
+      nodeA.app.database,
       [send(alice.me.id, 'ok-1'), send(mallory.me.id, 'intruder'), send(alice.me.id, 'ok-2')],
       'unknown',
     );
@@ -162,5 +162,17 @@ describe.each(BACKENDS)('sends committed in batches on %s', (kind: BackendKind) 
       'not_found',
       2,
     ]);
+    // Refused alone, the intruder leaves the conversation as it was: no seq taken, not moved up anyone's list.
+    const before = await conversationRow(conversation.id);
+    const [alone] = await commitSends(nodeA.app.database, [send(mallory.me.id, 'intruder-2')], 'unknown');
+    expect((alone as { code?: string }).code).toBe('not_found');
+    expect(await conversationRow(conversation.id)).toEqual(before);
   });
+
+  const conversationRow = (id: number) =>
+    nodeA.app.database.db
+      .selectFrom('conversations')
+      .select(['last_seq', 'updated_at'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
 });

@@ -1,4 +1,4 @@
-import type { Db } from '../../infra/db/database.ts';
+import type { DatabaseHandle } from '../../infra/db/database.ts';
 import type { MultiRowInsertIds } from '../../infra/db/dialect.ts';
 import { failpoint } from '../../infra/failpoints/failpoints.ts';
 import { sendMetrics } from '../../infra/metrics/instruments.ts';
@@ -44,7 +44,7 @@ export class GroupCommit {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly database: DatabaseHandle,
     private readonly insertIds: MultiRowInsertIds,
   ) {}
 
@@ -86,7 +86,7 @@ export class GroupCommit {
     try {
       await failpoint('send.before-commit');
       const outcomes = await commitSends(
-        this.db,
+        this.database,
         batch.map((item) => item.send),
         this.insertIds,
       );

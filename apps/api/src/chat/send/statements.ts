@@ -2,7 +2,15 @@
 import { list, repeat, textPerShape } from '../../infra/db/statement-text.ts';
 
 export const sendStatements = {
-  /** Params: (id, count) per conversation, now, then the ids again. Locks the rows in id order. */
+  /**
+   * Params: the conversation ids. MySQL only (SQLite has one writer at a time): locks the rows in
+   * id order, so two nodes committing overlapping batches wait for each other instead of
+   * deadlocking, and what is read after it is what the last commit left.
+   */
+  lockConversations: textPerShape(
+    (conversations) => `select id from conversations where id in (${list(conversations)}) order by id for update`,
+  ),
+  /** Params: (id, count) per conversation, now, then the ids again. */
   takeSeqs: textPerShape(
     (conversations) =>
       `update conversations set last_seq = last_seq + case ${repeat(conversations, 'when id = ? then ?', ' ')} else 0 end, updated_at = ? where id in (${list(conversations)})`,

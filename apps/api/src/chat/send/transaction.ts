@@ -1,13 +1,13 @@
 import type { Message } from '@chat/protocol';
-import { notFound } from '../../http/errors.ts';
-import type { Db } from '../../infra/db/database.ts';
+import { type AppError, notFound } from '../../http/errors.ts';
+import type { DatabaseHandle } from '../../infra/db/database.ts';
 import { insertedIds, type MultiRowInsertIds } from '../../infra/db/dialect.ts';
-import { runText } from '../../infra/db/statement-text.ts';
+import type { Pipeline, Statement } from '../../infra/db/pipelined-transaction.ts';
 import { failpoint } from '../../infra/failpoints/failpoints.ts';
 import { blockRefusal } from '../blocks/rules.ts';
 import { peerDeleted } from '../conversations.ts';
 import { toMessage } from '../messages-repository.ts';
-import { indexMessages } from '../search-index/repository.ts';
+import { indexStatement } from '../search-index/repository.ts';
 import type { Cursors } from '../unread-state.ts';
 import { sendStatements } from './statements.ts';
 import type { PreparedSend } from './types.ts';
@@ -40,133 +40,87 @@ interface MemberRow {
 
 const memberKey = (conversationId: number, userId: number) => `${conversationId}:${userId}`;
 
+/** A send of the batch that was stored, or the refusal that is its own. */
+export type SendCommitOutcome = CommittedSend | AppError;
+
 /**
  * The one transaction that stores messages, for a batch of one or many, with a fixed number of
- * statements whatever their number: the cost of a durable message is then a share of one commit
- * (one fsync) and of a few round trips. Seqs are taken per conversation with one UPDATE over the
- * conversations in the batch, which locks their rows in primary-key order, so two nodes committing
- * overlapping batches wait for each other instead of deadlocking; seqs never gap or repeat. The
- * members' read gives the unread totals as well (one index lookup per member), so no statement
- * follows the commit. A sender outside the conversation fails it with 404, one in a block with
- * their peer with the block's refusal.
+ * statements whatever their number, sent in three round trips (`pipelined-transaction.ts`): the
+ * cost of a durable message is then a share of one commit (one fsync) and of those round trips.
+ *
+ * 1. Lock the batch's conversations (in primary-key order, so two nodes committing overlapping
+ *    batches wait for each other instead of deadlocking) and read their members: cursors, unread
+ *    totals (one index lookup per member), deleted accounts, blocks.
+ * 2. Refuse, each on its own, the sends that may not be stored: a sender outside the conversation
+ *    (404), one whose peer's account is gone, one in a block with their peer. Read under the lock,
+ *    so no send commits after a block or an account deletion (both take it). The others stay in
+ *    the batch: one refused send does not make everyone else's commit again.
+ * 3. Take the seqs of what is stored (never a gap, never a repeat) and insert the messages.
+ * 4. Index them for search, move the senders' read cursors, commit. No statement follows.
  *
  * The statements are SQL text written once per shape (`statements.ts`), not built per batch: the
  * query builder was 15-20 % of a busy node's CPU.
  */
 export async function commitTogether(
-  db: Db,
+  database: DatabaseHandle,
   sends: readonly PreparedSend[],
   insertIds: MultiRowInsertIds,
-): Promise<CommittedSend[]> {
+): Promise<SendCommitOutcome[]> {
   const now = Date.now();
-  const perConversation = new Map<number, number>();
-  for (const send of sends)
-    perConversation.set(send.conversationId, (perConversation.get(send.conversationId) ?? 0) + 1);
-  const conversationIds = [...perConversation.keys()].sort((a, b) => a - b);
-  const statements = sendStatements;
-  return db.transaction().execute(async (trx) => {
-    // Seqs: one locking UPDATE for all the batch's conversations, then their new last seqs.
-    await runText(trx, statements.takeSeqs(conversationIds.length), [
-      ...conversationIds.flatMap((id) => [id, perConversation.get(id) ?? 0]),
-      now,
-      ...conversationIds,
-    ]);
-    const { rows: members } = await runText<MemberRow>(
-      trx,
-      statements.readMembers(conversationIds.length),
-      conversationIds,
-    );
+  const conversationIds = [...new Set(sends.map((send) => send.conversationId))].sort((a, b) => a - b);
+  return database.pipelined(async (pipeline) => {
+    const read: Statement[] = [[sendStatements.readMembers(conversationIds.length), conversationIds]];
+    // SQLite has one writer at a time: the transaction holds the whole database already.
+    if (database.dialect === 'mysql')
+      read.unshift([sendStatements.lockConversations(conversationIds.length), conversationIds]);
+    const members = (await pipeline.run(read)).at(-1)?.rows as unknown as MemberRow[];
     await failpoint('send.members-read');
     const memberships = new Map(members.map((m) => [memberKey(m.conversation_id, m.user_id), m]));
-    const lastSeqOf = new Map(members.map((m) => [m.conversation_id, m.last_seq]));
-    const lastChangeSeqOf = new Map(members.map((m) => [m.conversation_id, m.last_change_seq]));
-    const nextSeq = new Map(
-      conversationIds.map((id) => [id, (lastSeqOf.get(id) ?? 0) - (perConversation.get(id) ?? 0)]),
-    );
-    const rows = sends.map((send) => {
-      // Not 403: a conversation someone is not in does not exist for them.
-      const sender = memberships.get(memberKey(send.conversationId, send.senderId));
-      if (!sender) throw notFound('That conversation');
-      // Read under the conversation's lock, so no send commits after the peer's account is gone,
-      // nor after a block (which takes the same lock): prepare's check came before the transaction.
-      const peer = memberships.get(memberKey(send.conversationId, sender.peer_id));
-      if (peer?.deleted_at != null) throw peerDeleted();
-      const refusal = blockRefusal({ byMe: sender.blocked_peer !== null, byThem: peer?.blocked_peer != null });
-      if (refusal) throw refusal;
-      const seq = (nextSeq.get(send.conversationId) ?? 0) + 1;
-      nextSeq.set(send.conversationId, seq);
-      return {
-        conversation_id: send.conversationId,
-        seq,
-        sender_id: send.senderId,
-        client_id: send.clientId,
-        text: send.text,
-        attachment_id: send.attachment?.id ?? null,
-        reply_to_id: send.replyTo?.id ?? null,
-        created_at: now,
-      };
-    });
-    const inserted = await runText(
-      trx,
-      statements.insertMessages(rows.length),
-      rows.flatMap((r) => [
-        r.conversation_id,
-        r.seq,
-        r.sender_id,
-        r.client_id,
-        r.text,
-        r.attachment_id,
-        r.reply_to_id,
-        r.created_at,
-      ]),
-    );
+    const outcomes: Array<AppError | undefined> = sends.map((send) => refusalOf(send, memberships));
+    const stored = sends.filter((_, i) => outcomes[i] === undefined);
+    if (stored.length === 0) {
+      await pipeline.commitWith([]);
+      return outcomes as AppError[];
+    }
+    const { rows, added } = numbered(stored, members, now);
+    const [, inserted] = await pipeline.run([takeSeqs(added, now), insertMessages(rows)]);
     const ids =
-      insertedIds(insertIds, Number(inserted.insertId), rows.length) ?? (await lookUpIds(trx, conversationIds, rows));
-    const memberIdsOf = (conversationId: number) =>
-      members.filter((m) => m.conversation_id === conversationId).map((m) => m.user_id);
-    await indexMessages(
-      trx,
+      insertedIds(insertIds, inserted?.insertId ?? Number.NaN, rows.length) ?? (await lookUpIds(pipeline, rows));
+    const senderLast = lastSeqOfSenders(rows);
+    const search = indexStatement(
       rows.map((row, i) => ({
         messageId: ids[i] as number,
         conversationId: row.conversation_id,
-        memberIds: memberIdsOf(row.conversation_id),
+        memberIds: members.filter((m) => m.conversation_id === row.conversation_id).map((m) => m.user_id),
         text: row.text,
       })),
     );
+    await pipeline.commitWith([...(search ? [search] : []), moveCursors(senderLast, [...added.keys()])]);
 
-    // Cursors: both sides see the conversation again; each sender has read up to their last message,
-    // past every deleted one (all older than the batch).
-    const senderLast = new Map<string, { conversationId: number; userId: number; seq: number }>();
-    for (const row of rows)
-      senderLast.set(memberKey(row.conversation_id, row.sender_id), {
-        conversationId: row.conversation_id,
-        userId: row.sender_id,
-        seq: row.seq,
-      });
-    const cursors = [...senderLast.values()];
-    await runText(trx, statements.moveCursors(cursors.length, conversationIds.length), [
-      ...cursors.flatMap((k) => [k.conversationId, k.userId, k.seq]),
-      ...cursors.flatMap((k) => [k.conversationId, k.userId]),
-      ...conversationIds,
-    ]);
+    const lastSeqAfter = (conversationId: number) =>
+      (members.find((m) => m.conversation_id === conversationId)?.last_seq ?? 0) + (added.get(conversationId) ?? 0);
     const cursorsOf = (conversationId: number, userId: number): Cursors => {
       const sent = senderLast.get(memberKey(conversationId, userId));
       const member = memberships.get(memberKey(conversationId, userId));
       return {
         conversationId,
-        lastSeq: lastSeqOf.get(conversationId) ?? 0,
+        lastSeq: lastSeqAfter(conversationId),
         readSeq: sent?.seq ?? member?.read_seq ?? 0,
         deletedUnread: sent ? 0 : (member?.deleted_unread ?? 0),
-        lastChangeSeq: lastChangeSeqOf.get(conversationId) ?? 0,
+        lastChangeSeq: member?.last_change_seq ?? 0,
       };
     };
-    const totalOf = totalsAfter(members, senderLast);
-    return sends.map((send, i): CommittedSend => {
-      const row = rows[i] as (typeof rows)[number];
+    const totalOf = totalsAfter(members, added, senderLast);
+    let next = 0;
+    return sends.map((send, i): SendCommitOutcome => {
+      const refusal = outcomes[i];
+      if (refusal) return refusal;
+      const row = rows[next] as StoredRow;
+      const id = ids[next++] as number;
       const peerId = memberships.get(memberKey(send.conversationId, send.senderId))?.peer_id as number;
-      const stored = { ...row, id: ids[i] as number, edited_at: null, deleted_at: null, change_seq: 0 };
+      const message = { ...row, id, edited_at: null, deleted_at: null, change_seq: 0 };
       return {
-        message: toMessage(stored, send.attachment, send.replyTo, []),
+        message: toMessage(message, send.attachment, send.replyTo, []),
         peerId,
         peer: cursorsOf(send.conversationId, peerId),
         sender: cursorsOf(send.conversationId, send.senderId),
@@ -177,36 +131,126 @@ export async function commitTogether(
   });
 }
 
+/** Why `send` may not be stored, as read under its conversation's lock; undefined when it may. */
+function refusalOf(send: PreparedSend, memberships: ReadonlyMap<string, MemberRow>): AppError | undefined {
+  // Not 403: a conversation someone is not in does not exist for them.
+  const sender = memberships.get(memberKey(send.conversationId, send.senderId));
+  if (!sender) return notFound('That conversation');
+  const peer = memberships.get(memberKey(send.conversationId, sender.peer_id));
+  if (peer?.deleted_at != null) return peerDeleted();
+  return blockRefusal({ byMe: sender.blocked_peer !== null, byThem: peer?.blocked_peer != null });
+}
+
+type StoredRow = ReturnType<typeof numbered>['rows'][number];
+
+/** The rows to insert, each with the next seq of its conversation, and how many each conversation got. */
+function numbered(sends: readonly PreparedSend[], members: readonly MemberRow[], now: number) {
+  const lastSeq = new Map(members.map((m) => [m.conversation_id, m.last_seq]));
+  const added = new Map<number, number>();
+  const rows = sends.map((send) => {
+    const count = (added.get(send.conversationId) ?? 0) + 1;
+    added.set(send.conversationId, count);
+    return {
+      conversation_id: send.conversationId,
+      seq: (lastSeq.get(send.conversationId) ?? 0) + count,
+      sender_id: send.senderId,
+      client_id: send.clientId,
+      text: send.text,
+      attachment_id: send.attachment?.id ?? null,
+      reply_to_id: send.replyTo?.id ?? null,
+      created_at: now,
+    };
+  });
+  return { rows, added };
+}
+
+function takeSeqs(added: ReadonlyMap<number, number>, now: number): Statement {
+  const ids = [...added.keys()];
+  return [sendStatements.takeSeqs(ids.length), [...ids.flatMap((id) => [id, added.get(id) ?? 0]), now, ...ids]];
+}
+
+function insertMessages(rows: readonly StoredRow[]): Statement {
+  return [
+    sendStatements.insertMessages(rows.length),
+    rows.flatMap((r) => [
+      r.conversation_id,
+      r.seq,
+      r.sender_id,
+      r.client_id,
+      r.text,
+      r.attachment_id,
+      r.reply_to_id,
+      r.created_at,
+    ]),
+  ];
+}
+
+interface SenderLast {
+  conversationId: number;
+  userId: number;
+  seq: number;
+}
+
+/** Each sender's last message of the batch, per conversation: they have read up to it. */
+function lastSeqOfSenders(rows: readonly StoredRow[]): Map<string, SenderLast> {
+  const last = new Map<string, SenderLast>();
+  for (const row of rows)
+    last.set(memberKey(row.conversation_id, row.sender_id), {
+      conversationId: row.conversation_id,
+      userId: row.sender_id,
+      seq: row.seq,
+    });
+  return last;
+}
+
+/** Both sides see the conversation again; each sender has read up to their last message, past every deleted one (all older than the batch). */
+function moveCursors(senderLast: ReadonlyMap<string, SenderLast>, conversationIds: readonly number[]): Statement {
+  const cursors = [...senderLast.values()];
+  return [
+    sendStatements.moveCursors(cursors.length, conversationIds.length),
+    [
+      ...cursors.flatMap((k) => [k.conversationId, k.userId, k.seq]),
+      ...cursors.flatMap((k) => [k.conversationId, k.userId]),
+      ...conversationIds,
+    ],
+  ];
+}
+
 /**
- * Each member's unread total once the batch's cursors moved: the totals were read after the seqs
- * were taken and before the senders' cursors moved to their last message, so a sender's own
- * conversation counts (last − read − deleted) in the total read, and (last − own last seq) now.
+ * Each member's unread total once the batch is stored. The totals were read before it: each of
+ * the batch's conversations adds its new messages to every member's count, except a sender's,
+ * whose count becomes what follows their own last message.
  */
 function totalsAfter(
   members: readonly MemberRow[],
+  added: ReadonlyMap<number, number>,
   senderLast: ReadonlyMap<string, { seq: number }>,
 ): Map<number, number> {
   const totals = new Map<number, number>();
   for (const m of members) if (!totals.has(m.user_id)) totals.set(m.user_id, Number(m.total ?? 0));
   for (const m of members) {
-    const sent = senderLast.get(memberKey(m.conversation_id, m.user_id));
-    if (!sent) continue;
+    const count = added.get(m.conversation_id);
+    if (count === undefined) continue;
     const before = m.last_seq - m.read_seq - m.deleted_unread;
-    totals.set(m.user_id, (totals.get(m.user_id) ?? 0) - before + (m.last_seq - sent.seq));
+    const sent = senderLast.get(memberKey(m.conversation_id, m.user_id));
+    const after = sent ? m.last_seq + count - sent.seq : before + count;
+    totals.set(m.user_id, (totals.get(m.user_id) ?? 0) - before + after);
   }
   return totals;
 }
 
 async function lookUpIds(
-  trx: Db,
-  conversationIds: number[],
+  pipeline: Pipeline,
   rows: ReadonlyArray<{ conversation_id: number; seq: number }>,
 ): Promise<number[]> {
-  const { rows: stored } = await runText<{ id: number; conversation_id: number; seq: number }>(
-    trx,
-    sendStatements.findIds(conversationIds.length, rows.length),
-    [...conversationIds, ...rows.flatMap((r) => [r.conversation_id, r.seq])],
-  );
+  const conversationIds = [...new Set(rows.map((r) => r.conversation_id))];
+  const [found] = await pipeline.run([
+    [
+      sendStatements.findIds(conversationIds.length, rows.length),
+      [...conversationIds, ...rows.flatMap((r) => [r.conversation_id, r.seq])],
+    ],
+  ]);
+  const stored = (found?.rows ?? []) as Array<{ id: number; conversation_id: number; seq: number }>;
   const idAt = new Map(stored.map((r) => [`${r.conversation_id}:${r.seq}`, r.id]));
   return rows.map((r) => idAt.get(`${r.conversation_id}:${r.seq}`) ?? 0);
 }

@@ -3,6 +3,11 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, MysqlDialect, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
 import { createPool, type Pool } from 'mysql2';
+import {
+  mysqlPipelinedTransaction,
+  type PipelinedTransaction,
+  sqlitePipelinedTransaction,
+} from './pipelined-transaction.ts';
 import type { Database } from './schema.ts';
 
 export type DialectName = 'mysql' | 'sqlite';
@@ -19,6 +24,8 @@ export interface PoolUse {
 export interface DatabaseHandle {
   db: Db;
   dialect: DialectName;
+  /** A transaction whose statements travel a group per round trip: the send path's. */
+  pipelined: PipelinedTransaction;
   /** undefined on SQLite, which has one connection and no pool. */
   poolUse(): PoolUse | undefined;
   close(): Promise<void>;
@@ -26,6 +33,11 @@ export interface DatabaseHandle {
 
 /** Connections per node: enough for a burst of concurrent requests, small enough for many nodes on one MySQL. */
 const MYSQL_POOL_SIZE = 10;
+/**
+ * Connections per node for pipelined transactions: the send path commits one batch at a time, and
+ * a second lets one start while the last one's connection is still being handed back.
+ */
+const MYSQL_PIPELINE_POOL_SIZE = 2;
 /** A lock held by another writer is waited for this long before SQLite answers SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 export const SQLITE_FILE = 'chat.sqlite';
@@ -33,11 +45,31 @@ export const SQLITE_FILE = 'chat.sqlite';
 export function openDatabase(options: { databaseUrl: string | undefined; dataDir: string }): DatabaseHandle {
   if (!options.databaseUrl) {
     const db = openSqlite(options.dataDir);
-    return { db, dialect: 'sqlite', poolUse: () => undefined, close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'sqlite',
+      pipelined: sqlitePipelinedTransaction(db),
+      poolUse: () => undefined,
+      close: () => db.destroy(),
+    };
   }
-  const pool = openMysqlPool(options.databaseUrl);
+  const pool = openMysqlPool(options.databaseUrl, { connectionLimit: MYSQL_POOL_SIZE });
+  // Its own connections: multi-statement queries are allowed on them, and on no others.
+  const pipelinePool = openMysqlPool(options.databaseUrl, {
+    connectionLimit: MYSQL_PIPELINE_POOL_SIZE,
+    multipleStatements: true,
+  });
   const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
-  return { db, dialect: 'mysql', poolUse: () => poolUse(pool), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'mysql',
+    pipelined: mysqlPipelinedTransaction(pipelinePool),
+    poolUse: () => poolUse(pool),
+    async close() {
+      await db.destroy();
+      await new Promise<void>((resolve) => pipelinePool.end(() => resolve()));
+    },
+  };
 }
 
 /** mysql2 keeps its counts in fields it does not declare; read here only, for the metrics. */
@@ -53,10 +85,10 @@ function poolUse(pool: Pool): PoolUse {
   return { inUse: queues._allConnections.length - idle, idle, waiting: queues._connectionQueue.length };
 }
 
-function openMysqlPool(databaseUrl: string): Pool {
+function openMysqlPool(databaseUrl: string, options: { connectionLimit: number; multipleStatements?: boolean }): Pool {
   return createPool({
+    ...options,
     uri: databaseUrl.replace(/^mariadb:/, 'mysql:'),
-    connectionLimit: MYSQL_POOL_SIZE,
     charset: 'utf8mb4',
     timezone: 'Z',
     // A database that does not answer must surface as an error, not a hung request.
