@@ -162,6 +162,25 @@ export async function lockConversationBetween(db: Db, userA: number, userB: numb
     .execute();
 }
 
+/** Conversations locked per statement: an account may be in many, and SQLite caps a statement's parameters. */
+const LOCK_CHUNK = 1000;
+
+/**
+ * Locks these conversations' rows until the caller's transaction ends, in id order as a send batch
+ * does (so the two wait for each other instead of deadlocking): a change every later send must
+ * see (an account deleted) then waits for the batches committing there. The UPDATE changes nothing.
+ */
+export async function lockConversations(db: Db, conversationIds: readonly number[]): Promise<void> {
+  const sorted = [...conversationIds].sort((a, b) => a - b);
+  for (let start = 0; start < sorted.length; start += LOCK_CHUNK) {
+    await db
+      .updateTable('conversations')
+      .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+      .where('id', 'in', sorted.slice(start, start + LOCK_CHUNK))
+      .execute();
+  }
+}
+
 /** A member's own flags on a conversation: hidden from their list, muted. Only those given change. */
 export async function setMemberFlags(
   db: Db,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, type BackendKind } from '../../../test/backends.ts';
-import { createChatUser } from '../../../test/chat-users.ts';
+import { createChatUser, PASSWORD } from '../../../test/chat-users.ts';
 import { openFrameSocket } from '../../../test/frame-socket.ts';
 import { freePort, type ServerProcess, spawnServer, waitUntilServing } from '../../../test/process.ts';
 import { createEnvironment, type TestEnvironment } from '../../../test/server.ts';
@@ -56,7 +56,7 @@ function nodePausingSendsAt(kind: BackendKind, point: FailpointName) {
   return { pair, nextPause };
 }
 
-describe.each(BACKENDS)('a block racing a send on %s', (kind: BackendKind) => {
+describe.each(BACKENDS)('a block or an account deletion racing a send on %s', (kind: BackendKind) => {
   describe('committed while the send waits for its transaction', () => {
     const node = nodePausingSendsAt(kind, 'send.before-commit');
 
@@ -124,6 +124,33 @@ describe.each(BACKENDS)('a block racing a send on %s', (kind: BackendKind) => {
         expect(await b.request({ type: 'send', clientId: 'late', conversationId, text: 'too late' })).toMatchObject({
           type: 'error',
           code: 'blocked',
+        });
+      } finally {
+        close();
+      }
+    });
+
+    it('lets an account deletion finish only once the send is stored, and refuses every send after it', async () => {
+      const { alice, bob, b, close } = await node.pair();
+      try {
+        const { id: conversationId } = (await alice.api.openConversation(bob.me.id)).conversation;
+        const paused = node.nextPause();
+        const happened: string[] = [];
+        const answer = b
+          .request({ type: 'send', clientId: 'in-flight', conversationId, text: 'are you still there?' })
+          .then((frame) => {
+            happened.push(`send answered: ${frame.type}`);
+            return frame;
+          });
+        await paused();
+        await alice.api.deleteAccount({ password: PASSWORD });
+        happened.push('account deleted');
+        await answer;
+        // Bob read "not deleted" under the conversation's lock: the deletion waited for his message.
+        expect(happened).toEqual(['send answered: ack', 'account deleted']);
+        expect(await b.request({ type: 'send', clientId: 'late', conversationId, text: 'hello?' })).toMatchObject({
+          type: 'error',
+          code: 'peer_deleted',
         });
       } finally {
         close();
