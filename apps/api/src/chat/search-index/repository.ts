@@ -1,7 +1,7 @@
 import type { Db } from '../../infra/db/database.ts';
 import type { Statement } from '../../infra/db/pipelined-transaction.ts';
 import { list, runText, textPerShape } from '../../infra/db/statement-text.ts';
-import { indexDocument, indexTemplate, isSearchable, SPAN_MARK, SPAN_MESSAGES } from './tokens.ts';
+import { indexDocument, isSearchable } from './tokens.ts';
 
 /** A message as search indexes it: its text, and who may find it. */
 export interface Indexable {
@@ -40,34 +40,6 @@ export function indexStatement(messages: readonly Indexable[]): Statement | unde
       indexDocument(message.messageId, message.conversationId, message.memberIds, message.text),
     ]),
   ];
-}
-
-/**
- * Params: (offset, template, mark, offset) per row. MySQL, right after the messages' insert in
- * the same round trip: with consecutive ids (`MultiRowInsertIds` 'first-reported') the message at
- * `offset` of that insert has id LAST_INSERT_ID() + offset, and its span (`spanOf`) fills the mark.
- */
-const insertRowsAfterMessages = textPerShape(
-  (rows) =>
-    `insert into message_search (message_id, tokens) values ${list(
-      rows,
-      `(last_insert_id() + ?, replace(?, ?, floor((last_insert_id() + ?) / ${SPAN_MESSAGES})))`,
-    )}`,
-);
-
-/**
- * `indexStatement` for the messages of the insert just before it, whose ids the transaction does
- * not know yet: one round trip fewer for a send batch on MySQL.
- */
-export function indexAfterInsertStatement(
-  messages: ReadonlyArray<Omit<Indexable, 'messageId'>>,
-): Statement | undefined {
-  const parameters = messages.flatMap((message, offset) =>
-    isSearchable(message.text)
-      ? [offset, indexTemplate(message.conversationId, message.memberIds, message.text), SPAN_MARK, offset]
-      : [],
-  );
-  return parameters.length === 0 ? undefined : [insertRowsAfterMessages(parameters.length / 4), parameters];
 }
 
 /** An edit: the message is found by its new text only. */

@@ -139,11 +139,8 @@ function textTokens(text: string): string[] {
 /** False for a text with no word or character to find it by (empty, or only punctuation and emoji). */
 export const isSearchable = (text: string) => WORD_CHARS_ONCE.test(fold(text));
 
-const scopedToken = (memberId: number, span: number | string, token: string) => `u${memberId}s${span}${token}`;
-const conversationToken = (conversationId: number, span: number | string) => `c${conversationId}s${span}`;
-
-/** Stands for the span in a document written before its message's id is known (no token holds it). */
-export const SPAN_MARK = '\u0001';
+const scopedToken = (memberId: number, span: number, token: string) => `u${memberId}s${span}${token}`;
+const conversationToken = (conversationId: number, span: number) => `c${conversationId}s${span}`;
 
 /**
  * What goes in the index for one message: its conversation in its span, then its text's tokens once
@@ -156,15 +153,8 @@ export function indexDocument(
   memberIds: readonly number[],
   text: string,
 ): string {
-  return documentIn(spanOf(messageId), conversationId, memberIds, text);
-}
-
-/** The same with `SPAN_MARK` for the span, for the database to fill in once the message has its id. */
-export const indexTemplate = (conversationId: number, memberIds: readonly number[], text: string): string =>
-  documentIn(SPAN_MARK, conversationId, memberIds, text);
-
-function documentIn(span: number | string, conversationId: number, memberIds: readonly number[], text: string) {
   const tokens = textTokens(text);
+  const span = spanOf(messageId);
   return [
     conversationToken(conversationId, span),
     ...memberIds.flatMap((id) => tokens.map((token) => scopedToken(id, span, token))),

@@ -7,7 +7,7 @@ import { failpoint } from '../../infra/failpoints/failpoints.ts';
 import { blockRefusal } from '../blocks/rules.ts';
 import { peerDeleted } from '../conversations.ts';
 import { toMessage } from '../messages-repository.ts';
-import { indexAfterInsertStatement, indexStatement } from '../search-index/repository.ts';
+import { indexStatement } from '../search-index/repository.ts';
 import type { Cursors } from '../unread-state.ts';
 import { sendStatements } from './statements.ts';
 import type { PreparedSend } from './types.ts';
@@ -83,14 +83,19 @@ export async function commitTogether(
       return outcomes as AppError[];
     }
     const { rows, added } = numbered(stored, members, now);
+    const [, inserted] = await pipeline.run([takeSeqs(added, now), insertMessages(rows)]);
+    const ids =
+      insertedIds(insertIds, inserted?.insertId ?? Number.NaN, rows.length) ?? (await lookUpIds(pipeline, rows));
     const senderLast = lastSeqOfSenders(rows);
-    const ids = await insertAndCommit(database, pipeline, insertIds, {
-      rows,
-      seqs: takeSeqs(added, now),
-      cursors: moveCursors(senderLast, [...added.keys()]),
-      memberIdsOf: (conversationId) =>
-        members.filter((m) => m.conversation_id === conversationId).map((m) => m.user_id),
-    });
+    const search = indexStatement(
+      rows.map((row, i) => ({
+        messageId: ids[i] as number,
+        conversationId: row.conversation_id,
+        memberIds: members.filter((m) => m.conversation_id === row.conversation_id).map((m) => m.user_id),
+        text: row.text,
+      })),
+    );
+    await pipeline.commitWith([...(search ? [search] : []), moveCursors(senderLast, [...added.keys()])]);
 
     const lastSeqAfter = (conversationId: number) =>
       (members.find((m) => m.conversation_id === conversationId)?.last_seq ?? 0) + (added.get(conversationId) ?? 0);
@@ -124,43 +129,6 @@ export async function commitTogether(
       };
     });
   });
-}
-
-/**
- * The rest of the transaction, whose statements need the messages' ids for the search index. On
- * MySQL with consecutive ids the database fills them in (`indexAfterInsertStatement`), so it all
- * goes with the commit in one round trip; otherwise the ids come back first.
- */
-async function insertAndCommit(
-  database: DatabaseHandle,
-  pipeline: Pipeline,
-  insertIds: MultiRowInsertIds,
-  batch: {
-    rows: readonly StoredRow[];
-    seqs: Statement;
-    cursors: Statement;
-    memberIdsOf(conversationId: number): number[];
-  },
-): Promise<number[]> {
-  const { rows, seqs, cursors, memberIdsOf } = batch;
-  const indexable = rows.map((row) => ({
-    conversationId: row.conversation_id,
-    memberIds: memberIdsOf(row.conversation_id),
-    text: row.text,
-  }));
-  if (database.dialect === 'mysql' && insertIds === 'first-reported') {
-    const search = indexAfterInsertStatement(indexable);
-    const [, inserted] = await pipeline.commitWith([seqs, insertMessages(rows), ...(search ? [search] : []), cursors]);
-    const ids = insertedIds(insertIds, inserted?.insertId ?? Number.NaN, rows.length);
-    if (!ids) throw new Error('the insert reported no id');
-    return ids;
-  }
-  const [, inserted] = await pipeline.run([seqs, insertMessages(rows)]);
-  const ids =
-    insertedIds(insertIds, inserted?.insertId ?? Number.NaN, rows.length) ?? (await lookUpIds(pipeline, rows));
-  const search = indexStatement(indexable.map((message, i) => ({ ...message, messageId: ids[i] as number })));
-  await pipeline.commitWith([...(search ? [search] : []), cursors]);
-  return ids;
 }
 
 /** Why `send` may not be stored, as read under its conversation's lock; undefined when it may. */
