@@ -4,6 +4,8 @@ import { WebSocket } from 'ws';
 
 interface Order {
   targets: Array<{ url: string; token: string }>;
+  /** This worker's sockets are the phase's from `first` to `first + count`, each on the next target. */
+  first: number;
   count: number;
   /** No socket is opened after this time (ms since the epoch): the phase is bounded. */
   deadline: number;
@@ -22,7 +24,7 @@ process.once('message', async (order: Order) => {
   let failed = 0;
   const open = (i: number) =>
     new Promise<void>((resolve) => {
-      const target = order.targets[i % order.targets.length] as { url: string; token: string };
+      const target = order.targets[(order.first + i) % order.targets.length] as { url: string; token: string };
       const socket = new WebSocket(`${target.url.replace('http', 'ws')}/ws?v=1`, {
         headers: { authorization: `Bearer ${target.token}` },
       });

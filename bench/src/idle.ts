@@ -46,7 +46,10 @@ export async function idlePhase(
     const worker = fork(path.join(import.meta.dirname, 'idle-worker.ts'), { execArgv: ['--import', 'tsx'] });
     const share = Math.min(PER_WORKER, count - i * PER_WORKER);
     const opened = new Promise<{ open: number; failed: number }>((resolve) => worker.once('message', resolve as never));
-    worker.send({ targets, count: share, deadline, readyOn: options.memoryEndpoint ? 'ready' : 'open' });
+    // Each worker goes on where the last one's share ends, so the nodes and users get even shares:
+    // all starting from the first target gave the first nodes more sockets than they have files.
+    const first = i * PER_WORKER;
+    worker.send({ targets, first, count: share, deadline, readyOn: options.memoryEndpoint ? 'ready' : 'open' });
     return { worker, opened };
   });
   const results = await Promise.all(workers.map((w) => w.opened));
