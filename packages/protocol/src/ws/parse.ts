@@ -106,7 +106,6 @@ function frameParser<F>(schemas: Record<string, TSchema>): (raw: string) => Fram
     if (!validator.Check(value)) {
       const [first] = validator.Errors(value);
       const where = first?.instancePath ? `${first.instancePath.slice(1)}: ` : '';
-      const { clientId } = value as { clientId?: unknown };
       return {
         ok: false,
         code: 'validation_failed',

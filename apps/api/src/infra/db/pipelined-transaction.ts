@@ -1,6 +1,6 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2';
-import type { Db } from './database.ts';
+import type { Database } from './schema.ts';
 
 /** One SQL text (from `statement-text.ts`) and its parameters. */
 export type Statement = readonly [text: string, parameters: readonly unknown[]];
@@ -98,7 +98,7 @@ function toStatementResult(result: unknown): StatementResult {
  * SQLite: an ordinary Kysely transaction, one statement after the other; the database is in the
  * process, so a round trip costs nothing to save.
  */
-export function sqlitePipelinedTransaction(db: Db): PipelinedTransaction {
+export function sqlitePipelinedTransaction(db: Kysely<Database>): PipelinedTransaction {
   return (work) =>
     db.transaction().execute(async (trx) => {
       const run = async (statements: readonly Statement[]) => {
