@@ -15,18 +15,19 @@ const MAX_BATCH = 200;
  */
 const MAX_IN_FLIGHT = 1;
 /**
- * A batch starts at most this often, unless it is full: a batch costs the same few statements and
- * one fsync whatever its size, so committing again the moment the last commit returned made a
+ * A batch starts at most this often, unless it is full: a batch costs the same few round trips,
+ * wake-ups and one fsync whatever its size (on the bench machine about 0.6 ms of node CPU for a
+ * batch of one, measured alone), so committing again the moment the last commit returned made a
  * lightly loaded node run as many (small) batches per second as a busy one. A send that finds the
  * node idle, nothing started within the window, still commits at once; otherwise it waits at most
- * this long. Measured with `pnpm bench` on two nodes, back to back (2026-12-02): a 12 ms window
- * against 4 ms cut the batches at 1,000 msg/s from 412 to 158 per second, node CPU by 26 % (20 %
- * at 3,000 msg/s) and MariaDB's by 37 % (27 %), and p99 fell (44 to 34 ms at 1,000 msg/s, 68 to
- * 49 at 3,000) since the machine was less busy; p50 rose by about half the window. Each round
- * trip and wake-up costs far more than the work it carries here, so fewer batches win. Ten
- * milliseconds is below anything a person can notice in a chat.
+ * this long. Measured with `pnpm bench` back to back (2026-12-02): on two nodes, 20 ms against
+ * 10 ms took node CPU per delivery at 3,000 msg/s from 196 to 175 µs and MariaDB's CPU by a fifth,
+ * p99 the same (61 against 66 ms), p50 7 ms more; on four nodes, 25 ms against 10 ms, from 288
+ * to 236 µs, MariaDB's by 30 %, p99 81 against 93 ms (the machine less busy); earlier, 12 ms
+ * against 4 ms cut node CPU by a quarter. Twenty milliseconds is far below what a person notices
+ * in a chat, and p50 under load is what pays for it.
  */
-const WINDOW_MS = 10;
+const WINDOW_MS = 20;
 /** A batch this large goes at once, window or not: waiting longer would only add latency. */
 const FULL_BATCH = 64;
 
