@@ -76,13 +76,15 @@ export async function commitTogether(
     const members = (await pipeline.run(read)).at(-1)?.rows as unknown as MemberRow[];
     await failpoint('send.members-read');
     const memberships = new Map(members.map((m) => [memberKey(m.conversation_id, m.user_id), m]));
+    const membersOf = groupByConversation(members);
     const outcomes: Array<AppError | undefined> = sends.map((send) => refusalOf(send, memberships));
     const stored = sends.filter((_, i) => outcomes[i] === undefined);
     if (stored.length === 0) {
       await pipeline.commitWith([]);
       return outcomes as AppError[];
     }
-    const { rows, added } = numbered(stored, members, now);
+    const lastSeqBefore = (conversationId: number) => membersOf.get(conversationId)?.[0]?.last_seq ?? 0;
+    const { rows, added } = numbered(stored, lastSeqBefore, now);
     const [, inserted] = await pipeline.run([takeSeqs(added, now), insertMessages(rows)]);
     const ids =
       insertedIds(insertIds, inserted?.insertId ?? Number.NaN, rows.length) ?? (await lookUpIds(pipeline, rows));
@@ -91,14 +93,13 @@ export async function commitTogether(
       rows.map((row, i) => ({
         messageId: ids[i] as number,
         conversationId: row.conversation_id,
-        memberIds: members.filter((m) => m.conversation_id === row.conversation_id).map((m) => m.user_id),
+        memberIds: (membersOf.get(row.conversation_id) ?? []).map((m) => m.user_id),
         text: row.text,
       })),
     );
     await pipeline.commitWith([...(search ? [search] : []), moveCursors(senderLast, [...added.keys()])]);
 
-    const lastSeqAfter = (conversationId: number) =>
-      (members.find((m) => m.conversation_id === conversationId)?.last_seq ?? 0) + (added.get(conversationId) ?? 0);
+    const lastSeqAfter = (conversationId: number) => lastSeqBefore(conversationId) + (added.get(conversationId) ?? 0);
     const cursorsOf = (conversationId: number, userId: number): Cursors => {
       const sent = senderLast.get(memberKey(conversationId, userId));
       const member = memberships.get(memberKey(conversationId, userId));
@@ -143,16 +144,21 @@ function refusalOf(send: PreparedSend, memberships: ReadonlyMap<string, MemberRo
 
 type StoredRow = ReturnType<typeof numbered>['rows'][number];
 
+function groupByConversation(members: readonly MemberRow[]): Map<number, MemberRow[]> {
+  const grouped = new Map<number, MemberRow[]>();
+  for (const m of members) grouped.set(m.conversation_id, [...(grouped.get(m.conversation_id) ?? []), m]);
+  return grouped;
+}
+
 /** The rows to insert, each with the next seq of its conversation, and how many each conversation got. */
-function numbered(sends: readonly PreparedSend[], members: readonly MemberRow[], now: number) {
-  const lastSeq = new Map(members.map((m) => [m.conversation_id, m.last_seq]));
+function numbered(sends: readonly PreparedSend[], lastSeqBefore: (conversationId: number) => number, now: number) {
   const added = new Map<number, number>();
   const rows = sends.map((send) => {
     const count = (added.get(send.conversationId) ?? 0) + 1;
     added.set(send.conversationId, count);
     return {
       conversation_id: send.conversationId,
-      seq: (lastSeq.get(send.conversationId) ?? 0) + count,
+      seq: lastSeqBefore(send.conversationId) + count,
       sender_id: send.senderId,
       client_id: send.clientId,
       text: send.text,
