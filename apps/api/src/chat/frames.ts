@@ -1,6 +1,7 @@
 import { MESSAGE_CHANGES, TYPING, WS_LIMITS } from '@chat/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { Connection } from '../gateway/connection.ts';
+import { AnsweredLater } from '../gateway/dispatch.ts';
 import { AppError } from '../http/errors.ts';
 import { sendMetrics } from '../infra/metrics/instruments.ts';
 import { UserLimiter } from '../infra/rate-limit/user-limiter.ts';
@@ -45,12 +46,17 @@ export function registerChatFrames(
     if (!sends.take(connection.userId)) {
       throw new AppError(429, 'rate_limited', 'You are sending too fast. Wait a moment and try again.');
     }
-    const result = await commit.submit(await prepareSend(db, connection.userId, frame));
-    connection.send({ type: 'ack', clientId: frame.clientId, message: result.message });
-    acked();
-    connection.send({ type: 'unread', ...result.senderUnread });
-    gateway.deliver(sendEvents(result, connection.id, Date.now()));
-    if (result.message.seq === 1) conversationStarted.emit(result.message.senderId, result.peerId);
+    // Queued in the order the frames came; the next frame is handled while this one commits.
+    const committed = commit.submit(await prepareSend(db, connection.userId, frame));
+    return new AnsweredLater(
+      committed.then((result) => {
+        connection.send({ type: 'ack', clientId: frame.clientId, message: result.message });
+        acked();
+        connection.send({ type: 'unread', ...result.senderUnread });
+        gateway.deliver(sendEvents(result, connection.id, Date.now()));
+        if (result.message.seq === 1) conversationStarted.emit(result.message.senderId, result.peerId);
+      }),
+    );
   });
 
   const change = async (connection: Connection, clientId: string, request: Change) => {

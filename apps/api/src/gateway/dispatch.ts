@@ -5,12 +5,25 @@ import { AppError } from '../http/errors.ts';
 import { sendMetrics } from '../infra/metrics/instruments.ts';
 import type { Connection } from './connection.ts';
 
+/**
+ * What a handler returns once its frame has taken its place in order but is answered later: the
+ * connection's next frame is handled meanwhile, and a failure is still answered as this frame's
+ * own. A send returns it once queued for its batch, so that a connection's sends share batches
+ * instead of going one per batch window.
+ */
+export class AnsweredLater {
+  constructor(readonly answered: Promise<void>) {}
+}
+
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that answers at once returns nothing.
+type Handled = Promise<void | AnsweredLater> | void | AnsweredLater;
+
 export type FrameHandler<T extends ClientFrameType> = (
   connection: Connection,
   frame: Extract<ClientFrame, { type: T }>,
-) => Promise<void> | void;
+) => Handled;
 
-type AnyFrameHandler = (connection: Connection, frame: ClientFrame) => Promise<void> | void;
+type AnyFrameHandler = (connection: Connection, frame: ClientFrame) => Handled;
 
 /**
  * Client frames to their handlers, keyed by type, so each handler only ever receives frames of its
@@ -39,12 +52,18 @@ export class Dispatcher {
     try {
       const handler = this.handlers.get(frame.type);
       if (!handler) throw new AppError(400, 'unknown_frame', `Frames of type "${frame.type}" are not handled here.`);
-      await handler(connection, frame);
+      const handled = await handler(connection, frame);
+      if (handled instanceof AnsweredLater)
+        void handled.answered.catch((error) => this.refuse(connection, frame, error));
     } catch (error) {
-      const answer = this.answer(connection, frame, error);
-      if (frame.type === 'send') sendMetrics.refused(answer.code);
-      connection.send({ type: 'error', ...answer, frame: frame.type });
+      this.refuse(connection, frame, error);
     }
+  }
+
+  private refuse(connection: Connection, frame: ClientFrame, error: unknown): void {
+    const answer = this.answer(connection, frame, error);
+    if (frame.type === 'send') sendMetrics.refused(answer.code);
+    connection.send({ type: 'error', ...answer, frame: frame.type });
   }
 
   private answer(connection: Connection, frame: ClientFrame, error: unknown) {

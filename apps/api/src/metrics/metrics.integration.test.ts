@@ -59,6 +59,24 @@ describe.each(BACKENDS)('/metrics (%s)', (kind) => {
       expect(sample(after, 'chat_db_pool_in_use') + sample(after, 'chat_db_pool_idle')).toBeGreaterThan(0);
     }
   });
+
+  it("commits a connection's burst of sends together, acked and numbered in the order sent", async () => {
+    // A burst under the rate limit, as a client resends what it held while offline.
+    const burst = 30;
+    const before = await scrape(nodes.nodeA.url);
+    for (let i = 0; i < burst; i++) socket.send({ type: 'send', clientId: `burst-${i}`, conversationId, text: `${i}` });
+    const acks = [];
+    for (let i = 0; i < burst; i++) acks.push(await socket.next('ack', (ack) => ack.clientId.startsWith('burst-')));
+    expect(acks.map((ack) => ack.clientId)).toEqual(Array.from({ length: burst }, (_, i) => `burst-${i}`));
+    const seqs = acks.map((ack) => ack.message.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] as number) + i));
+
+    // Handled one commit at a time, each send would have waited for the previous one's batch.
+    const batches =
+      sample(await scrape(nodes.nodeA.url), 'chat_send_batch_size_count') -
+      sample(before, 'chat_send_batch_size_count');
+    expect(batches).toBeLessThan(burst / 3);
+  });
 });
 
 describe('/metrics with METRICS_TOKEN', () => {
