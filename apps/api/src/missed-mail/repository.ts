@@ -28,12 +28,6 @@ export interface DueQuery {
   offset: number;
 }
 
-/**
- * Members with a message from the peer that is unread, not mailed yet, older than `afterMs` and newer
- * than the member's last time online (what came while they were connected, they saw announced), in
- * conversations not mailed about within the window and not muted, of users who want these mails. Oldest first, so
- * whoever waited longest is served first. Whether the member is offline now is the caller's to ask.
- */
 type MemberScope = ExpressionBuilder<
   Database & { m: Database['conversation_members']; c: Database['conversations']; u: Database['users'] },
   'm' | 'c' | 'u'
@@ -54,9 +48,12 @@ const firstDueAt = (eb: MemberScope) =>
     .where('msg.deleted_at', 'is', null)
     .where('msg.created_at', '>', sql<number>`coalesce(${sql.ref('u.last_seen_at')}, 0)`);
 
-export async function findDueConversations(db: Db, query: DueQuery): Promise<DueConversation[]> {
-  const dueBefore = query.now - query.afterMs;
-  const rows = await db
+/**
+ * Members with something waiting for a mail (see firstDueAt), due yet or not, in conversations not
+ * mailed about within the window and not muted, of users who want these mails.
+ */
+const waitingConversations = (db: Db, query: Pick<DueQuery, 'now' | 'windowMs' | 'horizonMs'>) =>
+  db
     .selectFrom('conversation_members as m')
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
     .innerJoin('users as u', 'u.id', 'm.user_id')
@@ -83,7 +80,31 @@ export async function findDueConversations(db: Db, query: DueQuery): Promise<Due
     .where('m.muted', '=', 0)
     .where('u.missed_mail', '=', 1)
     .where('u.is_bot', '=', 0)
-    .where('u.email_verified_at', 'is not', null)
+    .where('u.email_verified_at', 'is not', null);
+
+type WaitingRow = Awaited<ReturnType<ReturnType<typeof waitingConversations>['execute']>>[number];
+
+const toDue = (row: WaitingRow): DueConversation => ({
+  userId: row.user_id,
+  email: row.email,
+  username: row.username,
+  conversationId: row.conversation_id,
+  peerName: row.peer_name,
+  readSeq: row.read_seq,
+  lastSeq: row.last_seq,
+  deletedUnread: row.deleted_unread,
+  mailedSeq: row.missed_mail_seq,
+});
+
+/**
+ * Members with a message from the peer that is unread, not mailed yet, older than `afterMs` and newer
+ * than the member's last time online (what came while they were connected, they saw announced), in
+ * conversations not mailed about within the window and not muted, of users who want these mails. Oldest first, so
+ * whoever waited longest is served first. Whether the member is offline now is the caller's to ask.
+ */
+export async function findDueConversations(db: Db, query: DueQuery): Promise<DueConversation[]> {
+  const dueBefore = query.now - query.afterMs;
+  const rows = await waitingConversations(db, query)
     .where((eb) => eb(firstDueAt(eb), '<=', dueBefore))
     .orderBy('first_due_at')
     .orderBy('m.user_id')
@@ -91,17 +112,26 @@ export async function findDueConversations(db: Db, query: DueQuery): Promise<Due
     .limit(query.limit)
     .offset(query.offset)
     .execute();
-  return rows.map((row) => ({
-    userId: row.user_id,
-    email: row.email,
-    username: row.username,
-    conversationId: row.conversation_id,
-    peerName: row.peer_name,
-    readSeq: row.read_seq,
-    lastSeq: row.last_seq,
-    deletedUnread: row.deleted_unread,
-    mailedSeq: row.missed_mail_seq,
-  }));
+  return rows.map(toDue);
+}
+
+/**
+ * Every conversation of these users with something waiting, due or not yet: once one of a user's
+ * conversations is due, the others go in the same mail rather than in another one moments later.
+ */
+export async function findWaitingConversationsOf(
+  db: Db,
+  userIds: readonly number[],
+  query: Pick<DueQuery, 'now' | 'windowMs' | 'horizonMs'>,
+): Promise<DueConversation[]> {
+  if (userIds.length === 0) return [];
+  const rows = await waitingConversations(db, query)
+    .where('m.user_id', 'in', userIds)
+    .where((eb) => eb(firstDueAt(eb), 'is not', null))
+    .orderBy('m.user_id')
+    .orderBy('m.conversation_id')
+    .execute();
+  return rows.map(toDue);
 }
 
 /**

@@ -2,7 +2,13 @@ import { unreadCount } from '@chat/protocol';
 import type { Db } from '../infra/db/database.ts';
 import { failpoint } from '../infra/failpoints/failpoints.ts';
 import { enqueueMail } from '../mail/outbox.ts';
-import { claimConversation, type DueConversation, findDueConversations, unreadFromPeer } from './repository.ts';
+import {
+  claimConversation,
+  type DueConversation,
+  findDueConversations,
+  findWaitingConversationsOf,
+  unreadFromPeer,
+} from './repository.ts';
 import { excerptOf, type MissedConversation, missedMessagesMail } from './template.ts';
 
 /** Conversations read per query. */
@@ -29,52 +35,57 @@ export interface SweepDeps {
 
 /**
  * One pass, on every node: finds what is due, leaves out users who are online, and per user claims
- * their conversations and queues one mail listing them, in one transaction. The claim decides once
+ * their conversations (those due, and their others with something waiting, so that messages come
+ * a few moments apart make one mail, not two) and queues one mail listing them, in one transaction. The claim decides once
  * across nodes; the outbox sends once. Oldest first, so a user's conversations decided before
  * another's were queued before it too. Returns how many mails were queued.
  */
 export async function sweepMissedMail(deps: SweepDeps, now: number): Promise<number> {
   let queued = 0;
   let offset = 0;
+  const scope = { now, windowMs: deps.windowMs, horizonMs: deps.afterMs + STALE_AFTER_MS };
   for (let page = 0; page < MAX_PAGES; page += 1) {
-    const due = await findDueConversations(deps.db, {
-      now,
-      afterMs: deps.afterMs,
-      windowMs: deps.windowMs,
-      horizonMs: deps.afterMs + STALE_AFTER_MS,
-      limit: PAGE,
-      offset,
-    });
+    const due = await findDueConversations(deps.db, { ...scope, afterMs: deps.afterMs, limit: PAGE, offset });
     const online = due.length === 0 ? new Set<number>() : await deps.onlineOf([...new Set(due.map((d) => d.userId))]);
     if (due.length > 0) await failpoint('missed-mail.before-claim');
-    let claimed = 0;
-    for (const conversations of byUser(due.filter((d) => !online.has(d.userId)))) {
-      const mailed = await mailUser(deps, conversations, now);
-      claimed += mailed;
-      if (mailed > 0) queued += 1;
+    const offline = due.filter((d) => !online.has(d.userId));
+    const waiting = await findWaitingConversationsOf(deps.db, [...new Set(offline.map((d) => d.userId))], scope);
+    let claimedDue = 0;
+    for (const conversations of byUser([...offline, ...waiting])) {
+      const claimed = await mailUser(deps, conversations, now);
+      claimedDue += offline.filter(
+        (d) => claimed.has(d.conversationId) && d.userId === conversations[0]?.userId,
+      ).length;
+      if (claimed.size > 0) queued += 1;
     }
     // Claimed rows are no longer due; the rest stay where they were.
-    offset += due.length - claimed;
+    offset += due.length - claimedDue;
     if (due.length < PAGE) break;
   }
   return queued;
 }
 
-/** Groups by user, keeping the order of each user's first (oldest) entry. */
+/** Groups by user, keeping the order of each user's first (oldest) entry; a conversation listed twice counts once. */
 function byUser(due: readonly DueConversation[]): DueConversation[][] {
-  const groups = new Map<number, DueConversation[]>();
-  for (const entry of due) groups.set(entry.userId, [...(groups.get(entry.userId) ?? []), entry]);
-  return [...groups.values()];
+  const groups = new Map<number, Map<number, DueConversation>>();
+  for (const entry of due) {
+    const mine = groups.get(entry.userId) ?? new Map<number, DueConversation>();
+    if (!mine.has(entry.conversationId)) mine.set(entry.conversationId, entry);
+    groups.set(entry.userId, mine);
+  }
+  return [...groups.values()].map((mine) => [...mine.values()]);
 }
 
-/** Claims what it can of one user's conversations and queues one mail about them; returns how many it claimed. */
-async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: number): Promise<number> {
+/** Claims what it can of one user's conversations and queues one mail about them; returns the conversations it claimed. */
+async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: number): Promise<Set<number>> {
   const [first] = due;
-  if (!first) return 0;
+  if (!first) return new Set();
   return deps.db.transaction().execute(async (trx) => {
     const claimed: MissedConversation[] = [];
+    const claimedIds = new Set<number>();
     for (const entry of due) {
       if (!(await claimConversation(trx, entry, now, deps.windowMs))) continue;
+      claimedIds.add(entry.conversationId);
       const messages = await unreadFromPeer(trx, entry, EXCERPTS);
       claimed.push({
         peerName: entry.peerName,
@@ -83,7 +94,7 @@ async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: n
         link: deps.conversationLink(entry.conversationId),
       });
     }
-    if (claimed.length === 0) return 0;
+    if (claimed.length === 0) return claimedIds;
     const mail = missedMessagesMail({
       to: first.email,
       username: first.username,
@@ -91,6 +102,6 @@ async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: n
       unsubscribeUrl: deps.unsubscribeUrl(first.userId),
     });
     await enqueueMail(trx, mail, now);
-    return claimed.length;
+    return claimedIds;
   });
 }
