@@ -1,38 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { type Message, newerMessage } from '@chat/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BACKENDS, type BackendKind } from '../../../test/backends.ts';
 import { createChatUser } from '../../../test/chat-users.ts';
+import { serverWithFailpoints } from '../../../test/failpoint-server.ts';
 import { openFrameSocket } from '../../../test/frame-socket.ts';
-import { freePort, type ServerProcess, spawnServer, waitUntilServing } from '../../../test/process.ts';
-import { createEnvironment, type TestEnvironment } from '../../../test/server.ts';
 
 /** Long enough for an edit to commit on a busy machine while the sync waits between its two reads (it starts once the node says the sync got there). */
 const SYNC_PAUSE_MS = 3000;
 
 describe.each(BACKENDS)('a change racing a sync on %s', (kind: BackendKind) => {
-  let environment: TestEnvironment;
-  let server: ServerProcess;
-
-  beforeAll(async () => {
-    environment = await createEnvironment(kind);
-    server = spawnServer(
-      {
-        ...environment.backend.env,
-        TRUST_PROXY: '1',
-        BOT_MODE: 'off',
-        LOG_LEVEL: 'silent',
-        FAILPOINTS: `sync.before-changes=delay(${SYNC_PAUSE_MS})`,
-      },
-      await freePort(),
-    );
-    await waitUntilServing(server);
-  });
-  afterAll(async () => {
-    server.child.kill('SIGKILL');
-    await server.exited;
-    await environment.dispose();
-  });
+  const server = serverWithFailpoints(kind, `sync.before-changes=delay(${SYNC_PAUSE_MS})`);
 
   it('never hands out a change cursor past a change it did not deliver', async () => {
     const alice = await createChatUser(server.url);

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BACKENDS, type BackendKind } from '../../../test/backends.ts';
 import { createChatUser, PASSWORD } from '../../../test/chat-users.ts';
+import { serverWithFailpoints } from '../../../test/failpoint-server.ts';
 import { openFrameSocket } from '../../../test/frame-socket.ts';
-import { freePort, type ServerProcess, spawnServer, waitUntilServing } from '../../../test/process.ts';
-import { createEnvironment, type TestEnvironment } from '../../../test/server.ts';
 import type { FailpointName } from '../../infra/failpoints/failpoints.ts';
 
 /** Long enough for a block to commit on a busy machine while the send waits (it starts once the node says the send got there). */
@@ -11,27 +10,7 @@ const SEND_PAUSE_MS = 3000;
 
 /** A node whose every send batch holds at `point` for a while; people in pairs with sockets on it. */
 function nodePausingSendsAt(kind: BackendKind, point: FailpointName) {
-  let environment: TestEnvironment;
-  let server: ServerProcess;
-  beforeAll(async () => {
-    environment = await createEnvironment(kind);
-    server = spawnServer(
-      {
-        ...environment.backend.env,
-        TRUST_PROXY: '1',
-        BOT_MODE: 'off',
-        LOG_LEVEL: 'silent',
-        FAILPOINTS: `${point}=delay(${SEND_PAUSE_MS})`,
-      },
-      await freePort(),
-    );
-    await waitUntilServing(server);
-  });
-  afterAll(async () => {
-    server.child.kill('SIGKILL');
-    await server.exited;
-    await environment.dispose();
-  });
+  const server = serverWithFailpoints(kind, `${point}=delay(${SEND_PAUSE_MS})`);
   /** A fresh pair for each test: a block between them leaves the others alone. */
   const pair = async () => {
     const [alice, bob] = await Promise.all([createChatUser(server.url), createChatUser(server.url)]);
