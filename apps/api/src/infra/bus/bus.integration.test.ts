@@ -87,6 +87,26 @@ describe.each(implementations)('%s bus', (_, open) => {
   });
 });
 
+describe('Redis bus just opened', () => {
+  it('holds a publish made before its first connection until it is up, instead of failing it', async () => {
+    const prefix = `${uniqueName('bus')}:`;
+    const open = () => createRedisBus({ url: TEST_REDIS_URL, prefix, onHandlerError: failOnHandlerError });
+    const listener = open();
+    const received: unknown[] = [];
+    await listener.subscribe('c', (payload) => received.push(payload));
+    // A node's first events come while its connections are still being made.
+    const fresh = open();
+    try {
+      await fresh.publish('c', { first: true });
+      await fresh.publishRouted([{ channel: 'c', message: JSON.stringify({ second: true }) }]);
+      await eventually(() => received.length === 2);
+      expect(received).toEqual([{ first: true }, { second: true }]);
+    } finally {
+      await Promise.all([fresh.close(), listener.close()]);
+    }
+  });
+});
+
 describe('Redis bus across a Redis restart', () => {
   const stops: Array<() => Promise<void>> = [];
   afterAll(async () => {

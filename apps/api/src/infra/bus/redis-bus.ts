@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { failpoint } from '../failpoints/failpoints.ts';
 import { busMetrics } from '../metrics/instruments.ts';
-import { connectRedis } from '../redis.ts';
+import { COMMAND_TIMEOUT_MS, connectRedis } from '../redis.ts';
 import type { Bus, BusHandler, RoutedHandler } from './bus.ts';
 import { HandlerRegistry } from './bus.ts';
 
@@ -18,6 +18,8 @@ export interface RedisBusOptions {
  */
 export function createRedisBus(options: RedisBusOptions): Bus {
   const publisher = connectRedis(options.url, 'bus-pub', { offlineQueue: false });
+  // Failing at once is for an outage: a node's first publishes come while it is still connecting.
+  const publisherUp = firstConnection(publisher, COMMAND_TIMEOUT_MS);
   const subscriber = connectRedis(options.url, 'bus-sub');
   const registry = new HandlerRegistry();
   const reconnectListeners: Array<() => void> = [];
@@ -67,6 +69,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     reachesOtherNodes: true,
     async publish(channel, payload) {
       await failpoint('bus.publish');
+      if (!publisherUp.settled) await publisherUp.wait;
       await busMetrics.published(publisher.publish(prefixed(channel), JSON.stringify(payload)));
     },
     async subscribe(channel: string, handler: BusHandler) {
@@ -91,6 +94,7 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     async publishRouted(messages) {
       if (messages.length === 0) return;
       await failpoint('bus.publish');
+      if (!publisherUp.settled) await publisherUp.wait;
       const pipeline = publisher.pipeline();
       for (const { channel, message } of messages) pipeline.publish(prefixed(channel), message);
       await busMetrics.published(
@@ -108,6 +112,22 @@ export function createRedisBus(options: RedisBusOptions): Bus {
       await Promise.allSettled([quit(subscriber), quit(publisher)]);
     },
   };
+}
+
+/** Settles once `connection` is first ready, or after `withinMs` (what it runs then fails as it would have). */
+function firstConnection(connection: Redis, withinMs: number): { settled: boolean; wait: Promise<void> } {
+  const state = { settled: false, wait: Promise.resolve() };
+  state.wait = new Promise<void>((resolve) => {
+    const settle = () => {
+      state.settled = true;
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(settle, withinMs);
+    timer.unref();
+    connection.once('ready', settle);
+  });
+  return state;
 }
 
 async function quit(connection: Redis): Promise<void> {
