@@ -9,8 +9,9 @@ export const COMMAND_TIMEOUT_MS = 2000;
 /**
  * A Redis connection that reconnects by itself. Commands issued while it is down wait in the
  * offline queue for a couple of reconnect attempts and then fail, instead of hanging a request;
- * with `offlineQueue: false` they fail at once (the bus's publisher, once first connected: an event that cannot go now
- * is repaired by a resync, and queueing it would only grow memory during an outage).
+ * with `offlineQueue: false` they fail at once (the bus's publisher, once first connected: an
+ * event that cannot go now is repaired by a resync, and queueing it would only grow memory during
+ * an outage).
  */
 export function connectRedis(url: string, connectionName: string, options: { offlineQueue?: boolean } = {}): Redis {
   return new Redis(url, {
