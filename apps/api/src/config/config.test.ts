@@ -51,8 +51,17 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(new RegExp(`^${variable} `));
   });
 
-  it('requires SESSION_SECRET in production', () => {
-    expect(configError({ NODE_ENV: 'production' }).variable).toBe('SESSION_SECRET');
+  it('requires SESSION_SECRET in production when nodes share a database or Redis', () => {
+    const production = { NODE_ENV: 'production' };
+    expect(configError({ ...production, DATABASE_URL: 'mysql://root@127.0.0.1/chat' }).variable).toBe('SESSION_SECRET');
+    expect(configError({ ...production, REDIS_URL: 'redis://127.0.0.1:6379' }).variable).toBe('SESSION_SECRET');
+  });
+
+  it('starts embedded in production without SESSION_SECRET, keeping a generated one in DATA_DIR', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir, NODE_ENV: 'production' }).sessionSecret;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadConfig({ DATA_DIR: dir, NODE_ENV: 'production' }).sessionSecret).toBe(first);
   });
 
   it('generates a session secret once outside production and keeps it private in DATA_DIR', () => {

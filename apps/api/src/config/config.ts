@@ -189,13 +189,21 @@ function isAddressOrRange(entry: string): boolean {
 }
 
 /**
- * Outside production a missing secret is generated once and kept in DATA_DIR, so sessions survive
- * restarts without anyone configuring anything; in production a missing one is a deployment mistake.
+ * A missing secret is generated once and kept in DATA_DIR, so sessions survive restarts without
+ * anyone configuring anything: on the embedded default whatever NODE_ENV says (one node, its own
+ * state), and outside production always. Nodes that share a database or Redis must share the secret
+ * too (each would refuse the others' cookies and tickets), so there, in production, a missing one
+ * is a deployment mistake.
  */
-function sessionSecret(env: Env, production: boolean, dataDir: string): string {
+function sessionSecret(env: Env, production: boolean, sharedState: boolean, dataDir: string): string {
   const configured = secret(env, 'SESSION_SECRET');
   if (configured !== undefined) return configured;
-  if (production) throw new ConfigError('SESSION_SECRET', 'is required in production (NODE_ENV=production)');
+  if (production && sharedState) {
+    throw new ConfigError(
+      'SESSION_SECRET',
+      'is required in production when DATABASE_URL or REDIS_URL is set (every node needs the same one)',
+    );
+  }
   const file = path.join(dataDir, SESSION_SECRET_FILE);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
@@ -232,7 +240,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: readVar(env, 'MAIL_FROM') ?? `Chat <no-reply@${publicUrl.hostname}>`,
     uploadDir: path.resolve(readVar(env, 'UPLOAD_DIR') ?? path.join(dataDir, 'uploads')),
     uploadMaxBytes: integer(env, 'UPLOAD_MAX_BYTES', DEFAULT_UPLOAD_MAX_BYTES, 1024, 100 * 1024 * 1024),
-    sessionSecret: sessionSecret(env, production, dataDir),
+    sessionSecret: sessionSecret(env, production, databaseUrl !== undefined || redisUrl !== undefined, dataDir),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     logFormat: oneOf(env, 'LOG_FORMAT', ['auto', 'pretty', 'json'] as const, 'auto'),
     metricsToken: secret(env, 'METRICS_TOKEN'),
