@@ -36,8 +36,8 @@ export interface SweepDeps {
 /**
  * One pass, on every node: finds what is due, leaves out users who are online, and per user claims
  * their conversations (those due, and their others with something waiting, so that messages come
- * a few moments apart make one mail, not two) and queues one mail listing them, in one transaction. The claim decides once
- * across nodes; the outbox sends once. Oldest first, so a user's conversations decided before
+ * a few moments apart make one mail, not two) and queues one mail listing them, in one
+ * transaction. The claim decides once across nodes; the outbox sends once. Oldest first, so a user's conversations decided before
  * another's were queued before it too. Returns how many mails were queued.
  */
 export async function sweepMissedMail(deps: SweepDeps, now: number): Promise<number> {
@@ -50,13 +50,13 @@ export async function sweepMissedMail(deps: SweepDeps, now: number): Promise<num
     if (due.length > 0) await failpoint('missed-mail.before-claim');
     const offline = due.filter((d) => !online.has(d.userId));
     const waiting = await findWaitingConversationsOf(deps.db, [...new Set(offline.map((d) => d.userId))], scope);
+    // byUser keeps the first entry of a conversation listed twice: this page's own.
+    const onPage = new Set(offline);
     let claimedDue = 0;
     for (const conversations of byUser([...offline, ...waiting])) {
       const claimed = await mailUser(deps, conversations, now);
-      claimedDue += offline.filter(
-        (d) => claimed.has(d.conversationId) && d.userId === conversations[0]?.userId,
-      ).length;
-      if (claimed.size > 0) queued += 1;
+      claimedDue += claimed.filter((entry) => onPage.has(entry)).length;
+      if (claimed.length > 0) queued += 1;
     }
     // Claimed rows are no longer due; the rest stay where they were.
     offset += due.length - claimedDue;
@@ -76,32 +76,32 @@ function byUser(due: readonly DueConversation[]): DueConversation[][] {
   return [...groups.values()].map((mine) => [...mine.values()]);
 }
 
-/** Claims what it can of one user's conversations and queues one mail about them; returns the conversations it claimed. */
-async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: number): Promise<Set<number>> {
+/** Claims what it can of one user's conversations and queues one mail about them; returns the entries it claimed. */
+async function mailUser(deps: SweepDeps, due: readonly DueConversation[], now: number): Promise<DueConversation[]> {
   const [first] = due;
-  if (!first) return new Set();
+  if (!first) return [];
   return deps.db.transaction().execute(async (trx) => {
-    const claimed: MissedConversation[] = [];
-    const claimedIds = new Set<number>();
+    const claimed: DueConversation[] = [];
+    const listed: MissedConversation[] = [];
     for (const entry of due) {
       if (!(await claimConversation(trx, entry, now, deps.windowMs))) continue;
-      claimedIds.add(entry.conversationId);
+      claimed.push(entry);
       const messages = await unreadFromPeer(trx, entry, EXCERPTS);
-      claimed.push({
+      listed.push({
         peerName: entry.peerName,
         unread: unreadCount(entry.lastSeq, entry.readSeq, entry.deletedUnread),
         excerpts: messages.map(excerptOf),
         link: deps.conversationLink(entry.conversationId),
       });
     }
-    if (claimed.length === 0) return claimedIds;
+    if (claimed.length === 0) return claimed;
     const mail = missedMessagesMail({
       to: first.email,
       username: first.username,
-      conversations: claimed,
+      conversations: listed,
       unsubscribeUrl: deps.unsubscribeUrl(first.userId),
     });
     await enqueueMail(trx, mail, now);
-    return claimedIds;
+    return claimed;
   });
 }
