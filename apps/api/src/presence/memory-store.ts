@@ -41,10 +41,14 @@ export function createMemoryPresenceStore(now: () => number = Date.now): Presenc
     async read(userIds) {
       return new Map(userIds.map((id) => [id, { online: online.has(id), version: versionOf(id) }]));
     },
-    async sweep(at) {
+    async due(at) {
+      return [...pendingOffline].filter(([, offlineAt]) => offlineAt <= at).map(([userId]) => userId);
+    },
+    async sweep(at, userIds) {
       const gone: PresenceChange[] = [];
-      for (const [userId, offlineAt] of pendingOffline) {
-        if (offlineAt > at) continue;
+      for (const userId of userIds) {
+        const offlineAt = pendingOffline.get(userId);
+        if (offlineAt === undefined || offlineAt > at) continue;
         pendingOffline.delete(userId);
         if (!connections.has(userId) && online.delete(userId)) gone.push(change(userId, false));
       }

@@ -6,6 +6,7 @@ import { blockedEitherWayOf } from '../chat/blocks/repository.ts';
 import { unknownPresence } from '../chat/blocks/rules.ts';
 import { listVisibleMembershipsOf } from '../chat/conversations-repository.ts';
 import type { Connection } from '../gateway/connection.ts';
+import { failpoint } from '../infra/failpoints/failpoints.ts';
 import { onReconnect } from '../infra/redis.ts';
 import { TickBatch } from '../infra/tick-batch.ts';
 import { toVisibility } from '../users/presence-visibility.ts';
@@ -216,14 +217,14 @@ export const presence = fp(
 
     async function sweep(): Promise<void> {
       const now = Date.now();
-      const gone = await store.sweep(now);
-      if (gone.length === 0) return;
-      await setLastSeen(
-        db,
-        gone.map((change) => change.userId),
-        now,
-      ).catch(report('last seen'));
-      await announceAll(gone, now);
+      const due = await store.due(now);
+      if (due.length === 0) return;
+      // Stored before they are offline in the store: whoever finds them offline (the missed-mail
+      // sweep, which mails what came after) finds when they were last here too. While it cannot be
+      // stored (the database is down) they stay online; a later sweep completes them.
+      await setLastSeen(db, due, now);
+      await failpoint('presence.before-offline');
+      await announceAll(await store.sweep(now, due), now);
     }
     let sweeping = false;
     const sweeper = setInterval(() => {

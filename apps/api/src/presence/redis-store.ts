@@ -67,15 +67,22 @@ redis.call('ZREM', KEYS[3], ARGV[1])
 return 1
 `;
 
-/** KEYS: pending, online, v, epoch. Ends due grace periods; returns {user, version} pairs of those gone offline. */
+/**
+ * KEYS: pending, online, v, epoch. ARGV: now, prefix, then user ids. Ends the grace periods of those
+ * still due; returns {user, version} pairs of those gone offline.
+ */
 const SWEEP_DUE = `${VERSIONING}
-local prefix = ARGV[3]
+local prefix = ARGV[2]
 local gone = {}
-for _, user in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))) do
-  redis.call('ZREM', KEYS[1], user)
-  if redis.call('HLEN', prefix .. 'u:' .. user) == 0 and redis.call('SREM', KEYS[2], user) == 1 then
-    table.insert(gone, user)
-    table.insert(gone, bump(KEYS[3], KEYS[4], user))
+for i = 3, #ARGV do
+  local user = ARGV[i]
+  local offlineAt = redis.call('ZSCORE', KEYS[1], user)
+  if offlineAt and tonumber(offlineAt) <= tonumber(ARGV[1]) then
+    redis.call('ZREM', KEYS[1], user)
+    if redis.call('HLEN', prefix .. 'u:' .. user) == 0 and redis.call('SREM', KEYS[2], user) == 1 then
+      table.insert(gone, user)
+      table.insert(gone, bump(KEYS[3], KEYS[4], user))
+    end
   end
 end
 return gone
@@ -127,7 +134,7 @@ end
 return came
 `;
 
-/** Users completed per sweep call; a backlog drains over the next sweeps. */
+/** Users found due per sweep; a backlog drains over the next sweeps. */
 const SWEEP_BATCH = 500;
 
 /** [user, version, user, version…] from a script → changes. */
@@ -190,10 +197,14 @@ export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: s
       const flat = (await redis.eval(READ, 3, keys.online, keys.versions, keys.epoch, ...userIds)) as number[];
       return new Map(userIds.map((id, i) => [id, { online: flat[2 * i] === 1, version: Number(flat[2 * i + 1]) }]));
     },
-    async sweep(now) {
+    async due(now) {
       for (const dead of await redis.zrangebyscore(keys.nodes, '-inf', now)) await reap(dead, now);
+      return (await redis.zrangebyscore(keys.pending, '-inf', now, 'LIMIT', 0, SWEEP_BATCH)).map(Number);
+    },
+    async sweep(now, userIds) {
+      if (userIds.length === 0) return [];
       return changes(
-        await redis.eval(SWEEP_DUE, 4, keys.pending, keys.online, keys.versions, keys.epoch, now, SWEEP_BATCH, p),
+        await redis.eval(SWEEP_DUE, 4, keys.pending, keys.online, keys.versions, keys.epoch, now, p, ...userIds),
         false,
       );
     },

@@ -29,11 +29,15 @@ export interface PresenceStore {
   /** Whether each user is online now (grace period included), with the version of that state. */
   read(userIds: readonly number[]): Promise<Map<number, PresenceReading>>;
   /**
-   * Completes what is due: users whose grace period passed without a connection, and users of
-   * nodes that stopped heartbeating. Returns the users that went offline (each reported once, by
-   * whichever node swept first).
+   * Who may go offline now: users whose grace period passed without a connection, and users of
+   * nodes that stopped heartbeating. Nothing changes yet: see `sweep`.
    */
-  sweep(now: number): Promise<PresenceChange[]>;
+  due(now: number): Promise<number[]>;
+  /**
+   * Completes what is due among `userIds` (from `due`; one who came back meanwhile stays online).
+   * Returns the users that went offline (each reported once, by whichever node swept first).
+   */
+  sweep(now: number, userIds: readonly number[]): Promise<PresenceChange[]>;
   /** Tells the other nodes this one is alive. */
   heartbeat(now: number): Promise<void>;
   /**

@@ -23,6 +23,8 @@ export const FAILPOINT_NAMES = [
   'sync.before-changes',
   /** A missed-mail sweep knows what is due and who is offline, and is about to claim it. */
   'missed-mail.before-claim',
+  /** A presence sweep has stored when its due users were last seen and is about to take them offline. */
+  'presence.before-offline',
 ] as const;
 export type FailpointName = (typeof FAILPOINT_NAMES)[number];
 
