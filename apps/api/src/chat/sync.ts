@@ -2,9 +2,9 @@ import type { ClientFrame, Message } from '@chat/protocol';
 import type { Db } from '../infra/db/database.ts';
 import { failpoint } from '../infra/failpoints/failpoints.ts';
 import { TickBatch } from '../infra/tick-batch.ts';
-import { listAllMembershipsOf, type Membership, totalsUnread } from './conversations-repository.ts';
+import { listAllMembershipsOf, type Membership } from './conversations-repository.ts';
 import { listChanged, listMessages } from './messages-repository.ts';
-import { type UnreadState, unreadState } from './unread-state.ts';
+import { type UnreadState, unreadState, unreadTotal } from './unread-state.ts';
 
 /** Messages (new and changed) one sync carries at most; past it the client reloads over REST (`synced.truncated`). */
 const SYNC_MAX_MESSAGES = 2000;
@@ -26,17 +26,15 @@ export interface SyncResult {
 
 /**
  * What the syncs of one tick read first, for all their users at once: a wave of reconnects syncs
- * together, and each sync alone cost two round trips before it read a single message. Every
+ * together, and each sync alone cost a round trip before it read a single message. Every
  * membership of each user is read (a sync looks at those it has cursors for and those with
- * something new), which is the same index range the unread total sums over.
+ * something new), which is also what the unread total sums over.
  */
 export class SyncReads {
   readonly memberships: TickBatch<number, Membership[]>;
-  readonly totals: TickBatch<number, number>;
 
   constructor(readonly db: Db) {
     this.memberships = new TickBatch((userIds) => listAllMembershipsOf(db, userIds));
-    this.totals = new TickBatch((userIds) => totalsUnread(db, userIds));
   }
 }
 
@@ -52,13 +50,13 @@ export async function syncSince(
   const { db } = reads;
   const cursors = new Map(frame.cursors.map((c) => [c.conversationId, c]));
   const createdSince = frame.since - SYNC_CLOCK_SLACK_MS;
-  const [all, total] = await Promise.all([reads.memberships.get(userId), reads.totals.get(userId)]);
+  const all = (await reads.memberships.get(userId)) ?? [];
+  // From the same read as the counts beside it, rather than a query of its own.
+  const total = unreadTotal(all);
   const memberships = new Map(
-    (all ?? [])
-      .filter((m) => cursors.has(m.conversationId) || m.updatedAt >= createdSince)
-      .map((m) => [m.conversationId, m]),
+    all.filter((m) => cursors.has(m.conversationId) || m.updatedAt >= createdSince).map((m) => [m.conversationId, m]),
   );
-  const unread = [...memberships.values()].map((m) => unreadState(m, total ?? 0));
+  const unread = [...memberships.values()].map((m) => unreadState(m, total));
   await failpoint('sync.before-changes');
   const messages: Message[] = [];
   const changed: Message[] = [];

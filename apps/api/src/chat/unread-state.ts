@@ -28,3 +28,7 @@ export const unreadState = (cursors: Cursors, total: number): UnreadState => ({
   lastChangeSeq: cursors.lastChangeSeq,
   total,
 });
+
+/** A member's unread total from every membership of theirs: what `totalsUnread` sums in SQL. */
+export const unreadTotal = (memberships: readonly Cursors[]): number =>
+  memberships.reduce((sum, m) => sum + unreadCount(m.lastSeq, m.readSeq, m.deletedUnread), 0);
