@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { TickBatch } from './tick-batch.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { READ_WINDOW_MS, TickBatch } from './tick-batch.ts';
 
 /** A load the test answers by hand, recording the keys of each call. */
 function manualLoad() {
@@ -11,47 +11,80 @@ function manualLoad() {
   return { calls, load };
 }
 
-const tick = () => new Promise((resolve) => setImmediate(resolve));
+/** Lets `ms` of (fake) time pass, running what falls due, the next tick's callbacks included. */
+const pass = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
 const named = (keys: number[]) => new Map(keys.map((key) => [key, `user ${key}`]));
 
 describe('TickBatch', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('reads the keys asked for within one tick in one call, each once', async () => {
     const { calls, load } = manualLoad();
     const batch = new TickBatch(load);
     const answers = Promise.all([batch.get(1), batch.get(2), batch.get(1), batch.get(3)]);
-    await tick();
+    await pass();
     expect(calls.map((call) => call.keys)).toEqual([[1, 2, 3]]);
     calls[0]?.answer(named([1, 2]));
     expect(await answers).toEqual(['user 1', 'user 2', 'user 1', undefined]);
   });
 
-  it('while a read is in flight, the keys asked for meanwhile wait for it and then go together', async () => {
+  it('while a read is in flight, the keys asked for meanwhile wait for it, then go together once the window since it started is over', async () => {
     const { calls, load } = manualLoad();
     const batch = new TickBatch(load);
     const first = batch.get(1);
-    await tick();
+    await pass();
     const later = Promise.all([batch.get(2), batch.get(3)]);
-    await tick();
-    await tick();
-    expect(calls).toHaveLength(1);
+    await pass(1);
     calls[0]?.answer(named([1]));
     expect(await first).toBe('user 1');
-    await tick();
-    await tick();
+    await pass(READ_WINDOW_MS - 2);
+    expect(calls).toHaveLength(1);
+    await pass(1);
     expect(calls.map((call) => call.keys)).toEqual([[1], [2, 3]]);
     calls[1]?.answer(named([2, 3]));
     expect(await later).toEqual(['user 2', 'user 3']);
+  });
+
+  it('a read asked for after a quiet spell starts on the next tick', async () => {
+    const { calls, load } = manualLoad();
+    const batch = new TickBatch(load);
+    const first = batch.get(1);
+    await pass();
+    calls[0]?.answer(named([1]));
+    await first;
+    await pass(READ_WINDOW_MS);
+    void batch.get(2);
+    await pass();
+    expect(calls.map((call) => call.keys)).toEqual([[1], [2]]);
+  });
+
+  it('a whole query of keys goes at once, window or not', async () => {
+    const { calls, load } = manualLoad();
+    const batch = new TickBatch(load);
+    const first = batch.get(-1);
+    await pass();
+    calls[0]?.answer(named([-1]));
+    await first;
+    const keys = Array.from({ length: 500 }, (_, i) => i);
+    for (const key of keys) void batch.get(key);
+    await pass();
+    expect(calls.map((call) => call.keys.length)).toEqual([1, 500]);
   });
 
   it('a failed read fails its own callers only; the next one is read afresh', async () => {
     const { calls, load } = manualLoad();
     const batch = new TickBatch(load);
     const failing = batch.get(1);
-    await tick();
+    await pass();
     calls[0]?.fail(new Error('database away'));
     await expect(failing).rejects.toThrow('database away');
     const next = batch.get(1);
-    await tick();
+    await pass(READ_WINDOW_MS);
     calls[1]?.answer(named([1]));
     expect(await next).toBe('user 1');
   });
@@ -61,7 +94,7 @@ describe('TickBatch', () => {
     const batch = new TickBatch(load);
     const keys = Array.from({ length: 1200 }, (_, i) => i);
     const answers = Promise.all(keys.map((key) => batch.get(key)));
-    await tick();
+    await pass();
     expect(calls.map((call) => call.keys.length)).toEqual([500, 500, 200]);
     for (const call of calls) call.answer(named(call.keys));
     expect(await answers).toEqual(keys.map((key) => `user ${key}`));
