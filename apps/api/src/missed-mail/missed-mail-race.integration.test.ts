@@ -41,6 +41,8 @@ function nodesWithMail(kind: BackendKind, count: number, env: Record<string, str
   const url = () => nodes[0]?.url ?? '';
   const newUser = (prefix: string): Promise<ChatUser> =>
     createChatUser(url(), uniqueName(prefix).slice(0, 24), (email) => smtp.waitForLink(email, /confirm/i, 30_000));
+  /** The four each case needs: a writer, a reader, and a witness with a late writer to tell when the sweeps are over. */
+  const cast = () => Promise.all([newUser('alice'), newUser('bob'), newUser('witness'), newUser('late')]);
   const missedTo = (user: ChatUser) =>
     smtp.mailsTo(user.me.email).filter((mail) => mail.subject.startsWith('New messages from'));
   const connect = async (user: ChatUser) => {
@@ -57,7 +59,7 @@ function nodesWithMail(kind: BackendKind, count: number, env: Record<string, str
     client.close();
     return conversation.id;
   }
-  return { newUser, missedTo, connect, write, output: () => nodes.map((node) => node.output()).join('') };
+  return { cast, missedTo, connect, write, output: () => nodes.map((node) => node.output()).join('') };
 }
 
 /**
@@ -65,18 +67,13 @@ function nodesWithMail(kind: BackendKind, count: number, env: Record<string, str
  * claiming it, so both try to decide at once: the conditional claim lets one of them mail.
  */
 describe('missed-message mail, two nodes deciding at the same moment (mysql+redis)', () => {
-  const { newUser, missedTo, write } = nodesWithMail('mysql+redis', 2, {
+  const { cast, missedTo, write } = nodesWithMail('mysql+redis', 2, {
     MISSED_MAIL_AFTER_MS: '1500',
     FAILPOINTS: 'missed-mail.before-claim=delay(1000)',
   });
 
   it('sends one mail', async () => {
-    const [alice, bob, witness, late] = await Promise.all([
-      newUser('alice'),
-      newUser('bob'),
-      newUser('witness'),
-      newUser('late'),
-    ]);
+    const [alice, bob, witness, late] = await cast();
     await write(alice, bob, 'only once, please');
     await expect.poll(() => missedTo(bob).length, WAIT).toBeGreaterThan(0);
 
@@ -94,7 +91,7 @@ describe('missed-message mail, two nodes deciding at the same moment (mysql+redi
  */
 describe.each(BACKENDS)('missed-message mail, a user going offline while the sweep runs (%s)', (kind) => {
   const HOLD_MS = 4000;
-  const { newUser, missedTo, connect, write, output } = nodesWithMail(kind, 1, {
+  const { cast, missedTo, connect, write, output } = nodesWithMail(kind, 1, {
     MISSED_MAIL_AFTER_MS: '1000',
     PRESENCE_GRACE_MS: '100',
     FAILPOINTS: `presence.before-offline=delay(${HOLD_MS})`,
@@ -102,12 +99,7 @@ describe.each(BACKENDS)('missed-message mail, a user going offline while the swe
   const holds = () => output().split('failpoint presence.before-offline reached').length - 1;
 
   it('is not sent about what came while they were connected', async () => {
-    const [alice, bob, witness, late] = await Promise.all([
-      newUser('alice'),
-      newUser('bob'),
-      newUser('witness'),
-      newUser('late'),
-    ]);
+    const [alice, bob, witness, late] = await cast();
     const bobClient = await connect(bob);
     const conversationId = await write(alice, bob, 'seen coming in, not read');
     const before = holds();
