@@ -1,5 +1,5 @@
 import { type Attachment, MESSAGE_CHANGES, type Message, type Reaction, type ReplyQuote } from '@chat/protocol';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db } from '../infra/db/database.ts';
 import type { MessagesTable } from '../infra/db/schema.ts';
 import { toAttachment } from '../uploads/uploads-repository.ts';
@@ -241,6 +241,48 @@ export async function listMessages(
     .execute();
   if (range.fromEnd) rows.reverse();
   return withState(db, rows);
+}
+
+/** The first `limit` messages after `after` that one member sees of one conversation. */
+export interface PageRequest {
+  conversationId: number;
+  viewerId: number;
+  after: number;
+  /** Only messages created at or after this time (a conversation the client has no cursor for). */
+  createdSince?: number;
+  limit: number;
+}
+
+/** Pages one query reads at most: its text and bound values grow with each. */
+const MAX_PAGES_PER_QUERY = 100;
+
+/**
+ * Many pages at once, each as `listMessages` reads it (ascending): a wave of syncs asks for one
+ * page each, and each page alone cost a query, a write to the database's socket and a second query
+ * for its reactions. One query reads every page (each a subquery with its own order and limit,
+ * told apart by its `part`), and their quotes and reactions come in two more for all.
+ */
+export async function listPages(db: Db, requests: readonly PageRequest[]): Promise<Message[][]> {
+  const rows: Array<MessageWithUploadRow & { part: number }> = [];
+  for (let start = 0; start < requests.length; start += MAX_PAGES_PER_QUERY) {
+    const parts = requests.slice(start, start + MAX_PAGES_PER_QUERY).map((request, i) => {
+      let page = visibleTo(db, request.conversationId, request.viewerId).where('messages.seq', '>', request.after);
+      if (request.createdSince !== undefined) page = page.where('messages.created_at', '>=', request.createdSince);
+      return db
+        .selectFrom(page.orderBy('messages.seq').limit(request.limit).as(`p${i}`))
+        .selectAll()
+        .select(sql.lit(start + i).as('part'));
+    });
+    const [first, ...others] = parts;
+    if (!first) continue;
+    rows.push(...(await others.reduce((query, part) => query.unionAll(part), first).execute()));
+  }
+  // A union keeps no order: each page is put back in seq order.
+  rows.sort((a, b) => a.part - b.part || a.seq - b.seq);
+  const messages = await withState(db, rows);
+  const pages = requests.map((): Message[] => []);
+  for (const [i, row] of rows.entries()) pages[Number(row.part)]?.push(messages[i] as Message);
+  return pages;
 }
 
 /**

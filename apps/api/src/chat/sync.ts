@@ -3,7 +3,7 @@ import type { Db } from '../infra/db/database.ts';
 import { failpoint } from '../infra/failpoints/failpoints.ts';
 import { TickBatch } from '../infra/tick-batch.ts';
 import { listAllMembershipsOf, type Membership } from './conversations-repository.ts';
-import { listChanged, listMessages } from './messages-repository.ts';
+import { listChanged, listPages, type PageRequest } from './messages-repository.ts';
 import { type UnreadState, unreadState, unreadTotal } from './unread-state.ts';
 
 /** Messages (new and changed) one sync carries at most; past it the client reloads over REST (`synced.truncated`). */
@@ -32,10 +32,30 @@ export interface SyncResult {
  */
 export class SyncReads {
   readonly memberships: TickBatch<number, Membership[]>;
+  /** The pages of new messages the syncs of a wave ask for, keyed by `pageKey`. */
+  readonly pages: TickBatch<string, Message[]>;
 
   constructor(readonly db: Db) {
     this.memberships = new TickBatch((userIds) => listAllMembershipsOf(db, userIds));
+    this.pages = new TickBatch(async (keys) => {
+      const pages = await listPages(db, keys.map(pageOfKey));
+      return new Map(keys.map((key, i) => [key, pages[i] ?? []]));
+    });
   }
+}
+
+/** Syncs asking for the same page (a user's devices reconnecting together) share one read of it. */
+const pageKey = (r: PageRequest) => `${r.conversationId}:${r.viewerId}:${r.after}:${r.createdSince ?? ''}:${r.limit}`;
+
+function pageOfKey(key: string): PageRequest {
+  const [conversationId, viewerId, after, createdSince, limit] = key.split(':');
+  return {
+    conversationId: Number(conversationId),
+    viewerId: Number(viewerId),
+    after: Number(after),
+    createdSince: createdSince === '' ? undefined : Number(createdSince),
+    limit: Number(limit),
+  };
 }
 
 /**
@@ -80,12 +100,14 @@ export async function syncSince(
     }
     if (m.lastSeq <= after) continue;
     const limit = room();
-    const page = await listMessages(db, m.conversationId, userId, {
+    const request = {
+      conversationId: m.conversationId,
+      viewerId: userId,
       after,
       createdSince: cursor === undefined ? createdSince : undefined,
       limit: limit + 1,
-      fromEnd: false,
-    });
+    };
+    const page = (await reads.pages.get(pageKey(request))) ?? [];
     messages.push(...page.slice(0, limit));
     if (page.length > limit) return { messages, changed, unread, truncated: true, changeSeqs: [] };
   }

@@ -28,6 +28,15 @@ function bearerSocket(user: ChatUser, baseUrl: string) {
   };
 }
 
+type RawSocketOf = ReturnType<typeof bearerSocket>;
+
+const fourUsers = async (url: string): Promise<[ChatUser, ChatUser, ChatUser, ChatUser]> => [
+  await createChatUser(url),
+  await createChatUser(url),
+  await createChatUser(url),
+  await createChatUser(url),
+];
+
 /** Resolves at the next `synced` of every client. */
 const allSynced = (clients: RealtimeClient[]) =>
   Promise.all(
@@ -101,12 +110,7 @@ describe.each(BACKENDS)('a wave of reconnects on %s', (kind: BackendKind) => {
   });
 
   it('connects arriving together are each told their own peers, blocks and unread', async () => {
-    const [sam, tom, rita, ruth] = await Promise.all([
-      createChatUser(nodes.nodeA.url),
-      createChatUser(nodes.nodeA.url),
-      createChatUser(nodes.nodeA.url),
-      createChatUser(nodes.nodeA.url),
-    ]);
+    const [sam, tom, rita, ruth] = await fourUsers(nodes.nodeA.url);
     const { conversation: samRita } = await sam.api.openConversation(rita.me.id);
     // Ruth has Sam, who blocks her, and Tom, who does not, in her list.
     const { conversation: ruthSam } = await ruth.api.openConversation(sam.me.id);
@@ -143,6 +147,55 @@ describe.each(BACKENDS)('a wave of reconnects on %s', (kind: BackendKind) => {
       expect(ruthSocket.all('unread')).toHaveLength(2);
     } finally {
       for (const socket of [samSocket, tomSocket, ritaSocket, ruthSocket]) socket.close();
+    }
+  });
+
+  it('syncs of a wave read their pages together, and each gets what its user sees', async () => {
+    const [sam, rita, tom, ruth] = await fourUsers(nodes.nodeA.url);
+    const { conversation: samRita } = await sam.api.openConversation(rita.me.id);
+    const { conversation: tomRuth } = await tom.api.openConversation(ruth.me.id);
+    const [samSocket, ritaSocket, tomSocket] = [
+      bearerSocket(sam, nodes.nodeA.url),
+      bearerSocket(rita, nodes.nodeA.url),
+      bearerSocket(tom, nodes.nodeA.url),
+    ];
+    const sockets = [samSocket, ritaSocket, tomSocket];
+    try {
+      await Promise.all(sockets.map((socket) => socket.next('ready')));
+      const sent: number[] = [];
+      for (const text of ['one', 'two', 'three']) {
+        samSocket.send({ type: 'send', clientId: text, conversationId: samRita.id, text });
+        sent.push((await samSocket.next('ack', (f) => f.clientId === text)).message.id);
+      }
+      tomSocket.send({ type: 'send', clientId: 'hi', conversationId: tomRuth.id, text: 'hi ruth' });
+      await tomSocket.next('ack');
+      // Rita deletes "two" for herself and reacts to "three": her page differs from Sam's.
+      ritaSocket.send({ type: 'delete', clientId: 'hide', messageId: sent[1], forEveryone: false });
+      ritaSocket.send({ type: 'react', clientId: 'like', messageId: sent[2], emoji: '👍', on: true });
+      await Promise.all([ritaSocket.next('change_ack', (f) => f.clientId === 'hide'), ritaSocket.next('change_ack')]);
+
+      const [samSync, ritaSync, ruthSync] = [
+        bearerSocket(sam, nodes.nodeB.url),
+        bearerSocket(rita, nodes.nodeB.url),
+        bearerSocket(ruth, nodes.nodeB.url),
+      ];
+      const syncing = [samSync, ritaSync, ruthSync];
+      sockets.push(...syncing);
+      await Promise.all(syncing.map((socket) => socket.next('ready')));
+      samSync.send({ type: 'sync', cursors: [{ conversationId: samRita.id, seq: 0 }], since: 1 });
+      ritaSync.send({ type: 'sync', cursors: [{ conversationId: samRita.id, seq: 0 }], since: 1 });
+      ruthSync.send({ type: 'sync', cursors: [], since: 1 });
+      await Promise.all(syncing.map((socket) => socket.next('synced')));
+
+      const texts = (socket: RawSocketOf) => socket.all('message').map((f) => f.message.text);
+      expect(texts(samSync)).toEqual(['one', 'two', 'three']);
+      expect(texts(ritaSync)).toEqual(['one', 'three']);
+      expect(texts(ruthSync)).toEqual(['hi ruth']);
+      const reactionsOn = (socket: RawSocketOf) => socket.all('message').find((f) => f.message.text === 'three');
+      expect(reactionsOn(samSync)?.message.reactions).toEqual([{ emoji: '👍', count: 1, userIds: [rita.me.id] }]);
+      expect(reactionsOn(ritaSync)?.message.reactions).toEqual([{ emoji: '👍', count: 1, userIds: [rita.me.id] }]);
+    } finally {
+      for (const socket of sockets) socket.close();
     }
   });
 
