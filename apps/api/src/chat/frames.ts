@@ -31,7 +31,7 @@ export function registerChatFrames(
   const changes = new UserLimiter(MESSAGE_CHANGES.changesPerSecond, MESSAGE_CHANGES.changeBurst);
   const { editWindowMs } = app.config;
   const peers = new PeerCache(db);
-  const syncReads = new SyncReads(db);
+  const syncReads = new SyncReads(app.database);
   const lastTyping = new Map<string, number>();
   const prune = setInterval(() => {
     sends.prune();

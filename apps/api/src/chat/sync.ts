@@ -1,5 +1,5 @@
 import type { ClientFrame, Message } from '@chat/protocol';
-import type { Db } from '../infra/db/database.ts';
+import type { DatabaseHandle, Db } from '../infra/db/database.ts';
 import { failpoint } from '../infra/failpoints/failpoints.ts';
 import { TickBatch } from '../infra/tick-batch.ts';
 import { listAllMembershipsOf, type Membership } from './conversations-repository.ts';
@@ -35,10 +35,14 @@ export class SyncReads {
   /** The pages of new messages the syncs of a wave ask for, keyed by `pageKey`. */
   readonly pages: TickBatch<string, Message[]>;
 
-  constructor(readonly db: Db) {
+  readonly db: Db;
+
+  constructor(database: DatabaseHandle) {
+    const { db } = database;
+    this.db = db;
     this.memberships = new TickBatch((userIds) => listAllMembershipsOf(db, userIds));
     this.pages = new TickBatch(async (keys) => {
-      const pages = await listPages(db, keys.map(pageOfKey));
+      const pages = await listPages(db, database.dialect, keys.map(pageOfKey));
       return new Map(keys.map((key, i) => [key, pages[i] ?? []]));
     });
   }
