@@ -1,7 +1,8 @@
 import { type Attachment, MESSAGE_CHANGES, type Message, type Reaction, type ReplyQuote } from '@chat/protocol';
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db, DialectName } from '../infra/db/database.ts';
 import type { MessagesTable } from '../infra/db/schema.ts';
+import { runText } from '../infra/db/statement-text.ts';
 import { toAttachment } from '../uploads/uploads-repository.ts';
 import { emojiOfKey } from './reaction-key.ts';
 
@@ -257,35 +258,52 @@ export interface PageRequest {
 const MAX_PAGES_PER_QUERY = 100;
 
 /**
+ * One page of `listPages` as SQL text (see infra/db/statement-text.ts): what `visibleTo` reads,
+ * after `after`, optionally created since a time, in seq order. Params: page index, conversation,
+ * viewer, after, [createdSince], limit. A builder per page cost more than the query saved.
+ */
+const pageText = (createdSince: boolean) =>
+  'select messages.*, uploads.content_type as upload_type, uploads.width as upload_width, ' +
+  'uploads.height as upload_height, uploads.size as upload_size, ? as page_index ' +
+  'from messages left join uploads on uploads.id = messages.attachment_id ' +
+  'where messages.conversation_id = ? and not exists (select 1 from hidden_messages h ' +
+  'where h.message_id = messages.id and h.user_id = ?) and messages.seq > ? ' +
+  `${createdSince ? 'and messages.created_at >= ? ' : ''}order by messages.seq limit ?`;
+const PAGE_TEXTS = { all: pageText(false), since: pageText(true) };
+// MariaDB takes each page in parentheses (as derived tables it materialised every one, text column
+// and all, on disk: 4.5x the CPU of the pages read one by one, where this costs the same); SQLite
+// allows no parentheses in a compound select, and its derived tables are cheap.
+const member = { mysql: (text: string) => `(${text})`, sqlite: (text: string) => `select * from (${text})` };
+
+/**
  * Many pages at once, each as `listMessages` reads it (ascending): a wave of syncs asks for one
  * page each, and each page alone cost a query, a write to the database's socket and a second query
- * for its reactions. One query reads every page, each a member of a UNION ALL with its own order
- * and limit, told apart by its `part`; their quotes and reactions come in two more for all.
- * MariaDB takes the members in parentheses (as derived tables it materialised each one, text
- * column and all, on disk: 4.5× the CPU of the pages read one by one, where this costs the same);
- * SQLite allows no parentheses there, and its derived tables are cheap.
+ * for its reactions. One query reads up to 100 pages, a UNION ALL of them told apart by their
+ * `page_index`; their quotes and reactions come in two more for all.
  */
 export async function listPages(db: Db, dialect: DialectName, requests: readonly PageRequest[]): Promise<Message[][]> {
-  const rows: Array<MessageWithUploadRow & { part: number }> = [];
+  const rows: Array<MessageWithUploadRow & { page_index: number }> = [];
   for (let start = 0; start < requests.length; start += MAX_PAGES_PER_QUERY) {
-    const members = requests.slice(start, start + MAX_PAGES_PER_QUERY).map((request, i) => {
-      let page = visibleTo(db, request.conversationId, request.viewerId).where('messages.seq', '>', request.after);
-      if (request.createdSince !== undefined) page = page.where('messages.created_at', '>=', request.createdSince);
-      const member = page
-        .orderBy('messages.seq')
-        .limit(request.limit)
-        .select(sql.lit(start + i).as('part'));
-      // Kysely puts an embedded query in parentheses.
-      return dialect === 'mysql' ? sql`${member}` : sql`select * from ${member}`;
-    });
-    const union = sql<MessageWithUploadRow & { part: number }>`${sql.join(members, sql` union all `)}`;
-    rows.push(...(await union.execute(db)).rows);
+    const texts: string[] = [];
+    const parameters: unknown[] = [];
+    for (const [i, r] of requests.slice(start, start + MAX_PAGES_PER_QUERY).entries()) {
+      const since = r.createdSince !== undefined;
+      texts.push(member[dialect](since ? PAGE_TEXTS.since : PAGE_TEXTS.all));
+      parameters.push(start + i, r.conversationId, r.viewerId, r.after, ...(since ? [r.createdSince] : []), r.limit);
+    }
+    const result = await runText<MessageWithUploadRow & { page_index: number }>(
+      db,
+      texts.join(' union all '),
+      parameters,
+    );
+    rows.push(...result.rows);
   }
+  const pageOf = (row: { page_index: number }) => Number(row.page_index);
   // A union keeps no order: each page is put back in seq order.
-  rows.sort((a, b) => a.part - b.part || a.seq - b.seq);
+  rows.sort((a, b) => pageOf(a) - pageOf(b) || a.seq - b.seq);
   const messages = await withState(db, rows);
   const pages = requests.map((): Message[] => []);
-  for (const [i, row] of rows.entries()) pages[Number(row.part)]?.push(messages[i] as Message);
+  for (const [i, row] of rows.entries()) pages[pageOf(row)]?.push(messages[i] as Message);
   return pages;
 }
 
