@@ -7,12 +7,15 @@ const MAX_KEYS_PER_LOAD = 500;
  * A read starts at most this often, unless a whole query's worth of keys waits: each read costs
  * a round trip, a write to the database's socket and a query whatever it carries, so reading again
  * the moment the last read returned made a node on a slow machine (connects spread out, reads
- * quick) run one query per key. A storm of 10,000 reconnects measured back to back (2026-12-03,
- * two nodes, the machine slow): 21.4 s against 32.3 s, the nodes' CPU 16.5 against 23 CPU-s,
- * MariaDB's 6.3 against 8.8; when the machine was fast, 12.2 against 15.5 s. Ten milliseconds under
- * load is what a session lookup or a sync waits at most, and a lone read on an idle node does not wait.
+ * quick) run one query per key. Storms of 10,000 reconnects back to back (2026-12-03, two nodes):
+ * no window against 10 ms, 32.3 against 21.4 s on a slow machine, 15.5 against 12.2 s on a fast
+ * one; later, with a sync's pages read together, 10 ms against 25 ms over four runs each,
+ * 17.4-26.8 s (mean 21.7) against 14.9-20.1 s (mean 16.7), MariaDB 3.8-6.5 against 2.4-3.9 CPU-s;
+ * 50 ms did no better than 25. A session lookup or a sync waits at most this long under load (a
+ * reconnect's four or five reads, about a tenth of a second), and a lone read on an idle node
+ * does not wait; the send path's group commit waits up to 20 ms the same way.
  */
-export const READ_WINDOW_MS = 10;
+export const READ_WINDOW_MS = 25;
 
 interface Waiter<V> {
   resolve(value: V | undefined): void;
