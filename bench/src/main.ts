@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { type PeerKind, startChat, startPeer, startRelay, type Target } from './cluster.ts';
 import { idlePhase } from './idle.ts';
 import { chatDriver, type Driver, rawDriver, runStep, socketIoDriver } from './load.ts';
-import { batchesCommitted, CpuMeter, summarize } from './metrics.ts';
+import { batchesCommitted, CpuMeter, summarize, untilQuiet } from './metrics.ts';
 import { type SearchFigures, searchBenchmark } from './search.ts';
 import { reconnectStorm } from './storm.ts';
 import { type BenchUser, createPairs } from './users.ts';
@@ -160,6 +160,8 @@ async function searchScenario(): Promise<void> {
 }
 
 async function storm(target: Target, users: BenchUser[]): Promise<void> {
+  const waited = await untilQuiet({ ...target.serverPids, ...target.servicePids });
+  log(`storm: the servers were quiet after ${(waited / 1000).toFixed(1)} s`);
   const result = await reconnectStorm(users, stormCount, { ...target.serverPids, ...target.servicePids });
   results.storm.push({ scenario: target.name, ...result, loadAverage: os.loadavg() });
   log(
