@@ -160,9 +160,10 @@ async function searchScenario(): Promise<void> {
 }
 
 async function storm(target: Target, users: BenchUser[]): Promise<void> {
-  const waited = await untilQuiet({ ...target.serverPids, ...target.servicePids });
+  const pids = { ...target.serverPids, ...target.servicePids };
+  const waited = await untilQuiet(pids);
   log(`storm: the servers were quiet after ${(waited / 1000).toFixed(1)} s`);
-  const result = await reconnectStorm(users, stormCount, { ...target.serverPids, ...target.servicePids });
+  const result = await reconnectStorm(users, stormCount, pids);
   results.storm.push({ scenario: target.name, ...result, loadAverage: os.loadavg() });
   log(
     `storm: ${result.clients} clients back and synced in ${Math.round(result.recoveredInMs)} ms, ${result.missing} missing; CPU-s from the cut to the last sync ${Object.entries(

@@ -150,7 +150,7 @@ describe.each(BACKENDS)('a wave of reconnects on %s', (kind: BackendKind) => {
     }
   });
 
-  it('syncs of a wave read their pages together, and each gets what its user sees', async () => {
+  it('syncs arriving together each get the page of new messages their own user sees', async () => {
     const [sam, rita, tom, ruth] = await fourUsers(nodes.nodeA.url);
     const { conversation: samRita } = await sam.api.openConversation(rita.me.id);
     const { conversation: tomRuth } = await tom.api.openConversation(ruth.me.id);
