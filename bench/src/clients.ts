@@ -1,4 +1,4 @@
-import { ChatApi, RealtimeClient } from '@chat/client';
+import { ChatApi, RealtimeClient, type WebSocketConstructor } from '@chat/client';
 import { WebSocket } from 'ws';
 import { benchAddress } from './address.ts';
 
@@ -10,16 +10,19 @@ import { benchAddress } from './address.ts';
 const WS_AUTH = process.env.BENCH_WS_AUTH === 'ticket' ? 'ticket' : 'bearer';
 
 /**
- * A bench user's realtime client; its socket goes through `socketOrigin` (a proxy in front of the
- * node), or straight to the node.
+ * A bench user's realtime client, on `ws` sockets or on another implementation of them (one that
+ * the storm can cut).
  */
-export function benchClient(user: { url: string; token: string }, socketOrigin = user.url): RealtimeClient {
+export function benchClient(
+  user: { url: string; token: string },
+  Socket: WebSocketConstructor = WebSocket as never,
+): RealtimeClient {
   if (WS_AUTH === 'bearer')
-    return new RealtimeClient({ baseUrl: socketOrigin, WebSocket: WebSocket as never, bearerToken: user.token });
+    return new RealtimeClient({ baseUrl: user.url, WebSocket: Socket, bearerToken: user.token });
   const api = new ChatApi({ baseUrl: user.url, token: user.token, headers: { 'x-forwarded-for': benchAddress() } });
   return new RealtimeClient({
-    baseUrl: socketOrigin,
-    WebSocket: WebSocket as never,
+    baseUrl: user.url,
+    WebSocket: Socket,
     ticket: async () => (await api.wsTicket()).ticket,
   });
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { freePort } from '../../apps/api/test/process.ts';
+import { PROFILE_FLAGS } from './metrics.ts';
 import { MESSAGES_TABLE } from './peers/peer-store.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -90,11 +91,7 @@ export async function startChat(options: { nodes: number; backend: 'mysql+redis'
   for (let i = 0; i < options.nodes; i++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    // BENCH_PROFILE_DIR=dir writes a V8 CPU profile per node on exit (open it in Chrome DevTools).
-    const profile = process.env.BENCH_PROFILE_DIR
-      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
-      : [];
-    const child = spawn(process.execPath, ['--expose-gc', ...profile, SERVER], {
+    const child = spawn(process.execPath, ['--expose-gc', ...PROFILE_FLAGS, SERVER], {
       env: { ...env, PORT: String(port), PUBLIC_URL: url },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -3,6 +3,14 @@ import { readFileSync } from 'node:fs';
 /** Clock ticks per second in /proc/<pid>/stat (CLK_TCK, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 
+/**
+ * BENCH_PROFILE_DIR=dir: each node and each storm worker writes a V8 CPU profile there on exit
+ * (open it in Chrome DevTools).
+ */
+export const PROFILE_FLAGS = process.env.BENCH_PROFILE_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+  : [];
+
 /** CPU seconds (user + system) a process has used so far. */
 export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,8 +1,8 @@
-// A share of the reconnect storm's clients, in a process of its own: each client costs three
-// sockets here (its own and the proxy's two), and one process may open only so many files.
+// A share of the reconnect storm's clients, in a process of its own: one process may open only so
+// many files, and one core would be the storm's limit.
 import type { RealtimeClient } from '@chat/client';
-import { startTcpProxy, type TcpProxy } from '../../apps/api/test/tcp-proxy.ts';
 import { benchClient, untilOpen } from './clients.ts';
+import { NetworkGate } from './network-gate.ts';
 
 export interface StormClientSpec {
   url: string;
@@ -33,7 +33,7 @@ interface StormClient {
 }
 
 let clients: StormClient[] = [];
-const proxies = new Map<string, TcpProxy>();
+const network = new NetworkGate();
 
 /** Resolves once every client has finished a sync that began after this call. */
 function allSynced(): Promise<void> {
@@ -51,10 +51,8 @@ function allSynced(): Promise<void> {
 }
 
 async function start(specs: StormClientSpec[]): Promise<void> {
-  for (const url of new Set(specs.map((s) => s.url)))
-    proxies.set(url, await startTcpProxy('127.0.0.1', Number(new URL(url).port)));
   clients = specs.map((spec) => {
-    const client = benchClient(spec, `http://127.0.0.1:${(proxies.get(spec.url) as TcpProxy).port}`);
+    const client = benchClient(spec, network.WebSocket);
     const received = new Set<string>();
     client.on('message', (message) => received.add(message.text));
     return { client, conversationId: spec.conversationId, received };
@@ -72,12 +70,12 @@ process.on('message', (order: StormOrder) => {
       return;
     case 'cut': {
       void allSynced().then(() => report({ type: 'synced' }));
-      for (const proxy of proxies.values()) proxy.cut();
+      network.takeDown();
       report({ type: 'cut' });
       return;
     }
     case 'restore':
-      for (const proxy of proxies.values()) proxy.restore();
+      network.bringUp();
       return;
     case 'count': {
       const sampled = new Set(order.conversationIds);
@@ -90,6 +88,6 @@ process.on('message', (order: StormOrder) => {
     }
     case 'exit':
       for (const { client } of clients) client.close();
-      void Promise.all([...proxies.values()].map((proxy) => proxy.close())).finally(() => process.exit(0));
+      process.exit(0);
   }
 });

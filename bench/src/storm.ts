@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { benchClient, untilOpen } from './clients.ts';
-import { CpuMeter } from './metrics.ts';
+import { CpuMeter, PROFILE_FLAGS } from './metrics.ts';
 import type { StormClientSpec, StormOrder, StormReport } from './storm-worker.ts';
 import type { BenchUser } from './users.ts';
 
@@ -21,7 +21,7 @@ export interface StormResult {
   cpu: Record<string, number>;
 }
 
-/** Storm clients per worker process: three sockets each, well under 20,000 open files. */
+/** Storm clients per worker process: a socket each, and 10,000 spread over more than one core. */
 const PER_WORKER = 2500;
 
 type Worker = ReturnType<typeof fork>;
@@ -52,8 +52,8 @@ const tell = (workers: Worker[], order: StormOrder) => {
 };
 
 /**
- * Connects `count` clients through a proxy per node (in worker processes), cuts every connection
- * at once (a load balancer or a network blip), and measures how long until all have reconnected
+ * Connects `count` clients (in worker processes), cuts every connection at once (a load balancer
+ * or a network blip: see NetworkGate), and measures how long until all have reconnected
  * and synced, checking that what was sent in between reached every one of them.
  */
 export async function reconnectStorm(
@@ -66,7 +66,9 @@ export async function reconnectStorm(
     return { url: user.url, token: user.token, conversationId: user.conversationId };
   });
   const workers = Array.from({ length: Math.ceil(count / PER_WORKER) }, (_, i) => {
-    const worker = fork(path.join(import.meta.dirname, 'storm-worker.ts'), { execArgv: ['--import', 'tsx'] });
+    const worker = fork(path.join(import.meta.dirname, 'storm-worker.ts'), {
+      execArgv: ['--import', 'tsx', ...PROFILE_FLAGS],
+    });
     worker.send({ type: 'start', clients: specs.slice(i * PER_WORKER, (i + 1) * PER_WORKER) } satisfies StormOrder);
     return worker;
   });
