@@ -14,6 +14,8 @@ export interface StormResult {
   clients: number;
   /** From the drop until every client was connected again and had finished its sync. */
   recoveredInMs: number;
+  /** From the drop until the network came back, once the messages sent while away were stored. */
+  awayMs: number;
   /** Messages sent while the clients were away, and how many of their deliveries are missing. */
   sentWhileAway: number;
   missing: number;
@@ -79,7 +81,14 @@ export async function reconnectStorm(
   };
   if (!(await fromAll(workers, 'open'))) {
     await stop();
-    return { clients: count, recoveredInMs: Number.POSITIVE_INFINITY, sentWhileAway: 0, missing: 0, cpu: {} };
+    return {
+      clients: count,
+      recoveredInMs: Number.POSITIVE_INFINITY,
+      awayMs: 0,
+      sentWhileAway: 0,
+      missing: 0,
+      cpu: {},
+    };
   }
 
   // Senders, already connected directly to the nodes, for a sample of the conversations: each
@@ -114,6 +123,7 @@ export async function reconnectStorm(
       ({ socket, conversationId }) => socket.send({ conversationId, text: `${stamp}-${conversationId}` }).stored,
     ),
   );
+  const awayMs = performance.now() - droppedAt;
   tell(workers, { type: 'restore' });
   const recoveredInMs = (await synced) ? performance.now() - droppedAt : Number.POSITIVE_INFINITY;
   const cpu = meter.end();
@@ -127,5 +137,5 @@ export async function reconnectStorm(
     : Number.NaN;
   for (const { socket } of senders) socket.close();
   await stop();
-  return { clients: count, recoveredInMs, sentWhileAway: senders.length, missing, cpu };
+  return { clients: count, recoveredInMs, awayMs, sentWhileAway: senders.length, missing, cpu };
 }
