@@ -36,3 +36,17 @@ export function onReconnect(redis: Redis, listener: () => void): void {
     everReady = true;
   });
 }
+
+/** A Lua script's keys, then its arguments. */
+export type RedisScript = (...keysThenArgs: Array<string | number>) => Promise<unknown>;
+
+/**
+ * A Lua script run by its digest (EVALSHA), its text sent only when Redis lacks it (the first
+ * call, after a restart or a SCRIPT FLUSH: ioredis's defineCommand retries with EVAL on NOSCRIPT).
+ * EVAL sent and hashed the whole text on every call, and presence makes three calls per reconnect.
+ */
+export function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: string): RedisScript {
+  redis.defineCommand(name, { numberOfKeys, lua });
+  const command = (redis as unknown as Record<string, RedisScript>)[name] as RedisScript;
+  return (...keysThenArgs) => command.apply(redis, keysThenArgs);
+}

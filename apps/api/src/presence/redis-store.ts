@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { defineScript } from '../infra/redis.ts';
 import type { PresenceChange, PresenceStore } from './store.ts';
 
 /** A node that has not heartbeaten for this long is taken for dead and its connections are dropped. */
@@ -157,15 +158,22 @@ export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: s
     versions: `${p}v`,
     epoch: `${p}epoch`,
   };
+  const scripts = {
+    connect: defineScript(redis, 'presenceConnect', 6, CONNECT),
+    disconnect: defineScript(redis, 'presenceDisconnect', 3, DISCONNECT),
+    reapNode: defineScript(redis, 'presenceReapNode', 3, REAP_NODE),
+    sweepDue: defineScript(redis, 'presenceSweepDue', 4, SWEEP_DUE),
+    touch: defineScript(redis, 'presenceTouch', 3, TOUCH),
+    read: defineScript(redis, 'presenceRead', 3, READ),
+    restore: defineScript(redis, 'presenceRestore', 5, RESTORE),
+  };
   const reap = (node: string, offlineAt: number) =>
-    redis.eval(REAP_NODE, 3, keys.node(node), keys.pending, keys.nodes, node, offlineAt, p);
+    scripts.reapNode(keys.node(node), keys.pending, keys.nodes, node, offlineAt, p);
 
   return {
     async connect(userId) {
       const version = Number(
-        await redis.eval(
-          CONNECT,
-          6,
+        await scripts.connect(
           keys.user(userId),
           keys.node(nodeId),
           keys.online,
@@ -179,22 +187,15 @@ export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: s
       return version > 0 ? { userId, online: true, version } : undefined;
     },
     async disconnect(userId, offlineAt) {
-      await redis.eval(DISCONNECT, 3, keys.user(userId), keys.node(nodeId), keys.pending, nodeId, userId, offlineAt);
+      await scripts.disconnect(keys.user(userId), keys.node(nodeId), keys.pending, nodeId, userId, offlineAt);
     },
     async touch(userId) {
-      const [online, version] = (await redis.eval(
-        TOUCH,
-        3,
-        keys.online,
-        keys.versions,
-        keys.epoch,
-        userId,
-      )) as number[];
+      const [online, version] = (await scripts.touch(keys.online, keys.versions, keys.epoch, userId)) as number[];
       return { userId, online: online === 1, version: Number(version) };
     },
     async read(userIds) {
       if (userIds.length === 0) return new Map();
-      const flat = (await redis.eval(READ, 3, keys.online, keys.versions, keys.epoch, ...userIds)) as number[];
+      const flat = (await scripts.read(keys.online, keys.versions, keys.epoch, ...userIds)) as number[];
       return new Map(userIds.map((id, i) => [id, { online: flat[2 * i] === 1, version: Number(flat[2 * i + 1]) }]));
     },
     async due(now) {
@@ -204,7 +205,7 @@ export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: s
     async sweep(now, userIds) {
       if (userIds.length === 0) return [];
       return changes(
-        await redis.eval(SWEEP_DUE, 4, keys.pending, keys.online, keys.versions, keys.epoch, now, p, ...userIds),
+        await scripts.sweepDue(keys.pending, keys.online, keys.versions, keys.epoch, now, p, ...userIds),
         false,
       );
     },
@@ -214,9 +215,7 @@ export function createRedisPresenceStore(redis: Redis, prefix: string, nodeId: s
     async restore(counts, offlineAt) {
       const pairs = [...counts].flatMap(([userId, count]) => [userId, count] as const);
       return changes(
-        await redis.eval(
-          RESTORE,
-          5,
+        await scripts.restore(
           keys.node(nodeId),
           keys.online,
           keys.pending,

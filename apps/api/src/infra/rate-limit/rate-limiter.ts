@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { defineScript } from '../redis.ts';
 
 export interface RateLimitRule {
   /** Requests allowed per window. */
@@ -52,9 +53,10 @@ return {count, redis.call('PTTL', KEYS[1])}
 
 /** Counts in Redis, so a limit holds across every node. */
 export function createRedisRateLimiter(redis: Redis, prefix: string): RateLimiter {
+  const countHit = defineScript(redis, 'rateLimitHit', 1, HIT_SCRIPT);
   return {
     async hit(key, rule) {
-      const [count, ttl] = (await redis.eval(HIT_SCRIPT, 1, `${prefix}rl:${key}`, rule.windowMs)) as [number, number];
+      const [count, ttl] = (await countHit(`${prefix}rl:${key}`, rule.windowMs)) as [number, number];
       return count <= rule.limit ? { allowed: true } : { allowed: false, retryAfterMs: Math.max(ttl, 0) };
     },
     async close() {},
