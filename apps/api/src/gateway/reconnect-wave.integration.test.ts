@@ -199,36 +199,41 @@ describe.each(BACKENDS)('a wave of reconnects on %s', (kind: BackendKind) => {
     }
   });
 
-  // A reconnect costs the node a write per answer: the 101 and `ready` go out together.
+  // A reconnect costs the node a write per answer: the 101, `ready` and presence's snapshot go out together.
   it.each([
-    ['an admitted socket', 'ready', (user: ChatUser) => user.api.token ?? ''],
-    ['a refused socket', 'error', () => 'not-a-session'],
-  ])('%s gets the upgrade answer and its first frame in one TCP segment', async (_, firstFrame, tokenOf) => {
-    const user = await createChatUser(nodes.nodeA.url);
-    const { port } = new URL(nodes.nodeA.url);
-    const socket = net.connect(Number(port), '127.0.0.1');
-    try {
-      const firstChunk = new Promise<string>((resolve) =>
-        socket.once('data', (data) => resolve(data.toString('latin1'))),
-      );
-      socket.write(
-        [
-          'GET /ws?v=1 HTTP/1.1',
-          `Host: 127.0.0.1:${port}`,
-          'Upgrade: websocket',
-          'Connection: Upgrade',
-          'Sec-WebSocket-Version: 13',
-          `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
-          `Authorization: Bearer ${tokenOf(user)}`,
-          '',
-          '',
-        ].join('\r\n'),
-      );
-      const chunk = await firstChunk;
-      expect(chunk).toMatch(/^HTTP\/1\.1 101 /);
-      expect(chunk).toContain(`"type":"${firstFrame}"`);
-    } finally {
-      socket.destroy();
-    }
-  });
+    ['an admitted socket', ['ready'], false, (user: ChatUser) => user.api.token ?? ''],
+    ['an admitted socket with a conversation', ['ready', 'presence'], true, (user: ChatUser) => user.api.token ?? ''],
+    ['a refused socket', ['error'], false, () => 'not-a-session'],
+  ])(
+    '%s gets the upgrade answer and its first frames in one TCP segment',
+    async (_, firstFrames, withPeer, tokenOf) => {
+      const user = await createChatUser(nodes.nodeA.url);
+      if (withPeer) await user.api.openConversation((await createChatUser(nodes.nodeA.url)).me.id);
+      const { port } = new URL(nodes.nodeA.url);
+      const socket = net.connect(Number(port), '127.0.0.1');
+      try {
+        const firstChunk = new Promise<string>((resolve) =>
+          socket.once('data', (data) => resolve(data.toString('latin1'))),
+        );
+        socket.write(
+          [
+            'GET /ws?v=1 HTTP/1.1',
+            `Host: 127.0.0.1:${port}`,
+            'Upgrade: websocket',
+            'Connection: Upgrade',
+            'Sec-WebSocket-Version: 13',
+            `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+            `Authorization: Bearer ${tokenOf(user)}`,
+            '',
+            '',
+          ].join('\r\n'),
+        );
+        const chunk = await firstChunk;
+        expect(chunk).toMatch(/^HTTP\/1\.1 101 /);
+        for (const type of firstFrames) expect(chunk).toContain(`"type":"${type}"`);
+      } finally {
+        socket.destroy();
+      }
+    },
+  );
 });
