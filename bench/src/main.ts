@@ -166,7 +166,7 @@ async function storm(target: Target, users: BenchUser[]): Promise<void> {
   const result = await reconnectStorm(users, stormCount, pids);
   results.storm.push({ scenario: target.name, ...result, loadAverage: os.loadavg() });
   log(
-    `storm: ${result.clients} clients back and synced in ${Math.round(result.recoveredInMs)} ms (the network back after ${Math.round(result.awayMs)} ms), ${result.missing} missing; CPU-s from the cut to the last sync ${Object.entries(
+    `storm: ${result.clients} clients back and synced in ${Math.round(result.recoveredInMs)} ms (the network back after ${Math.round(result.awayMs)} ms; ${result.listenOverflows} handshakes dropped from a full accept queue), ${result.missing} missing; CPU-s from the cut to the last sync ${Object.entries(
       result.cpu,
     )
       .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)

@@ -19,6 +19,18 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+/**
+ * Connections the kernel dropped because a listener's accept queue was full, machine-wide so far
+ * (TcpExt ListenOverflows): each waits out TCP's SYN retransmission, 1 s and more, before a node sees it.
+ */
+export function listenOverflows(): number {
+  const [names, values] = readFileSync('/proc/net/netstat', 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('TcpExt:'))
+    .map((line) => line.split(/\s+/).slice(1));
+  return Number(values?.[names?.indexOf('ListenOverflows') ?? -1] ?? 0);
+}
+
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

@@ -1,7 +1,8 @@
 import { fork } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { benchClient, untilOpen } from './clients.ts';
-import { CpuMeter, PROFILE_FLAGS } from './metrics.ts';
+import { CpuMeter, listenOverflows, PROFILE_FLAGS } from './metrics.ts';
 import type { StormClientSpec, StormOrder, StormReport } from './storm-worker.ts';
 import type { BenchUser } from './users.ts';
 
@@ -16,6 +17,8 @@ export interface StormResult {
   recoveredInMs: number;
   /** From the drop until the network came back, once the messages sent while away were stored. */
   awayMs: number;
+  /** Handshakes dropped from a full accept queue meanwhile (see listenOverflows). */
+  listenOverflows: number;
   /** Messages sent while the clients were away, and how many of their deliveries are missing. */
   sentWhileAway: number;
   missing: number;
@@ -23,8 +26,18 @@ export interface StormResult {
   cpu: Record<string, number>;
 }
 
-/** Storm clients per worker process: a socket each, and 10,000 spread over more than one core. */
-const PER_WORKER = 2500;
+/** Storm clients one worker process may hold: a socket each, well under 20,000 open files. */
+const MAX_PER_WORKER = 15_000;
+
+/**
+ * A worker per core, or more when that many clients would not fit in so few. More workers than
+ * cores made every process of the storm use more CPU, the nodes' included (10,000 clients, two
+ * cores, alternated: four workers 15.4-18.5 s, nodes 14.3-16.0 CPU-s; two 10.0-12.5 s, nodes
+ * 8.6-10.8 CPU-s).
+ */
+function workerCount(clients: number): number {
+  return Math.max(Math.ceil(clients / MAX_PER_WORKER), Math.min(os.availableParallelism(), clients));
+}
 
 type Worker = ReturnType<typeof fork>;
 
@@ -67,11 +80,12 @@ export async function reconnectStorm(
     const user = users[i % users.length] as BenchUser;
     return { url: user.url, token: user.token, conversationId: user.conversationId };
   });
-  const workers = Array.from({ length: Math.ceil(count / PER_WORKER) }, (_, i) => {
+  const perWorker = Math.ceil(count / workerCount(count));
+  const workers = Array.from({ length: Math.ceil(count / perWorker) }, (_, i) => {
     const worker = fork(path.join(import.meta.dirname, 'storm-worker.ts'), {
       execArgv: ['--import', 'tsx', ...PROFILE_FLAGS],
     });
-    worker.send({ type: 'start', clients: specs.slice(i * PER_WORKER, (i + 1) * PER_WORKER) } satisfies StormOrder);
+    worker.send({ type: 'start', clients: specs.slice(i * perWorker, (i + 1) * perWorker) } satisfies StormOrder);
     return worker;
   });
   const exited = workers.map((worker) => new Promise((resolve) => worker.once('exit', resolve)));
@@ -85,6 +99,7 @@ export async function reconnectStorm(
       clients: count,
       recoveredInMs: Number.POSITIVE_INFINITY,
       awayMs: 0,
+      listenOverflows: 0,
       sentWhileAway: 0,
       missing: 0,
       cpu: {},
@@ -115,6 +130,7 @@ export async function reconnectStorm(
     ...Object.fromEntries(workers.map((worker, i) => [`generator${i + 1}`, worker.pid ?? 0])),
   });
   meter.begin();
+  const overflowsBefore = listenOverflows();
   const droppedAt = performance.now();
   tell(workers, { type: 'cut' });
   await cut;
@@ -127,6 +143,7 @@ export async function reconnectStorm(
   tell(workers, { type: 'restore' });
   const recoveredInMs = (await synced) ? performance.now() - droppedAt : Number.POSITIVE_INFINITY;
   const cpu = meter.end();
+  const overflows = listenOverflows() - overflowsBefore;
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const counted = fromAll(workers, 'missing');
   tell(workers, { type: 'count', stamp, conversationIds: sample.map((user) => user.conversationId) });
@@ -137,5 +154,13 @@ export async function reconnectStorm(
     : Number.NaN;
   for (const { socket } of senders) socket.close();
   await stop();
-  return { clients: count, recoveredInMs, awayMs, sentWhileAway: senders.length, missing, cpu };
+  return {
+    clients: count,
+    recoveredInMs,
+    awayMs,
+    listenOverflows: overflows,
+    sentWhileAway: senders.length,
+    missing,
+    cpu,
+  };
 }
