@@ -29,16 +29,24 @@ export interface People {
   signUp(name: string, options?: OpenOptions): Promise<Person>;
 }
 
+/**
+ * Playwright runs spec files in two workers at once: the worker's index keeps their names apart
+ * (unique for the run, even after a worker restarts), and its slot keeps their addresses apart.
+ */
+const WORKER = Number(process.env.TEST_WORKER_INDEX ?? 0);
+const WORKER_SLOT = Number(process.env.TEST_PARALLEL_INDEX ?? 0);
+
 let sequence = 0;
 /** Names unique to this run, so that runs never depend on one another (and fit the 32-character limit). */
-const uniqueUsername = (name: string) => `${name}_${Date.now().toString(36)}${(sequence++).toString(36)}`;
+const uniqueUsername = (name: string) =>
+  `${name}_${Date.now().toString(36)}${WORKER.toString(36)}_${(sequence++).toString(36)}`;
 
 /**
  * A distinct client address per browser: the server trusts X-Forwarded-For in e2e (TRUST_PROXY), so
  * its per-address limits (10 sign-ups an hour) count each browser apart, as they would real people.
  */
 let addresses = 0;
-const nextAddress = () => `10.0.${Math.floor(addresses / 250)}.${(addresses++ % 250) + 1}`;
+const nextAddress = () => `10.${WORKER_SLOT}.${Math.floor(addresses / 250)}.${(addresses++ % 250) + 1}`;
 
 const PASSWORD = 'correct horse battery';
 
