@@ -24,8 +24,9 @@ export default defineConfig({
   testDir: 'e2e',
   outputDir: '.test-output/e2e-artifacts',
   fullyParallel: false,
-  // Two spec files at a time (each drives its own users, so they do not meet): 6.2-6.5 min
-  // instead of 8.7 on a slow day here, which kept CI from its time budget.
+  // Two spec files at a time (each signs up its own people, with names and addresses kept apart
+  // per worker in support/people.ts): 6.2-6.5 min instead of 8.7 on a slow day here, when CI
+  // with one worker took 19.5 min against its 15-minute budget.
   workers: 2,
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -32,8 +32,8 @@ const MAX_PER_WORKER = 15_000;
 /**
  * A worker per core, or more when that many clients would not fit in so few. More workers than
  * cores made every process of the storm use more CPU, the nodes' included (10,000 clients, two
- * cores, alternated: four workers 15.4-18.5 s, nodes 14.3-16.0 CPU-s; two 10.0-12.5 s, nodes
- * 8.6-10.8 CPU-s).
+ * cores, alternated: four workers 15.4-18.5 s, nodes 12.7-16.0 CPU-s; two 10.0-12.5 s, nodes
+ * 8.6-10.8 CPU-s, and once 19.5 s).
  */
 function workerCount(clients: number): number {
   return Math.max(Math.ceil(clients / MAX_PER_WORKER), Math.min(os.availableParallelism(), clients));
