@@ -36,8 +36,10 @@ test('turn on two-factor with a scanned secret, then sign in with the password a
   await expect(section.getByRole('alert')).toContainText('not right');
   await section.getByLabel('Code from your app').fill(await appCode(secret));
   await section.getByRole('button', { name: 'Turn on two-factor' }).click();
-  const codes = await section.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').allTextContents();
-  expect(codes).toHaveLength(10);
+  // allTextContents() does not wait: the list is counted once it shows, then read.
+  const recoveryCodes = section.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
+  await expect(recoveryCodes).toHaveCount(10);
+  const codes = await recoveryCodes.allTextContents();
   await checkScreen(page, 'two-factor-recovery-codes');
   await section.getByRole('button', { name: 'I saved them' }).click();
   await expect(section).toContainText('10 recovery codes left');
