@@ -63,6 +63,59 @@ describe('TickBatch', () => {
     expect(calls.map((call) => call.keys)).toEqual([[1], [2]]);
   });
 
+  it("a lone caller's reads one after another never wait for the window", async () => {
+    const { calls, load } = manualLoad();
+    const batch = new TickBatch(load);
+    for (let i = 0; i < 3; i++) {
+      const read = batch.get(1);
+      await pass();
+      expect(calls).toHaveLength(i + 1);
+      calls[i]?.answer(named([1]));
+      expect(await read).toBe('user 1');
+    }
+  });
+
+  it("a request's several keys asked at once do not make the next caller wait", async () => {
+    const { calls, load } = manualLoad();
+    const batch = new TickBatch(load);
+    const request = Promise.all([batch.get(1), batch.get(2)]);
+    await pass();
+    calls[0]?.answer(named([1, 2]));
+    await request;
+    void batch.get(3);
+    await pass();
+    expect(calls.map((call) => call.keys)).toEqual([[1, 2], [3]]);
+  });
+
+  it('a wave lasts while the reads that waited out the window carry several keys, and ends with one that carried one', async () => {
+    const { calls, load } = manualLoad();
+    const batch = new TickBatch(load);
+    /** Answers the read that started last, then lets its callers' continuations run. */
+    const answerLast = async () => {
+      calls.at(-1)?.answer(named(calls.at(-1)?.keys ?? []));
+      await pass();
+    };
+    void batch.get(1);
+    await pass();
+    void batch.get(2); // behind the read in flight: the wave begins
+    void batch.get(3);
+    await answerLast();
+    await pass(READ_WINDOW_MS);
+    await answerLast();
+    void batch.get(4);
+    void batch.get(5);
+    await pass(READ_WINDOW_MS - 1);
+    expect(calls).toHaveLength(2);
+    await pass(1);
+    await answerLast();
+    void batch.get(6);
+    await pass(READ_WINDOW_MS);
+    await answerLast(); // one key after the window: the wave is over
+    void batch.get(7);
+    await pass();
+    expect(calls.map((call) => call.keys)).toEqual([[1], [2, 3], [4, 5], [6], [7]]);
+  });
+
   it('a whole query of keys goes at once, window or not', async () => {
     const { calls, load } = manualLoad();
     const batch = new TickBatch(load);
