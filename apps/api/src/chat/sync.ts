@@ -40,11 +40,13 @@ export class SyncReads {
   constructor(database: DatabaseHandle) {
     const { db } = database;
     this.db = db;
-    this.memberships = new TickBatch((userIds) => listAllMembershipsOf(db, userIds));
+    // Only a reconnect syncs: see TickBatchOptions.
+    const onReconnect = { windowEveryRead: true };
+    this.memberships = new TickBatch((userIds) => listAllMembershipsOf(db, userIds), onReconnect);
     this.pages = new TickBatch(async (keys) => {
       const pages = await listPages(db, database.dialect, keys.map(pageOfKey));
       return new Map(keys.map((key, i) => [key, pages[i] ?? []]));
-    });
+    }, onReconnect);
   }
 }
 

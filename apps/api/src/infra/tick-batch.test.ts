@@ -116,6 +116,20 @@ describe('TickBatch', () => {
     expect(calls.map((call) => call.keys)).toEqual([[1], [2, 3], [4, 5], [6], [7]]);
   });
 
+  it('with windowEveryRead, a lone read within the window of the last one waits for the window to end', async () => {
+    const { calls, load } = manualLoad();
+    const batch = new TickBatch(load, { windowEveryRead: true });
+    const first = batch.get(1);
+    await pass();
+    calls[0]?.answer(named([1]));
+    await first;
+    void batch.get(2);
+    await pass(READ_WINDOW_MS - 1);
+    expect(calls).toHaveLength(1);
+    await pass(1);
+    expect(calls.map((call) => call.keys)).toEqual([[1], [2]]);
+  });
+
   it('a whole query of keys goes at once, window or not', async () => {
     const { calls, load } = manualLoad();
     const batch = new TickBatch(load);

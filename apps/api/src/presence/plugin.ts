@@ -73,8 +73,9 @@ export const presence = fp(
     const report = (what: string) => (error: unknown) => app.log.warn({ err: error }, `presence ${what} failed`);
     app.publicUsers.usePresence((ids) => store.read(ids));
     // What a connection is first told, read for a whole wave of connects at once (a reconnect storm).
-    const visibleMemberships = new TickBatch((userIds: number[]) => listVisibleMembershipsOf(db, userIds));
-    const blocked = new TickBatch((userIds: number[]) => blockedEitherWayOf(db, userIds));
+    const onConnect = { windowEveryRead: true };
+    const visibleMemberships = new TickBatch((userIds: number[]) => listVisibleMembershipsOf(db, userIds), onConnect);
+    const blocked = new TickBatch((userIds: number[]) => blockedEitherWayOf(db, userIds), onConnect);
 
     /** Sends the current presence of these users: the first frames tell the truth, not only later changes. */
     async function sendCurrent(connection: Connection, userIds: readonly number[]): Promise<void> {
