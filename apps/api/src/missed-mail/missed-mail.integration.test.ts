@@ -8,7 +8,7 @@ import { countPendingMails } from '../mail/outbox.ts';
 
 const PUBLIC_URL = 'http://chat.test';
 /** Short, so each case waits seconds; long enough that a read right after the send comes "in time". */
-const AFTER_MS = 2000;
+const AFTER_MS = 1000;
 const MISSED = /^New messages from/;
 const WAIT = { timeout: 20_000, interval: 100 };
 
