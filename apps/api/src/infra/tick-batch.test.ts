@@ -50,9 +50,9 @@ describe('TickBatch', () => {
     expect(await later).toEqual(['user 2', 'user 3']);
   });
 
-  it('a read asked for after a quiet spell starts on the next tick', async () => {
+  it('a read asked for after a quiet spell starts on the next tick, even where every read is windowed', async () => {
     const { calls, load } = manualLoad();
-    const batch = new TickBatch(load);
+    const batch = new TickBatch(load, { windowEveryRead: true });
     const first = batch.get(1);
     await pass();
     calls[0]?.answer(named([1]));
@@ -109,11 +109,33 @@ describe('TickBatch', () => {
     await pass(1);
     await answerLast();
     void batch.get(6);
-    await pass(READ_WINDOW_MS);
+    await pass(READ_WINDOW_MS - 1);
+    expect(calls).toHaveLength(3);
+    await pass(1);
     await answerLast(); // one key after the window: the wave is over
     void batch.get(7);
     await pass();
     expect(calls.map((call) => call.keys)).toEqual([[1], [2, 3], [4, 5], [6], [7]]);
+  });
+
+  it('a read made in a wave once its window was over still continues the wave when it carries several keys', async () => {
+    const { calls, load } = manualLoad();
+    const batch = new TickBatch(load);
+    void batch.get(1);
+    await pass();
+    void batch.get(2); // behind the read in flight: the wave begins
+    void batch.get(3);
+    await pass(READ_WINDOW_MS + 5); // the first read is slow: its window is over when it returns
+    calls[0]?.answer(named([1]));
+    await pass();
+    expect(calls.map((call) => call.keys)).toEqual([[1], [2, 3]]);
+    calls[1]?.answer(named([2, 3]));
+    await pass();
+    void batch.get(4);
+    await pass(READ_WINDOW_MS - 2);
+    expect(calls).toHaveLength(2);
+    await pass(READ_WINDOW_MS);
+    expect(calls.map((call) => call.keys)).toEqual([[1], [2, 3], [4]]);
   });
 
   it('with windowEveryRead, a lone read within the window of the last one waits for the window to end', async () => {
@@ -132,7 +154,7 @@ describe('TickBatch', () => {
 
   it('a whole query of keys goes at once, window or not', async () => {
     const { calls, load } = manualLoad();
-    const batch = new TickBatch(load);
+    const batch = new TickBatch(load, { windowEveryRead: true });
     const first = batch.get(-1);
     await pass();
     calls[0]?.answer(named([-1]));
@@ -153,6 +175,21 @@ describe('TickBatch', () => {
     const next = batch.get(1);
     await pass(READ_WINDOW_MS);
     calls[1]?.answer(named([1]));
+    expect(await next).toBe('user 1');
+  });
+
+  it('a load that throws instead of rejecting fails its callers, and the next read still starts', async () => {
+    let fail = true;
+    const batch = new TickBatch((keys: number[]) => {
+      if (fail) throw new Error('no connection');
+      return Promise.resolve(named(keys));
+    });
+    const failing = expect(batch.get(1)).rejects.toThrow('no connection');
+    await pass();
+    await failing;
+    fail = false;
+    const next = batch.get(1);
+    await pass();
     expect(await next).toBe('user 1');
   });
 

@@ -13,13 +13,13 @@ const MAX_KEYS_PER_LOAD = 500;
  * over four runs each, 17.4-26.8 s (mean 21.7) against 14.9-20.1 s (mean 16.7), MariaDB 3.8-6.5
  * against 2.4-3.9 CPU-s; 50 ms did no better than 25. A session lookup or a sync waits at most this
  * long in a wave (a reconnect's four or five reads, about a tenth of a second); outside one a read
- * does not wait (see TickBatch).
+ * does not wait, unless its batch windows every read (see TickBatchOptions).
  */
 export const READ_WINDOW_MS = 25;
 
 export interface TickBatchOptions {
   /**
-   * For reads that only reconnects make (a sync's, presence's on connect): the window holds after
+   * For reads a connect makes once (presence's, a sync's memberships): the window holds after
    * every read, wave or not. A storm's connects can come spread out, each read over before the next
    * is asked, and then only the window puts several keys in one query (see READ_WINDOW_MS for a
    * slow machine's storm); a reconnect does not notice 25 ms. Reads behind requests leave it off.
@@ -39,7 +39,7 @@ interface Waiter<V> {
  * in flight the keys asked for meanwhile wait for it to end and then go together, no sooner than
  * READ_WINDOW_MS after it started; the busier the database, the longer a read takes and the more
  * the next one carries. A wave begins when keys queue behind a read in flight and lasts while the
- * reads that waited out the window still carry several keys. Outside a wave a read starts on the
+ * reads made in it still carry several keys. Outside a wave a read starts on the
  * next tick (unless `windowEveryRead`), so a lone caller, even one whose request reads several keys
  * at once, never waits for the window (it made each of a client's requests in turn wait: 400
  * searches one after another, p50 24.8 ms against 1.3 ms without it). A read starts no earlier than
@@ -51,7 +51,7 @@ export class TickBatch<K, V> {
   private next: { soon: boolean; cancel(): void } | undefined;
   private loading = false;
   private lastStart = Number.NEGATIVE_INFINITY;
-  /** Whether the last read was part of a wave: keys queued behind it, or it waited out the window and carried several. */
+  /** Whether the last read was part of a wave: keys queued behind it, or it was read in one and carried several. */
   private inWave = false;
 
   constructor(
@@ -71,14 +71,14 @@ export class TickBatch<K, V> {
 
   private schedule(): void {
     if (this.loading || this.next?.soon) return;
-    const windowed = this.inWave || this.options.windowEveryRead;
+    const windowed = this.inWave || this.options.windowEveryRead === true;
     const wait =
       !windowed || this.waiting.size >= MAX_KEYS_PER_LOAD ? 0 : this.lastStart + READ_WINDOW_MS - performance.now();
     if (this.next && wait > 0) return;
     this.next?.cancel();
     const go = () => {
       this.next = undefined;
-      void this.flush(wait > 0);
+      void this.flush(windowed);
     };
     if (wait > 0) {
       const timer = setTimeout(go, wait);
@@ -89,6 +89,7 @@ export class TickBatch<K, V> {
     }
   }
 
+  /** `windowed`: whether this read was scheduled in a wave (or by a batch that windows every read). */
   private async flush(windowed: boolean): Promise<void> {
     const waiting = this.waiting;
     this.waiting = new Map();
@@ -100,10 +101,13 @@ export class TickBatch<K, V> {
     );
     const answers = await Promise.all(
       chunks.map((chunk) =>
-        this.load(chunk).then(
-          (values) => ({ chunk, values }),
-          (error: unknown) => ({ chunk, error }),
-        ),
+        // Called inside a promise, so a load that throws rather than rejects fails its callers too.
+        Promise.resolve(chunk)
+          .then(this.load)
+          .then(
+            (values) => ({ chunk, values }),
+            (error: unknown) => ({ chunk, error }),
+          ),
       ),
     );
     // Judged before anyone is answered: a caller that asks again on its answer did not queue behind this read.
