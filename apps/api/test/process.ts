@@ -62,7 +62,8 @@ export async function waitUntilServing(
   while (Date.now() < deadline) {
     if (exitCode !== undefined) throw new Error(`server exited (${exitCode}):\n${server.output()}`);
     try {
-      if ((await fetch(`${server.url}/healthz`)).ok) return;
+      // Bounded: a request the server accepted but never answered would outlive the deadline.
+      if ((await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(2000) })).ok) return;
     } catch {
       // not listening yet
     }
