@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { type CatchUpFigures, catchUpBenchmark } from './catch-up.ts';
 import { type PeerKind, startChat, startPeer, startRelay, type Target } from './cluster.ts';
 import { idlePhase } from './idle.ts';
 import { chatDriver, type Driver, rawDriver, runStep, socketIoDriver } from './load.ts';
@@ -18,7 +19,7 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '1000' },
     idle: { type: 'string', default: '10000' },
     storm: { type: 'string', default: '10000' },
-    scenarios: { type: 'string', default: 'cluster,socketio,ws-redis,embedded,relay,search' },
+    scenarios: { type: 'string', default: 'cluster,socketio,ws-redis,embedded,relay,search,catch-up' },
     nodes: { type: 'string', default: '2' },
     /** Messages stored for the search scenario. */
     messages: { type: 'string', default: '1000000' },
@@ -61,6 +62,7 @@ const results: {
   idle: object[];
   storm: object[];
   search: Array<SearchFigures & { scenario: string }>;
+  catchUp: Array<CatchUpFigures & { scenario: string }>;
 } = {
   machine: {
     cpus: os.cpus().length,
@@ -72,6 +74,7 @@ const results: {
   idle: [],
   storm: [],
   search: [],
+  catchUp: [],
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -159,6 +162,23 @@ async function searchScenario(): Promise<void> {
   }
 }
 
+/** A reconnect with news in many conversations, on each backend (one node): how long until synced. */
+async function catchUpScenario(): Promise<void> {
+  for (const backend of ['embedded', 'mysql+redis'] as const) {
+    const target = await startChat({ nodes: 1, backend });
+    log(`started ${target.name} for catching up`);
+    try {
+      const figures = await catchUpBenchmark(target);
+      results.catchUp.push({ scenario: target.name, ...figures });
+      log(
+        `catch-up on ${target.name}: synced p50 ${figures.synced.p50.toFixed(1)} ms, p95 ${figures.synced.p95.toFixed(1)} ms`,
+      );
+    } finally {
+      await target.stop();
+    }
+  }
+}
+
 async function storm(target: Target, users: BenchUser[]): Promise<void> {
   const pids = { ...target.serverPids, ...target.servicePids };
   const waited = await untilQuiet(pids);
@@ -189,6 +209,7 @@ async function stormScenario(): Promise<void> {
 async function scenario(name: string): Promise<void> {
   if (name in PEER_DRIVERS) return peerScenario(name as PeerKind);
   if (name === 'search') return searchScenario();
+  if (name === 'catch-up') return catchUpScenario();
   if (name === 'storm') return stormScenario();
   const target =
     name === 'relay'
@@ -269,6 +290,11 @@ function printTable(): void {
     );
     for (const [kind, l] of Object.entries(s.byKind))
       console.log(`  ${kind.padEnd(20)} p50 ${pad(l.p50.toFixed(1), 7)} ms  p95 ${pad(l.p95.toFixed(1), 7)} ms`);
+  }
+  for (const s of results.catchUp) {
+    console.log(
+      `\ncatch-up, ${s.scenario}: news in ${s.conversations} conversations, ${s.reconnects} reconnects; from connect to synced p50 ${s.synced.p50.toFixed(1)} ms, p95 ${s.synced.p95.toFixed(1)} ms, max ${s.synced.max.toFixed(1)} ms`,
+    );
   }
 }
 
