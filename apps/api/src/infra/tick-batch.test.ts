@@ -15,6 +15,14 @@ function manualLoad() {
 const pass = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
 const named = (keys: number[]) => new Map(keys.map((key) => [key, `user ${key}`]));
 
+/** Asks for `key`, lets its read start and answers it: the batch's last read began just now. */
+async function readOnce(batch: TickBatch<number, string>, calls: ReturnType<typeof manualLoad>['calls'], key: number) {
+  const read = batch.get(key);
+  await pass();
+  calls.at(-1)?.answer(named([key]));
+  await read;
+}
+
 describe('TickBatch', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'performance'] });
@@ -53,10 +61,7 @@ describe('TickBatch', () => {
   it('a read asked for after a quiet spell starts on the next tick, even where every read is windowed', async () => {
     const { calls, load } = manualLoad();
     const batch = new TickBatch(load, { windowEveryRead: true });
-    const first = batch.get(1);
-    await pass();
-    calls[0]?.answer(named([1]));
-    await first;
+    await readOnce(batch, calls, 1);
     await pass(READ_WINDOW_MS);
     void batch.get(2);
     await pass();
@@ -141,10 +146,7 @@ describe('TickBatch', () => {
   it('with windowEveryRead, a lone read within the window of the last one waits for the window to end', async () => {
     const { calls, load } = manualLoad();
     const batch = new TickBatch(load, { windowEveryRead: true });
-    const first = batch.get(1);
-    await pass();
-    calls[0]?.answer(named([1]));
-    await first;
+    await readOnce(batch, calls, 1);
     void batch.get(2);
     await pass(READ_WINDOW_MS - 1);
     expect(calls).toHaveLength(1);
@@ -155,10 +157,7 @@ describe('TickBatch', () => {
   it('a whole query of keys goes at once, window or not', async () => {
     const { calls, load } = manualLoad();
     const batch = new TickBatch(load, { windowEveryRead: true });
-    const first = batch.get(-1);
-    await pass();
-    calls[0]?.answer(named([-1]));
-    await first;
+    await readOnce(batch, calls, -1);
     const keys = Array.from({ length: 500 }, (_, i) => i);
     for (const key of keys) void batch.get(key);
     await pass();

@@ -39,11 +39,11 @@ interface Waiter<V> {
  * in flight the keys asked for meanwhile wait for it to end and then go together, no sooner than
  * READ_WINDOW_MS after it started; the busier the database, the longer a read takes and the more
  * the next one carries. A wave begins when keys queue behind a read in flight and lasts while the
- * reads made in it still carry several keys. Outside a wave a read starts on the
- * next tick (unless `windowEveryRead`), so a lone caller, even one whose request reads several keys
- * at once, never waits for the window (it made each of a client's requests in turn wait: 400
- * searches one after another, p50 24.8 ms against 1.3 ms without it). A read starts no earlier than
- * it was asked for, so it sees what it would have seen alone, or newer.
+ * reads made in it still carry several keys. Outside a wave a read starts on the next tick (unless
+ * `windowEveryRead`), so a lone caller, even one whose request reads several keys at once, never
+ * waits for the window (it made each of a client's requests in turn wait: 400 searches one after
+ * another, p50 24.8 ms against 1.3 ms without it). A read starts no earlier than it was asked for,
+ * so it sees what it would have seen alone, or newer.
  */
 export class TickBatch<K, V> {
   private waiting = new Map<K, Waiter<V>[]>();
