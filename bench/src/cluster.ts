@@ -1,11 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { freePort } from '../../apps/api/test/process.ts';
-import { PROFILE_FLAGS } from './metrics.ts';
+import { PROFILE_FLAGS, pidListeningOn } from './metrics.ts';
 import { MESSAGES_TABLE } from './peers/peer-store.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -56,14 +56,6 @@ function stopProcess(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 12_000).unref();
   });
-}
-
-function pidOf(program: string): number | undefined {
-  try {
-    return Number(execFileSync('pidof', ['-s', program], { encoding: 'utf8' }).trim()) || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The built server as `nodes` processes, on MariaDB + Redis (a database of its own) or embedded. */
@@ -118,14 +110,17 @@ export async function startChat(options: { nodes: number; backend: 'mysql+redis'
   };
 }
 
-/** MariaDB's and Redis's processes, whose CPU is reported beside the servers'. */
+/**
+ * MariaDB's and Redis's processes, whose CPU is reported beside the servers': the ones listening on
+ * the ports the bench uses, so that another `mariadbd` on the machine (a test's own) is not measured.
+ */
 function sharedServicePids(): Record<string, number> {
   const pids: Record<string, number> = {};
-  for (const [name, program] of [
-    ['redis', 'redis-server'],
-    ['mariadb', 'mariadbd'],
+  for (const [name, url, defaultPort] of [
+    ['redis', REDIS_URL, 6379],
+    ['mariadb', MYSQL_URL, 3306],
   ] as const) {
-    const pid = pidOf(program);
+    const pid = pidListeningOn(Number(new URL(url).port) || defaultPort);
     if (pid) pids[name] = pid;
   }
   return pids;

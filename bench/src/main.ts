@@ -7,7 +7,7 @@ import { type CatchUpFigures, catchUpBenchmark } from './catch-up.ts';
 import { type PeerKind, startChat, startPeer, startRelay, type Target } from './cluster.ts';
 import { idlePhase } from './idle.ts';
 import { chatDriver, type Driver, rawDriver, runStep, socketIoDriver } from './load.ts';
-import { batchesCommitted, CpuMeter, summarize, untilQuiet } from './metrics.ts';
+import { ackQuantileMs, CpuMeter, sendPathCounts, summarize, untilQuiet } from './metrics.ts';
 import { type SearchFigures, searchBenchmark } from './search.ts';
 import { reconnectStorm } from './storm.ts';
 import { type BenchUser, createPairs } from './users.ts';
@@ -53,6 +53,9 @@ interface StepRow {
   serverCpuMicrosPerDelivery: number;
   /** Send batches committed per second over all nodes: should follow the offered rate. */
   batchesPerSecond?: number;
+  /** From a send frame's handling to its ack, on the nodes (their histogram, interpolated): the server's share of p50 and p99. */
+  ackP50?: number;
+  ackP99?: number;
   cpu: Record<string, number>;
 }
 
@@ -84,11 +87,11 @@ async function runLoad(target: Target, driver: Driver): Promise<void> {
   // A short warm-up so that JIT and connection pools are not what the first step measures.
   await runStep(driver, Math.min(500, rates[0] ?? 500), 2);
   for (const rate of rates) {
-    const batchesBefore = await batchesCommitted(target.urls);
+    const countsBefore = await sendPathCounts(target.urls);
     meter.begin();
     const step = await runStep(driver, rate, seconds);
     const cpu = meter.end();
-    const batchesAfter = await batchesCommitted(target.urls);
+    const countsAfter = await sendPathCounts(target.urls);
     const serverCpuSeconds = Object.keys(target.serverPids).reduce((sum, name) => sum + (cpu[name] ?? 0), 0);
     const latency = summarize(step.latencies);
     const row: StepRow = {
@@ -103,14 +106,18 @@ async function runLoad(target: Target, driver: Driver): Promise<void> {
       serverCpuSeconds,
       deliveriesPerServerCpuSecond: Math.round(step.delivered / serverCpuSeconds),
       serverCpuMicrosPerDelivery: Math.round((serverCpuSeconds * 1e6) / step.delivered),
-      ...(batchesBefore !== undefined && batchesAfter !== undefined
-        ? { batchesPerSecond: Math.round((batchesAfter - batchesBefore) / seconds) }
+      ...(countsBefore && countsAfter
+        ? {
+            batchesPerSecond: Math.round((countsAfter.batches - countsBefore.batches) / seconds),
+            ackP50: ackQuantileMs(countsBefore, countsAfter, 0.5),
+            ackP99: ackQuantileMs(countsBefore, countsAfter, 0.99),
+          }
         : {}),
       cpu,
     };
     results.steps.push(row);
     log(
-      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s, ${row.serverCpuMicrosPerDelivery} µs CPU per delivery, ${row.batchesPerSecond ?? '-'} batches/s; CPU-s ${Object.entries(
+      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s, ${row.serverCpuMicrosPerDelivery} µs CPU per delivery, ${row.batchesPerSecond ?? '-'} batches/s${row.ackP99 === undefined ? '' : `, acked on the node p50 ${row.ackP50?.toFixed(1)} ms p99 ${row.ackP99.toFixed(1)} ms`}; CPU-s ${Object.entries(
         cpu,
       )
         .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Clock ticks per second in /proc/<pid>/stat (CLK_TCK, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
@@ -29,6 +29,28 @@ export function listenOverflows(): number {
     .filter((line) => line.startsWith('TcpExt:'))
     .map((line) => line.split(/\s+/).slice(1));
   return Number(values?.[names?.indexOf('ListenOverflows') ?? -1] ?? 0);
+}
+
+/** The process with a TCP socket listening on `port` (IPv4 or IPv6), from /proc; undefined when none can be seen. */
+export function pidListeningOn(port: number): number | undefined {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6'])
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is address:port in hex; state 0A is LISTEN; field 9 is the socket's inode.
+      if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A' && fields[9]) inodes.add(`socket:[${fields[9]}]`);
+    }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readdirSync(`/proc/${entry}/fd`).some((fd) => inodes.has(readlinkSync(`/proc/${entry}/fd/${fd}`))))
+        return Number(entry);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return undefined;
 }
 
 export function rssBytes(pid: number): number {
@@ -85,21 +107,49 @@ export function summarize(latencies: number[]): LatencySummary {
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
 }
 
-/**
- * Batches the nodes have committed so far (`chat_send_batch_size_count` of their /metrics), or
- * undefined for a target without the metric (the relay).
- */
-export async function batchesCommitted(urls: readonly string[]): Promise<number | undefined> {
+/** What the nodes' /metrics say of the send path so far, summed over the nodes. */
+export interface SendPathCounts {
+  /** Send batches committed (`chat_send_batch_size_count`). */
+  batches: number;
+  /** Sends acked within each bound, cumulative (`chat_send_ack_seconds_bucket`): the server's own share of a send's latency. */
+  ackedWithin: Map<number, number>;
+}
+
+/** The send path's counts of every node, or undefined for a target without them (the relay, the peers). */
+export async function sendPathCounts(urls: readonly string[]): Promise<SendPathCounts | undefined> {
   try {
-    const counts = await Promise.all(
-      urls.map(async (url) => {
-        const text = await (await fetch(`${url}/metrics`)).text();
-        return Number(/^chat_send_batch_size_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? Number.NaN);
-      }),
-    );
-    const total = counts.reduce((a, b) => a + b, 0);
-    return Number.isNaN(total) ? undefined : total;
+    const texts = await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text()));
+    const counts: SendPathCounts = { batches: 0, ackedWithin: new Map() };
+    for (const text of texts) {
+      const batches = /^chat_send_batch_size_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1];
+      if (batches === undefined) return undefined;
+      counts.batches += Number(batches);
+      for (const [, bound, count] of text.matchAll(/^chat_send_ack_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) {
+        const seconds = bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound);
+        counts.ackedWithin.set(seconds, (counts.ackedWithin.get(seconds) ?? 0) + Number(count));
+      }
+    }
+    return counts;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The q-quantile of the ack latency between two readings, in ms, interpolated within the
+ * histogram's bucket (so as coarse as its bounds: 10, 25, 50, 100 ms…); undefined without acks.
+ */
+export function ackQuantileMs(before: SendPathCounts, after: SendPathCounts, q: number): number | undefined {
+  const bounds = [...after.ackedWithin.keys()].sort((a, b) => a - b);
+  const within = bounds.map((bound) => (after.ackedWithin.get(bound) ?? 0) - (before.ackedWithin.get(bound) ?? 0));
+  const total = within.at(-1) ?? 0;
+  if (total === 0) return undefined;
+  const rank = q * total;
+  const at = within.findIndex((count) => count >= rank);
+  const upper = bounds[at] as number;
+  const lower = at > 0 ? (bounds[at - 1] as number) : 0;
+  if (!Number.isFinite(upper)) return lower * 1000;
+  const below = at > 0 ? (within[at - 1] as number) : 0;
+  const share = (rank - below) / Math.max(1, (within[at] as number) - below);
+  return (lower + share * (upper - lower)) * 1000;
 }
