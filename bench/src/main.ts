@@ -21,6 +21,12 @@ const { values: args } = parseArgs({
     storm: { type: 'string', default: '10000' },
     scenarios: { type: 'string', default: 'cluster,socketio,ws-redis,embedded,relay,search,catch-up' },
     nodes: { type: 'string', default: '2' },
+    /**
+     * Where the two members of a conversation sit when there are several nodes: `apart` (every
+     * message crosses the bus, and both nodes commit to the conversation) or `together` (on one node:
+     * the most that committing each conversation on one node could give).
+     */
+    pairs: { type: 'string', default: 'apart' },
     /** Messages stored for the search scenario. */
     messages: { type: 'string', default: '1000000' },
     /** The backends the search scenario measures, one after the other. */
@@ -37,6 +43,8 @@ const stormCount = quick ? 500 : Number(args.storm);
 const scenarios = args.scenarios.split(',');
 const messageCount = quick ? 50_000 : Number(args.messages);
 const clusterNodes = Number(args.nodes);
+if (args.pairs !== 'apart' && args.pairs !== 'together') throw new Error('--pairs is apart or together');
+const pairsTogether = args.pairs === 'together';
 
 interface StepRow {
   scenario: string;
@@ -207,7 +215,7 @@ async function stormScenario(): Promise<void> {
   log(`started ${target.name} for the storm`);
   try {
     log(`creating ${userCount} users`);
-    await storm(target, await createPairs(target.urls, userCount));
+    await storm(target, await createPairs(target.urls, userCount, pairsTogether));
   } finally {
     await target.stop();
   }
@@ -236,7 +244,7 @@ async function scenario(name: string): Promise<void> {
       return;
     }
     log(`creating ${userCount} users`);
-    const users = await createPairs(target.urls, userCount);
+    const users = await createPairs(target.urls, userCount, pairsTogether);
     await measureIdle(
       target,
       // Every user, so that no user passes the per-user socket cap on a node (20).

@@ -51,14 +51,16 @@ async function inBatches<T>(count: number, concurrency: number, make: (i: number
 
 /**
  * `count` users in pairs; the two members of a pair sit on different nodes when there are several,
- * so every message crosses the bus. Each pair has its conversation open.
+ * so every message crosses the bus, or on the same node with `together`. Each pair has its
+ * conversation open.
  */
-export async function createPairs(urls: string[], count: number): Promise<BenchUser[]> {
+export async function createPairs(urls: string[], count: number, together = false): Promise<BenchUser[]> {
   const tag = randomBytes(3).toString('hex');
-  const accounts = await inBatches(count, 8, (i) => createOne(urls[i % urls.length] as string, `b${tag}_${i}`));
+  const nodeOf = (i: number) => urls[(together ? Math.floor(i / 2) : i) % urls.length] as string;
+  const accounts = await inBatches(count, 8, (i) => createOne(nodeOf(i), `b${tag}_${i}`));
   const users: BenchUser[] = accounts.map((account, i) => ({
     ...account,
-    url: urls[i % urls.length] as string,
+    url: nodeOf(i),
     conversationId: 0,
     partner: i ^ 1,
   }));
