@@ -5,8 +5,19 @@ import { sendMetrics } from '../../infra/metrics/instruments.ts';
 import { commitSends } from './commit.ts';
 import type { PreparedSend, SendResult } from './types.ts';
 
-/** Upper bound of one batch: the statements stay small, and one slow batch holds few senders. */
-const MAX_BATCH = 200;
+/**
+ * Sends in one batch at most; a batch this large goes at once, window or not (waiting longer would
+ * only add latency). Bounded so that the statements stay small and one slow batch holds few
+ * senders, and because a batch's cost grows faster than its size: its statements pick each row's
+ * value out of a `case` as long as the batch, and the more conversations it locks, the more surely
+ * the other nodes' batches wait on it. Past the knee that fed itself: batches grew, took longer and
+ * grew again. Measured with `pnpm bench` on two nodes, alternated twice (2026-12-07, a slow
+ * machine): at 3,000 msg/s a cap of 200 left 3,275 messages undelivered in one run and had p99 6.3 s
+ * in the other (16 and 24 batches a second), a cap of 64 delivered everything both times (p99 1.5
+ * and 2.5 s, 47 batches a second) with 5-16 % less node CPU per delivery and MariaDB's CPU down a
+ * sixth; at 2,000 msg/s p99 0.3-0.5 s against 0.5-7.7 s. The embedded node was the same either way.
+ */
+const MAX_BATCH = 64;
 /**
  * Batches committing at once per node. One: concurrent batches of one node mostly wait on each
  * other's conversation locks (the two sides of a chat send at once), and while one commits the
@@ -29,8 +40,6 @@ const MAX_IN_FLIGHT = 1;
  * next frame is handled as soon as a send is queued here, not once it is committed.
  */
 const WINDOW_MS = 20;
-/** A batch this large goes at once, window or not: waiting longer would only add latency. */
-const FULL_BATCH = 64;
 
 interface Waiting {
   send: PreparedSend;
@@ -64,7 +73,7 @@ export class GroupCommit {
 
   private pump(): void {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
-      const wait = this.queue.length >= FULL_BATCH ? 0 : this.lastStart + WINDOW_MS - performance.now();
+      const wait = this.queue.length >= MAX_BATCH ? 0 : this.lastStart + WINDOW_MS - performance.now();
       if (wait > 0) {
         this.timer ??= setTimeout(() => {
           this.timer = undefined;
