@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,18 +112,27 @@ export async function startChat(options: { nodes: number; backend: 'mysql+redis'
 
 /**
  * MariaDB's and Redis's processes, whose CPU is reported beside the servers': the ones listening on
- * the ports the bench uses, so that another `mariadbd` on the machine (a test's own) is not measured.
+ * the ports the bench uses, so that another `mariadbd` on the machine (a test's own) is not measured;
+ * the first one of that name when the listener cannot be seen.
  */
 function sharedServicePids(): Record<string, number> {
   const pids: Record<string, number> = {};
-  for (const [name, url, defaultPort] of [
-    ['redis', REDIS_URL, 6379],
-    ['mariadb', MYSQL_URL, 3306],
+  for (const [name, url, defaultPort, program] of [
+    ['redis', REDIS_URL, 6379, 'redis-server'],
+    ['mariadb', MYSQL_URL, 3306, 'mariadbd'],
   ] as const) {
-    const pid = pidListeningOn(Number(new URL(url).port) || defaultPort);
+    const pid = pidListeningOn(Number(new URL(url).port) || defaultPort) ?? pidOf(program);
     if (pid) pids[name] = pid;
   }
   return pids;
+}
+
+function pidOf(program: string): number | undefined {
+  try {
+    return Number(execFileSync('pidof', ['-s', program], { encoding: 'utf8' }).trim()) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs a bench script as its own process; resolves once it says it is listening. */

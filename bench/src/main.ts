@@ -59,7 +59,7 @@ interface StepRow {
   deliveriesPerServerCpuSecond: number;
   /** Server CPU per delivery: flat as nodes are added when a node handles only what it delivers. */
   serverCpuMicrosPerDelivery: number;
-  /** Send batches committed per second over all nodes: should follow the offered rate. */
+  /** Send batches committed per second over all nodes: 50 a node while the window sets them, more once full ones go back to back. */
   batchesPerSecond?: number;
   /** From a send frame's handling to its ack, on the nodes (their histogram, interpolated): the server's share of p50 and p99. */
   ackP50?: number;
@@ -69,6 +69,7 @@ interface StepRow {
 
 const results: {
   machine: object;
+  options: { nodes: number; pairs: string };
   steps: StepRow[];
   idle: object[];
   storm: object[];
@@ -81,6 +82,7 @@ const results: {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
   },
+  options: { nodes: clusterNodes, pairs: args.pairs },
   steps: [],
   idle: [],
   storm: [],
@@ -89,6 +91,9 @@ const results: {
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
+/** A latency read off a histogram: beyond its last bound it has no figure. */
+const milliseconds = (ms: number | undefined) =>
+  ms === undefined ? '-' : Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : 'beyond the histogram';
 
 async function runLoad(target: Target, driver: Driver): Promise<void> {
   const meter = new CpuMeter({ ...target.serverPids, ...target.servicePids });
@@ -125,7 +130,7 @@ async function runLoad(target: Target, driver: Driver): Promise<void> {
     };
     results.steps.push(row);
     log(
-      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s, ${row.serverCpuMicrosPerDelivery} µs CPU per delivery, ${row.batchesPerSecond ?? '-'} batches/s${row.ackP99 === undefined ? '' : `, acked on the node p50 ${row.ackP50?.toFixed(1)} ms p99 ${row.ackP99.toFixed(1)} ms`}; CPU-s ${Object.entries(
+      `${target.name} @ ${rate}/s: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, lost ${row.lost}, ${row.deliveriesPerServerCpuSecond} deliveries/CPU-s, ${row.serverCpuMicrosPerDelivery} µs CPU per delivery, ${row.batchesPerSecond ?? '-'} batches/s${row.ackP99 === undefined ? '' : `, acked on the node p50 ${milliseconds(row.ackP50)} p99 ${milliseconds(row.ackP99)}`}; CPU-s ${Object.entries(
         cpu,
       )
         .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)

@@ -31,12 +31,15 @@ export function listenOverflows(): number {
   return Number(values?.[names?.indexOf('ListenOverflows') ?? -1] ?? 0);
 }
 
-/** The process with a TCP socket listening on `port` (IPv4 or IPv6), from /proc; undefined when none can be seen. */
+/**
+ * The process with a TCP socket listening on `port` (IPv4 or IPv6), from /proc; undefined when none
+ * can be seen (another user's process, without the rights to read its file descriptors).
+ */
 export function pidListeningOn(port: number): number | undefined {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   const inodes = new Set<string>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6'])
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+    for (const line of readOrEmpty(table).split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       // local_address is address:port in hex; state 0A is LISTEN; field 9 is the socket's inode.
       if (fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A' && fields[9]) inodes.add(`socket:[${fields[9]}]`);
@@ -51,6 +54,15 @@ export function pidListeningOn(port: number): number | undefined {
     }
   }
   return undefined;
+}
+
+/** A file's text, or nothing when it is not there (no /proc/net/tcp6 without IPv6). */
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 export function rssBytes(pid: number): number {
@@ -118,26 +130,31 @@ export interface SendPathCounts {
 /** The send path's counts of every node, or undefined for a target without them (the relay, the peers). */
 export async function sendPathCounts(urls: readonly string[]): Promise<SendPathCounts | undefined> {
   try {
-    const texts = await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text()));
-    const counts: SendPathCounts = { batches: 0, ackedWithin: new Map() };
-    for (const text of texts) {
-      const batches = /^chat_send_batch_size_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1];
-      if (batches === undefined) return undefined;
-      counts.batches += Number(batches);
-      for (const [, bound, count] of text.matchAll(/^chat_send_ack_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) {
-        const seconds = bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound);
-        counts.ackedWithin.set(seconds, (counts.ackedWithin.get(seconds) ?? 0) + Number(count));
-      }
-    }
-    return counts;
+    return parseSendPathCounts(await Promise.all(urls.map(async (url) => (await fetch(`${url}/metrics`)).text())));
   } catch {
     return undefined;
   }
 }
 
+/** The send path's counts in the nodes' Prometheus texts, summed; undefined when one of them has none. */
+export function parseSendPathCounts(texts: readonly string[]): SendPathCounts | undefined {
+  const counts: SendPathCounts = { batches: 0, ackedWithin: new Map() };
+  for (const text of texts) {
+    const batches = /^chat_send_batch_size_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1];
+    if (batches === undefined) return undefined;
+    counts.batches += Number(batches);
+    for (const [, bound, count] of text.matchAll(/^chat_send_ack_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) {
+      const seconds = bound === '+Inf' ? Number.POSITIVE_INFINITY : Number(bound);
+      counts.ackedWithin.set(seconds, (counts.ackedWithin.get(seconds) ?? 0) + Number(count));
+    }
+  }
+  return counts;
+}
+
 /**
  * The q-quantile of the ack latency between two readings, in ms, interpolated within the
- * histogram's bucket (so as coarse as its bounds: 10, 25, 50, 100 ms…); undefined without acks.
+ * histogram's bucket (so as coarse as its bounds, from 1 ms to 5 s); Infinity when it lies beyond
+ * the last bound, undefined without acks.
  */
 export function ackQuantileMs(before: SendPathCounts, after: SendPathCounts, q: number): number | undefined {
   const bounds = [...after.ackedWithin.keys()].sort((a, b) => a - b);
@@ -148,7 +165,7 @@ export function ackQuantileMs(before: SendPathCounts, after: SendPathCounts, q: 
   const at = within.findIndex((count) => count >= rank);
   const upper = bounds[at] as number;
   const lower = at > 0 ? (bounds[at - 1] as number) : 0;
-  if (!Number.isFinite(upper)) return lower * 1000;
+  if (!Number.isFinite(upper)) return Number.POSITIVE_INFINITY;
   const below = at > 0 ? (within[at - 1] as number) : 0;
   const share = (rank - below) / Math.max(1, (within[at] as number) - below);
   return (lower + share * (upper - lower)) * 1000;

@@ -7,7 +7,7 @@ import type { Db } from './database.ts';
  * written this way must read the same on MySQL and SQLite: `?` placeholders, no quoted identifiers.
  */
 
-/** Shapes kept at most, per statement: a batch has at most a few hundred of anything. */
+/** Shapes kept at most, per statement: a send batch has at most 64 of anything (twice that in members). */
 const MAX_SHAPES = 4096;
 
 /** `write`, remembered by the counts it is given. */
