@@ -137,6 +137,29 @@ describe('SendLedger', () => {
     expect(log).toEqual(['save a', 'send a', 'send a']);
   });
 
+  it('resends a full outbox within the server’s send limit: half its burst at once, the rest at half its rate', async () => {
+    const { ledger, log } = harness();
+    for (let i = 0; i < 30; i++) ledger.send({ conversationId: 7, text: `m${i}`, clientId: `c${i}` });
+    ledger.acked({ type: 'ack', clientId: 'c0', message: stored('c0') });
+    log.length = 0;
+    ledger.resendAll();
+    const sent = () => log.filter((line) => line.startsWith('send'));
+    // 29 pending: 20 (half the burst of 40) at once, then one every 100 ms (half of 20 a second).
+    expect(sent()).toHaveLength(20);
+    expect(sent()[0]).toBe('send c1');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(sent()).toHaveLength(21);
+    await vi.advanceTimersByTimeAsync(800);
+    expect(sent()).toHaveLength(29);
+    expect(sent().at(-1)).toBe('send c29');
+    // An ack meanwhile ends the wait of a send still to go.
+    log.length = 0;
+    ledger.resendAll();
+    for (let i = 21; i < 30; i++) ledger.acked({ type: 'ack', clientId: `c${i}`, message: stored(`c${i}`, i) });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(sent()).toHaveLength(20);
+  });
+
   it('restores the sends a previous run left in storage and resends them under their ids', async () => {
     const records = [
       { clientId: 'old-1', conversationId: 7, text: 'first', createdAt: 10 },

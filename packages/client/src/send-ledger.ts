@@ -1,4 +1,4 @@
-import { type ClientFrame, isRetryableError, type Message, type ServerFrameOf } from '@chat/protocol';
+import { type ClientFrame, isRetryableError, type Message, type ServerFrameOf, WS_LIMITS } from '@chat/protocol';
 import { resendDelay } from './backoff.ts';
 import { memoryOutbox, type OutboxStorage, type PendingSendRecord } from './outbox-storage.ts';
 
@@ -67,6 +67,11 @@ const sendFrame = (record: PendingSendRecord): ClientFrame => ({
   ...(record.replyToId !== undefined ? { replyToId: record.replyToId } : {}),
 });
 
+/** Sends of a resendAll that go at once, and the pause between the others after them. */
+const RESEND_AT_ONCE = WS_LIMITS.sendBurst / 2;
+const RESEND_SPACING_MS = 2000 / WS_LIMITS.sendsPerSecond;
+const resendAllDelay = (position: number) => Math.max(0, position - RESEND_AT_ONCE + 1) * RESEND_SPACING_MS;
+
 /**
  * Every send from the moment the app makes it until the server answers it for good: an ack
  * resolves it, a final refusal rejects it, and anything else (a lost connection, a retryable
@@ -117,11 +122,24 @@ export class SendLedger {
     return [...this.pending.values()].map(({ record, stored }) => ({ record, stored }));
   }
 
-  /** A (re)opened connection: everything pending goes out again at once, the back-off starting over. */
+  /**
+   * A (re)opened connection: everything pending goes out again, oldest first, the back-off starting
+   * over. Within the server's rate limit: an outbox that filled while the connection was away (a
+   * node restarting for ten seconds) would otherwise arrive as one burst past it, and the sends
+   * beyond the burst would be refused (`rate_limited`) though the user typed them at an ordinary
+   * pace. Half the burst goes at once and the rest at half the rate, leaving the other half for
+   * what the user sends meanwhile.
+   */
   resendAll(): void {
+    let position = 0;
     for (const entry of this.pending.values()) {
       entry.failures = 0;
-      this.resend(entry);
+      const delay = resendAllDelay(position++);
+      if (delay === 0) this.resend(entry);
+      else {
+        clearTimeout(entry.retryTimer);
+        entry.retryTimer = setTimeout(() => this.resend(entry), delay);
+      }
     }
   }
 
