@@ -19,6 +19,9 @@ async function signUpThroughUi(person: Person, request: Parameters<typeof mailLi
 }
 
 test('Alice and Bob sign up, find each other and chat', async ({ people, request }) => {
+  // Three people through sign-up and a chat, with an accessibility scan of every screen on the way:
+  // 52 s of the 60 s budget on a slow machine, over it on a slower one.
+  test.slow();
   const alice = await people.open('alice');
   const bob = await people.open('bob', { colorScheme: 'dark' });
   const carol = await people.signUp('carol');
