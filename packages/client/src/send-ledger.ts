@@ -136,10 +136,7 @@ export class SendLedger {
       entry.failures = 0;
       const delay = resendAllDelay(position++);
       if (delay === 0) this.resend(entry);
-      else {
-        clearTimeout(entry.retryTimer);
-        entry.retryTimer = setTimeout(() => this.resend(entry), delay);
-      }
+      else this.resendAfter(entry, delay);
     }
   }
 
@@ -184,9 +181,13 @@ export class SendLedger {
   }
 
   private scheduleResend(entry: Entry): void {
-    clearTimeout(entry.retryTimer);
-    entry.retryTimer = setTimeout(() => this.resend(entry), resendDelay(entry.failures, this.random));
+    this.resendAfter(entry, resendDelay(entry.failures, this.random));
     entry.failures++;
+  }
+
+  private resendAfter(entry: Entry, delayMs: number): void {
+    clearTimeout(entry.retryTimer);
+    entry.retryTimer = setTimeout(() => this.resend(entry), delayMs);
   }
 
   private settle(clientId: string): Entry | undefined {

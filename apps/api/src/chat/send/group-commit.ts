@@ -8,16 +8,17 @@ import type { PreparedSend, SendResult } from './types.ts';
 /**
  * Sends in one batch at most; a batch this large goes at once, window or not (waiting longer would
  * only add latency). Bounded so that the statements stay small and one slow batch holds few
- * senders, and because beyond its fixed cost a bigger batch costs more per send: its statements pick
- * each row's value out of a `case` as long as the batch, and the more conversations it locks, the more surely
- * the other nodes' batches wait on it. Past the knee that fed itself: batches grew, took longer and
- * grew again. Measured with `pnpm bench` on two nodes, alternated twice (2026-12-07, a slow
- * machine): at 3,000 msg/s a cap of 200 left 3,275 messages undelivered in one run and had p99 6.3 s
- * in the other (16 and 24 batches a second), a cap of 64 delivered everything both times (p99 1.5
- * and 2.5 s, 47 batches a second) with 4-16 % less node CPU per delivery and MariaDB's CPU down a
- * sixth; at 2,000 msg/s p99 0.3-0.5 s against 0.5-7.7 s. The embedded node was the same either way.
- * It is a ceiling too: a node with a backlog commits 64 sends per commit's duration (at 3,000 msg/s
- * there, 47 batches a second carried the offered rate with little to spare).
+ * senders, and because beyond its fixed cost a bigger batch costs more per send: its statements
+ * pick each row's value out of a `case` as long as the batch, and the more conversations it locks,
+ * the more surely the other nodes' batches wait on it. Past the knee that fed itself: batches grew,
+ * took longer and grew again. Measured with `pnpm bench` on two nodes, alternated twice
+ * (2026-12-07, a slow machine): at 3,000 msg/s a cap of 200 left 3,275 messages undelivered in one
+ * run and had p99 6.3 s in the other (16 and 24 batches a second), a cap of 64 delivered everything
+ * both times (p99 1.5 and 2.5 s, 47 batches a second) with 4-16 % less node CPU per delivery and
+ * MariaDB's CPU down a sixth; at 2,000 msg/s p99 0.3-0.5 s against 0.5-7.7 s. The embedded node was
+ * the same either way. It is a ceiling too: a node with a backlog commits 64 sends per commit's
+ * duration (at 3,000 msg/s there, 47 batches a second carried the offered rate with little to
+ * spare).
  */
 const MAX_BATCH = 64;
 /**
@@ -29,17 +30,17 @@ const MAX_BATCH = 64;
 const MAX_IN_FLIGHT = 1;
 /**
  * A batch starts at most this often, unless it is full: a batch's fixed cost is the same few round
- * trips, wake-ups and one fsync whatever its size (on the bench machine about 0.6 ms of node CPU for a
- * batch of one, measured alone), so committing again the moment the last commit returned made a
- * lightly loaded node run as many (small) batches per second as a busy one. A send that finds the
+ * trips, wake-ups and one fsync whatever its size (on the bench machine about 0.6 ms of node CPU
+ * for a batch of one, measured alone), so committing again the moment the last commit returned made
+ * a lightly loaded node run as many (small) batches per second as a busy one. A send that finds the
  * node idle, nothing started within the window, still commits at once; otherwise it waits at most
- * this long. Measured with `pnpm bench` back to back (2026-12-02): on two nodes, 20 ms against
- * 10 ms took node CPU per delivery at 3,000 msg/s from 196 to 175 µs and MariaDB's CPU by a fifth,
- * p99 the same (61 against 66 ms), p50 7 ms more; on four nodes, 25 ms against 10 ms, from 288
- * to 236 µs, MariaDB's by 30 %, p99 81 against 93 ms (the machine less busy); earlier, 12 ms
- * against 4 ms cut node CPU by a quarter. Twenty milliseconds is far below what a person notices
- * in a chat, and p50 under load is what pays for it. A connection's sends share batches too: the
- * next frame is handled as soon as a send is queued here, not once it is committed.
+ * this long. Measured with `pnpm bench` back to back (2026-12-02): on two nodes, 20 ms against 10
+ * ms took node CPU per delivery at 3,000 msg/s from 196 to 175 µs and MariaDB's CPU by a fifth, p99
+ * the same (61 against 66 ms), p50 7 ms more; on four nodes, 25 ms against 10 ms, from 288 to 236
+ * µs, MariaDB's by 30 %, p99 81 against 93 ms (the machine less busy); earlier, 12 ms against 4 ms
+ * cut node CPU by a quarter. Twenty milliseconds is far below what a person notices in a chat, and
+ * p50 under load is what pays for it. A connection's sends share batches too: the next frame is
+ * handled as soon as a send is queued here, not once it is committed.
  */
 const WINDOW_MS = 20;
 
